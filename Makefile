@@ -1,0 +1,42 @@
+# Thin wrapper around CMake. `make demo` and `make test` work on a fresh Debian
+# machine: they install what is missing, build, and run.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build debug demo test unit-test spec-test simd-test update-spec-expectations clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+debug:
+	@$(MAKE) build BUILD_DIR=build-debug BUILD_TYPE=Debug
+
+demo: build
+	@echo '$$ kiln run --invoke fac examples/fac.wat 20'
+	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
+
+test: build unit-test spec-test simd-test
+
+unit-test: build
+	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
+
+spec-test: build
+	@tests/spec/run.sh $(BUILD_DIR)/kiln
+
+simd-test: build
+	@tests/simd/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+
+# Rewrites the checked-in expectations from the current results (say why in the commit).
+update-spec-expectations: build
+	@tests/spec/run.sh $(BUILD_DIR)/kiln --update
+
+clean:
+	rm -rf build build-debug build-asan

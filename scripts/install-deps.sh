@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kiln needs to build and test, if any are missing.
+# Used by `make demo` and `make test` so both work on a fresh Debian machine.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache   # toolchain
+  libgtest-dev libbenchmark-dev               # tests and benchmarks
+  libcli11-dev                                # command line
+  clang lld libsimde-dev                      # wasm test programs; SIMD reference
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq || true
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

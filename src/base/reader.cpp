@@ -1,0 +1,84 @@
+#include "base/reader.h"
+
+#include "base/utf8.h"
+
+namespace kiln {
+
+uint64_t ByteReader::read_unsigned(int bits) {
+  const int max_bytes = (bits + 6) / 7;
+  uint64_t result = 0;
+  for (int i = 0; i < max_bytes; ++i) {
+    if (pos_ >= end_) { fail("unexpected end"); return 0; }
+    uint8_t byte = *pos_++;
+    int shift = 7 * i;
+    if (i == max_bytes - 1) {
+      // The final byte may only carry the bits that still fit.
+      if (byte & 0x80) { fail("integer representation too long"); return 0; }
+      int used = bits - shift;
+      if (used < 7 && (byte >> used) != 0) { fail("integer too large"); return 0; }
+    }
+    result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) return result;
+  }
+  return result;
+}
+
+int64_t ByteReader::read_signed(int bits) {
+  const int max_bytes = (bits + 6) / 7;
+  uint64_t result = 0;
+  for (int i = 0; i < max_bytes; ++i) {
+    if (pos_ >= end_) { fail("unexpected end"); return 0; }
+    uint8_t byte = *pos_++;
+    int shift = 7 * i;
+    if (i == max_bytes - 1) {
+      if (byte & 0x80) { fail("integer representation too long"); return 0; }
+      int used = bits - shift;  // value bits in this byte, the top one is the sign
+      if (used < 7) {
+        // The unused bits must all equal the sign bit.
+        int sign = (byte >> (used - 1)) & 1;
+        uint8_t rest = static_cast<uint8_t>((byte & 0x7F) >> used);
+        uint8_t want = sign ? static_cast<uint8_t>(0x7F >> used) : 0;
+        if (rest != want) { fail("integer too large"); return 0; }
+      }
+    }
+    result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) {
+      int total = shift + 7;
+      if (total < 64 && (byte & 0x40)) result |= ~uint64_t{0} << total;
+      return static_cast<int64_t>(result);
+    }
+  }
+  return static_cast<int64_t>(result);
+}
+
+std::string ByteReader::name() {
+  uint32_t length = u32();
+  if (failed()) return {};
+  if (length > remaining()) { fail("length out of bounds"); return {}; }
+  const uint8_t* p = bytes(length);
+  std::string text(reinterpret_cast<const char*>(p), length);
+  if (!is_valid_utf8(text)) { fail("malformed UTF-8 encoding"); return {}; }
+  return text;
+}
+
+void write_uleb(std::string& out, uint64_t value) {
+  do {
+    uint8_t byte = value & 0x7F;
+    value >>= 7;
+    if (value != 0) byte |= 0x80;
+    out.push_back(static_cast<char>(byte));
+  } while (value != 0);
+}
+
+void write_sleb(std::string& out, int64_t value) {
+  bool more = true;
+  while (more) {
+    uint8_t byte = value & 0x7F;
+    value >>= 7;  // arithmetic shift
+    if ((value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40))) more = false;
+    else byte |= 0x80;
+    out.push_back(static_cast<char>(byte));
+  }
+}
+
+}  // namespace kiln

@@ -1,0 +1,68 @@
+// Decoding one instruction and its immediates: the primitive under every body walk.
+//
+// The validator, the interpreter's translator and the constant-expression evaluator
+// all read code through read_instruction(), driven by the opcode table's immediate
+// kinds, so they can never disagree about what the bytes mean.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "base/reader.h"
+#include "ir/features.h"
+#include "ir/opcodes.h"
+#include "ir/types.h"
+
+namespace kiln::binary {
+
+struct MemArg {
+  uint32_t align_log2 = 0;
+  uint32_t memory = 0;
+  uint64_t offset = 0;
+};
+
+struct BlockType {
+  enum class Kind : uint8_t { Empty, Value, Index };
+  Kind kind = Kind::Empty;
+  ir::ValType value;    // Kind::Value
+  uint32_t index = 0;   // Kind::Index: a function type index
+};
+
+struct Instruction {
+  ir::Opcode op = ir::Opcode::Nop;
+  uint32_t offset = 0;   // byte offset of the opcode in the module
+  // Generic index immediates: label, func, local, global, table, type, data, elem,
+  // memory. For two-index forms (call_indirect: type, table; memory.init: data,
+  // memory; table.init: elem, table; table.copy and memory.copy: dst, src) the
+  // second is in index2.
+  uint32_t index = 0;
+  uint32_t index2 = 0;
+  uint8_t lane = 0;
+  MemArg memarg;
+  BlockType block;
+  ir::ValType ref_type;       // ref.null: the (nullable) reference type
+  uint64_t bits = 0;          // i32/i64 (sign-extended to 64) and f32/f64 raw bits
+  ir::V128 v128;              // v128.const bytes or i8x16.shuffle lanes
+  std::span<const uint32_t> targets;        // br_table: labels, default last
+  std::span<const ir::ValType> select_types;  // select t*
+};
+
+// Reusable storage for variable-length immediates, so decoding does not allocate
+// per instruction.
+struct InstructionScratch {
+  std::vector<uint32_t> targets;
+  std::vector<ir::ValType> types;
+};
+
+// Reads one instruction at the reader's position. On malformed input the reader's
+// sticky error is set and false is returned.
+bool read_instruction(ByteReader& reader, Instruction& out, InstructionScratch& scratch,
+                      const ir::Features& features);
+
+// Value and heap type encodings.
+bool read_val_type(ByteReader& reader, ir::ValType& out);
+bool read_ref_type(ByteReader& reader, ir::ValType& out);
+bool read_heap_type(ByteReader& reader, ir::ValType& out);  // fills heap/index, nullable=true
+
+}  // namespace kiln::binary

@@ -1,0 +1,193 @@
+#include "cli/commands.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "cli/wast_runner.h"
+#include "runtime/linker.h"
+#include "runtime/store.h"
+
+namespace kiln::cli {
+
+using ir::ValType;
+using runtime::Value;
+
+bool read_file(const std::string& path, std::vector<uint8_t>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+namespace {
+
+void print_error(const Error& error) {
+  std::cerr << "error: " << error.to_string() << "\n";
+  if (error.trace.empty()) return;
+  std::cerr << "wasm backtrace:\n";
+  for (size_t i = 0; i < error.trace.size(); ++i) {
+    const TraceFrame& f = error.trace[i];
+    std::cerr << "  " << i << ": ";
+    if (f.host) {
+      std::cerr << "<host> " << (f.function.empty() ? "<unknown>" : f.function) << "\n";
+      continue;
+    }
+    if (f.offset) std::cerr << "0x" << std::hex << *f.offset << std::dec << " - ";
+    if (!f.module.empty()) std::cerr << f.module << "!";
+    if (f.function.empty()) std::cerr << "<wasm function " << f.func_index << ">";
+    else std::cerr << f.function;
+    std::cerr << "\n";
+  }
+}
+
+int exit_code_for(const Error& error) {
+  if (error.kind == ErrorKind::Exit) return error.exit_code;
+  return error.kind == ErrorKind::Trap || error.kind == ErrorKind::Exhaustion ? kExitTrap : kExitError;
+}
+
+// Parses a command-line argument as a value of `type`.
+Expected<Value> parse_argument(const std::string& text, ValType type) {
+  auto bad = [&] { return Error(ErrorKind::Usage, "cannot parse '" + text + "' as " + ir::to_string(type)); };
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  switch (type.kind) {
+    case ir::ValKind::I32:
+    case ir::ValKind::I64: {
+      bool negative = !text.empty() && text[0] == '-';
+      const char* p = begin + (negative || (!text.empty() && text[0] == '+'));
+      int base = 10;
+      if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+      }
+      uint64_t magnitude = 0;
+      auto [ptr, ec] = std::from_chars(p, end, magnitude, base);
+      if (ec != std::errc() || ptr != end || p == end) return bad();
+      bool is32 = type.kind == ir::ValKind::I32;
+      uint64_t limit = is32 ? (negative ? 0x80000000ull : 0xffffffffull)
+                            : (negative ? 0x8000000000000000ull : UINT64_MAX);
+      if (magnitude > limit) return bad();
+      uint64_t bits = negative ? 0 - magnitude : magnitude;
+      return is32 ? Value::i32(static_cast<uint32_t>(bits)) : Value::i64(bits);
+    }
+    case ir::ValKind::F32:
+    case ir::ValKind::F64: {
+      char* parsed_end = nullptr;
+      double d = std::strtod(text.c_str(), &parsed_end);
+      if (text.empty() || parsed_end != text.c_str() + text.size()) return bad();
+      if (type.kind == ir::ValKind::F32) return Value::f32(std::strtof(text.c_str(), nullptr));
+      return Value::f64(d);
+    }
+    default:
+      return Error(ErrorKind::Usage, "cannot pass " + ir::to_string(type) + " arguments from the command line");
+  }
+}
+
+// Prints a result the way a user expects to read it: integers signed, floats
+// in their shortest round-trip form.
+std::string format_result(const Value& v) {
+  char buf[64];
+  switch (v.type.kind) {
+    case ir::ValKind::I32: return std::to_string(static_cast<int32_t>(v.as_i32()));
+    case ir::ValKind::I64: return std::to_string(static_cast<int64_t>(v.as_i64()));
+    case ir::ValKind::F32: {
+      if (std::isnan(v.as_f32())) return "nan";
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_f32());
+      return std::string(buf, r.ptr);
+    }
+    case ir::ValKind::F64: {
+      if (std::isnan(v.as_f64())) return "nan";
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_f64());
+      return std::string(buf, r.ptr);
+    }
+    default:
+      return runtime::to_string(v);
+  }
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  std::vector<uint8_t> bytes;
+  if (!read_file(options.file, bytes)) return kExitError;
+  runtime::Engine engine;
+  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
+  if (!module) {
+    print_error(module.error());
+    return kExitError;
+  }
+  runtime::Store store(engine);
+  runtime::Linker linker(engine);
+  Expected<runtime::Instance*> instance = linker.instantiate(store, *module);
+  if (!instance) {
+    print_error(instance.error());
+    return exit_code_for(instance.error());
+  }
+  std::string entry = options.invoke.empty() ? "_start" : options.invoke;
+  const runtime::Extern* e = (*instance)->find_export(entry);
+  if (!e || !e->as_func()) {
+    if (options.invoke.empty()) return 0;  // a module without _start: instantiation was the run
+    std::cerr << "error: no exported function named '" << entry << "'\n";
+    return kExitError;
+  }
+  runtime::Function* function = e->as_func();
+  if (options.args.size() != function->type.params.size()) {
+    std::cerr << "error: '" << entry << "' takes " << function->type.params.size() << " arguments, "
+              << options.args.size() << " given\n";
+    return kExitError;
+  }
+  std::vector<Value> args;
+  for (size_t i = 0; i < options.args.size(); ++i) {
+    Expected<Value> v = parse_argument(options.args[i], function->type.params[i]);
+    if (!v) {
+      print_error(v.error());
+      return kExitError;
+    }
+    args.push_back(*v);
+  }
+  Expected<std::vector<Value>> results = store.call(function, args);
+  if (!results) {
+    print_error(results.error());
+    return exit_code_for(results.error());
+  }
+  for (const Value& v : *results) std::cout << format_result(v) << "\n";
+  return 0;
+}
+
+int wast_command(const WastCommandOptions& options) {
+  WastOptions wast;
+  if (options.wasm2) wast.features = ir::Features::wasm2();
+  uint64_t passed = 0, failed = 0;
+  for (const std::string& file : options.files) {
+    WastResult r = run_wast_file(file, wast, std::cout);
+    if (options.verbose) std::cout << file << ": " << r.passed << " passed, " << r.failed << " failed\n";
+    passed += r.passed;
+    failed += r.failed;
+  }
+  std::cout << passed << " passed, " << failed << " failed" << std::endl;
+  return failed ? 1 : 0;
+}
+
+int validate_command(const std::string& file, bool wasm2) {
+  std::vector<uint8_t> bytes;
+  if (!read_file(file, bytes)) return kExitError;
+  runtime::EngineConfig config;
+  if (wasm2) config.features = ir::Features::wasm2();
+  runtime::Engine engine(config);
+  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
+  if (!module) {
+    print_error(module.error());
+    return kExitError;
+  }
+  std::cout << "ok\n";
+  return 0;
+}
+
+}  // namespace kiln::cli

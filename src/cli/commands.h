@@ -1,0 +1,32 @@
+// The subcommands of the `kiln` tool.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kiln::cli {
+
+// Exit codes of `kiln` (documented in docs/cli.md).
+inline constexpr int kExitError = 1;  // bad usage, unreadable, malformed, invalid or unlinkable module
+inline constexpr int kExitTrap = 134;  // the module trapped (as 128 + SIGABRT, like Wasmtime)
+
+struct RunOptions {
+  std::string file;
+  std::string invoke;
+  std::vector<std::string> args;
+};
+
+struct WastCommandOptions {
+  std::vector<std::string> files;
+  bool wasm2 = false;
+  bool verbose = false;
+};
+
+int run_command(const RunOptions& options);
+int wast_command(const WastCommandOptions& options);
+int validate_command(const std::string& file, bool wasm2);
+
+// Reads a whole file; false (with a message on stderr) when it cannot.
+bool read_file(const std::string& path, std::vector<uint8_t>& out);
+
+}  // namespace kiln::cli

@@ -1,0 +1,23 @@
+// The interpreter's internal code for one function: produced once by the translator
+// (translator.h), executed by the dispatch loop (interpreter.h).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace kiln::interp {
+
+// One function's translated code. A stream of 32-bit words: each instruction is a
+// handler address (two words) followed by its operands: frame offsets in bytes of
+// the values it reads and writes, and decoded immediates.
+struct Code {
+  std::vector<uint32_t> words;
+  uint32_t params_size = 0;   // bytes of parameters at the start of the frame
+  uint32_t locals_size = 0;   // bytes of declared locals after them (zeroed on entry)
+  uint32_t frame_size = 0;    // bytes of the whole frame: params, locals, operand stack
+  uint32_t results_size = 0;  // bytes of results, written at the start of the frame
+  // Maps instruction positions (word index) back to wasm byte offsets, for traps.
+  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+};
+
+}  // namespace kiln::interp

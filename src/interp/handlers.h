@@ -1,0 +1,27 @@
+// Handler identities and their addresses in the dispatch loop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "ir/opcodes.h"
+
+namespace kiln::interp {
+
+enum class Handler : uint16_t {
+#define SIMPLE(op) op,
+#define INTERNAL(name) name,
+#include "interp/handlers.def"
+#undef SIMPLE
+#undef INTERNAL
+  Count
+};
+
+// The address of a handler's code (direct threading: the translator writes it
+// into the instruction stream).
+const void* handler_address(Handler handler);
+
+// The handler implementing a wasm instruction in the generic layout, if any.
+std::optional<Handler> simple_handler(ir::Opcode op);
+
+}  // namespace kiln::interp

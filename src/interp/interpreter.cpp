@@ -1,0 +1,708 @@
+// The interpreter's dispatch loop.
+//
+// Direct threading with computed goto: every translated instruction starts with
+// the address of its handler, so dispatch is one indirect jump. All handlers live
+// in one function so the hot state (ip, fp, memory base and size) stays in
+// registers. Operands are frame offsets (see translator.cpp for the layout).
+#include "interp/interpreter.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/handlers.h"
+#include "interp/numeric.h"
+#include "interp/simd.h"
+#include "runtime/module.h"
+#include "runtime/objects.h"
+#include "runtime/store.h"
+
+namespace kiln::interp {
+
+using runtime::Function;
+using runtime::Instance;
+using runtime::RawValue;
+
+namespace {
+
+template <class T>
+inline T rd(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+template <class T>
+inline void wr(uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+inline const void* load_handler(const uint32_t* ip) {
+  const void* h;
+  std::memcpy(&h, ip, sizeof h);
+  return h;
+}
+
+const void* const* g_handler_table = nullptr;
+
+// Maps a position in translated code back to the wasm byte offset.
+std::optional<uint32_t> wasm_offset(const Code* code, const uint32_t* ip) {
+  if (!code || code->offsets.empty()) return std::nullopt;
+  uint32_t position = static_cast<uint32_t>(ip - code->words.data());
+  auto it = std::upper_bound(code->offsets.begin(), code->offsets.end(), position,
+                             [](uint32_t p, const std::pair<uint32_t, uint32_t>& e) { return p < e.first; });
+  if (it == code->offsets.begin()) return std::nullopt;
+  return std::prev(it)->second;
+}
+
+TraceFrame trace_frame(const Function* f, const uint32_t* ip) {
+  TraceFrame frame;
+  if (f->is_host()) {
+    frame.host = true;
+    frame.function = f->debug_name;
+    return frame;
+  }
+  const ir::Module& m = f->instance->module->ir();
+  frame.func_index = f->func_index;
+  frame.function = m.function_name(f->func_index);
+  frame.module = m.names.module_name.value_or("");
+  if (ip) frame.offset = wasm_offset(f->code, ip);
+  return frame;
+}
+
+uint8_t* align16(uint8_t* p) {
+  return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
+}
+
+// Runs `entry` (a wasm function) whose frame is at `entry_fp` with its arguments in
+// place. With `table_out` set, only publishes the handler table and returns.
+Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const void* const** table_out) {
+  static const void* const kTable[] = {
+#define SIMPLE(op) &&L_##op,
+#define INTERNAL(name) &&L_##name,
+#include "interp/handlers.def"
+#undef SIMPLE
+#undef INTERNAL
+  };
+  if (table_out) {
+    *table_out = kTable;
+    return {};
+  }
+
+  Thread& thread = *thread_ptr;
+  Function* func = entry;
+  Instance* inst = func->instance;
+  const uint32_t* ip = func->code->words.data();
+  uint8_t* fp = entry_fp;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  const size_t entry_depth = thread.calls.size();
+  uint8_t* const stack_end = thread.stack_end();
+  const uint32_t max_depth = thread.max_call_depth();
+  const char* trap_message = nullptr;
+  ErrorKind trap_kind = ErrorKind::Trap;
+  std::optional<Error> host_error;
+  Function* callee = nullptr;
+  uint8_t* callee_fp = nullptr;
+
+#define W(i) ip[2 + (i)]
+#define R(T, i) rd<T>(fp + W(i))
+#define SET(T, i, v) wr<T>(fp + W(i), static_cast<T>(v))
+#define DISPATCH() goto* load_handler(ip)
+#define NEXT(n)      \
+  do {               \
+    ip += 2 + (n);   \
+    DISPATCH();      \
+  } while (0)
+#define TRAP(message)          \
+  do {                         \
+    trap_message = (message);  \
+    goto trap;                 \
+  } while (0)
+#define REFRESH_MEMORY()                                  \
+  do {                                                    \
+    if (!inst->memories.empty()) {                        \
+      mem = inst->memories[0]->data();                    \
+      mem_size = inst->memories[0]->size_bytes();         \
+    } else {                                              \
+      mem = nullptr;                                      \
+      mem_size = 0;                                       \
+    }                                                     \
+  } while (0)
+
+  REFRESH_MEMORY();
+  DISPATCH();
+
+  // ---- constants -----------------------------------------------------------
+L_I32Const: SET(uint32_t, 0, W(1)); NEXT(2);
+L_F32Const: SET(uint32_t, 0, W(1)); NEXT(2);
+L_I64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
+L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
+
+  // ---- numeric operators -----------------------------------------------------
+#define UNOP(name, T, Result, expr) \
+  L_##name : {                      \
+    T a = R(T, 1);                  \
+    SET(Result, 0, (expr));         \
+    NEXT(2);                        \
+  }
+#define BINOP(name, T, Result, expr) \
+  L_##name : {                       \
+    T a = R(T, 1);                   \
+    T b = R(T, 2);                   \
+    SET(Result, 0, (expr));          \
+    NEXT(3);                         \
+  }
+
+  UNOP(I32Eqz, uint32_t, uint32_t, a == 0)
+  BINOP(I32Eq, uint32_t, uint32_t, a == b)
+  BINOP(I32Ne, uint32_t, uint32_t, a != b)
+  BINOP(I32LtS, int32_t, uint32_t, a < b)
+  BINOP(I32LtU, uint32_t, uint32_t, a < b)
+  BINOP(I32GtS, int32_t, uint32_t, a > b)
+  BINOP(I32GtU, uint32_t, uint32_t, a > b)
+  BINOP(I32LeS, int32_t, uint32_t, a <= b)
+  BINOP(I32LeU, uint32_t, uint32_t, a <= b)
+  BINOP(I32GeS, int32_t, uint32_t, a >= b)
+  BINOP(I32GeU, uint32_t, uint32_t, a >= b)
+  UNOP(I64Eqz, uint64_t, uint32_t, a == 0)
+  BINOP(I64Eq, uint64_t, uint32_t, a == b)
+  BINOP(I64Ne, uint64_t, uint32_t, a != b)
+  BINOP(I64LtS, int64_t, uint32_t, a < b)
+  BINOP(I64LtU, uint64_t, uint32_t, a < b)
+  BINOP(I64GtS, int64_t, uint32_t, a > b)
+  BINOP(I64GtU, uint64_t, uint32_t, a > b)
+  BINOP(I64LeS, int64_t, uint32_t, a <= b)
+  BINOP(I64LeU, uint64_t, uint32_t, a <= b)
+  BINOP(I64GeS, int64_t, uint32_t, a >= b)
+  BINOP(I64GeU, uint64_t, uint32_t, a >= b)
+  BINOP(F32Eq, float, uint32_t, a == b)
+  BINOP(F32Ne, float, uint32_t, a != b)
+  BINOP(F32Lt, float, uint32_t, a < b)
+  BINOP(F32Gt, float, uint32_t, a > b)
+  BINOP(F32Le, float, uint32_t, a <= b)
+  BINOP(F32Ge, float, uint32_t, a >= b)
+  BINOP(F64Eq, double, uint32_t, a == b)
+  BINOP(F64Ne, double, uint32_t, a != b)
+  BINOP(F64Lt, double, uint32_t, a < b)
+  BINOP(F64Gt, double, uint32_t, a > b)
+  BINOP(F64Le, double, uint32_t, a <= b)
+  BINOP(F64Ge, double, uint32_t, a >= b)
+
+  UNOP(I32Clz, uint32_t, uint32_t, std::countl_zero(a))
+  UNOP(I32Ctz, uint32_t, uint32_t, std::countr_zero(a))
+  UNOP(I32Popcnt, uint32_t, uint32_t, std::popcount(a))
+  BINOP(I32Add, uint32_t, uint32_t, a + b)
+  BINOP(I32Sub, uint32_t, uint32_t, a - b)
+  BINOP(I32Mul, uint32_t, uint32_t, a * b)
+  BINOP(I32And, uint32_t, uint32_t, a & b)
+  BINOP(I32Or, uint32_t, uint32_t, a | b)
+  BINOP(I32Xor, uint32_t, uint32_t, a ^ b)
+  BINOP(I32Shl, uint32_t, uint32_t, a << (b & 31))
+  BINOP(I32ShrS, int32_t, uint32_t, a >> (b & 31))
+  BINOP(I32ShrU, uint32_t, uint32_t, a >> (b & 31))
+  BINOP(I32Rotl, uint32_t, uint32_t, std::rotl(a, static_cast<int>(b & 31)))
+  BINOP(I32Rotr, uint32_t, uint32_t, std::rotr(a, static_cast<int>(b & 31)))
+  UNOP(I64Clz, uint64_t, uint64_t, std::countl_zero(a))
+  UNOP(I64Ctz, uint64_t, uint64_t, std::countr_zero(a))
+  UNOP(I64Popcnt, uint64_t, uint64_t, std::popcount(a))
+  BINOP(I64Add, uint64_t, uint64_t, a + b)
+  BINOP(I64Sub, uint64_t, uint64_t, a - b)
+  BINOP(I64Mul, uint64_t, uint64_t, a * b)
+  BINOP(I64And, uint64_t, uint64_t, a & b)
+  BINOP(I64Or, uint64_t, uint64_t, a | b)
+  BINOP(I64Xor, uint64_t, uint64_t, a ^ b)
+  BINOP(I64Shl, uint64_t, uint64_t, a << (b & 63))
+  BINOP(I64ShrS, int64_t, uint64_t, a >> (b & 63))
+  BINOP(I64ShrU, uint64_t, uint64_t, a >> (b & 63))
+  BINOP(I64Rotl, uint64_t, uint64_t, std::rotl(a, static_cast<int>(b & 63)))
+  BINOP(I64Rotr, uint64_t, uint64_t, std::rotr(a, static_cast<int>(b & 63)))
+
+#define DIVOP(name, T, expr, overflow_check)              \
+  L_##name : {                                            \
+    T a = R(T, 1);                                        \
+    T b = R(T, 2);                                        \
+    if (b == 0) TRAP("integer divide by zero");           \
+    overflow_check;                                       \
+    SET(T, 0, (expr));                                    \
+    NEXT(3);                                              \
+  }
+  DIVOP(I32DivS, int32_t, a / b, if (a == INT32_MIN && b == -1) TRAP("integer overflow"))
+  DIVOP(I32DivU, uint32_t, a / b, (void)0)
+  DIVOP(I32RemS, int32_t, b == -1 ? 0 : a % b, (void)0)
+  DIVOP(I32RemU, uint32_t, a % b, (void)0)
+  DIVOP(I64DivS, int64_t, a / b, if (a == INT64_MIN && b == -1) TRAP("integer overflow"))
+  DIVOP(I64DivU, uint64_t, a / b, (void)0)
+  DIVOP(I64RemS, int64_t, b == -1 ? 0 : a % b, (void)0)
+  DIVOP(I64RemU, uint64_t, a % b, (void)0)
+
+  UNOP(F32Abs, uint32_t, uint32_t, a & 0x7fffffffu)
+  UNOP(F32Neg, uint32_t, uint32_t, a ^ 0x80000000u)
+  UNOP(F32Ceil, float, float, wasm_ceil(a))
+  UNOP(F32Floor, float, float, wasm_floor(a))
+  UNOP(F32Trunc, float, float, wasm_trunc_float(a))
+  UNOP(F32Nearest, float, float, wasm_nearest(a))
+  UNOP(F32Sqrt, float, float, std::sqrt(a))
+  BINOP(F32Add, float, float, a + b)
+  BINOP(F32Sub, float, float, a - b)
+  BINOP(F32Mul, float, float, a * b)
+  BINOP(F32Div, float, float, a / b)
+  BINOP(F32Min, float, float, wasm_min(a, b))
+  BINOP(F32Max, float, float, wasm_max(a, b))
+  BINOP(F32Copysign, uint32_t, uint32_t, (a & 0x7fffffffu) | (b & 0x80000000u))
+  UNOP(F64Abs, uint64_t, uint64_t, a & 0x7fffffffffffffffull)
+  UNOP(F64Neg, uint64_t, uint64_t, a ^ 0x8000000000000000ull)
+  UNOP(F64Ceil, double, double, wasm_ceil(a))
+  UNOP(F64Floor, double, double, wasm_floor(a))
+  UNOP(F64Trunc, double, double, wasm_trunc_float(a))
+  UNOP(F64Nearest, double, double, wasm_nearest(a))
+  UNOP(F64Sqrt, double, double, std::sqrt(a))
+  BINOP(F64Add, double, double, a + b)
+  BINOP(F64Sub, double, double, a - b)
+  BINOP(F64Mul, double, double, a * b)
+  BINOP(F64Div, double, double, a / b)
+  BINOP(F64Min, double, double, wasm_min(a, b))
+  BINOP(F64Max, double, double, wasm_max(a, b))
+  BINOP(F64Copysign, uint64_t, uint64_t, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull))
+
+  // ---- conversions -------------------------------------------------------------
+  UNOP(I32WrapI64, uint64_t, uint32_t, a)
+  UNOP(I64ExtendI32S, int32_t, int64_t, a)
+  UNOP(I64ExtendI32U, uint32_t, uint64_t, a)
+  UNOP(F32ConvertI32S, int32_t, float, a)
+  UNOP(F32ConvertI32U, uint32_t, float, a)
+  UNOP(F32ConvertI64S, int64_t, float, a)
+  UNOP(F32ConvertI64U, uint64_t, float, a)
+  UNOP(F32DemoteF64, double, float, a)
+  UNOP(F64ConvertI32S, int32_t, double, a)
+  UNOP(F64ConvertI32U, uint32_t, double, a)
+  UNOP(F64ConvertI64S, int64_t, double, a)
+  UNOP(F64ConvertI64U, uint64_t, double, a)
+  UNOP(F64PromoteF32, float, double, a)
+  UNOP(I32ReinterpretF32, uint32_t, uint32_t, a)
+  UNOP(I64ReinterpretF64, uint64_t, uint64_t, a)
+  UNOP(F32ReinterpretI32, uint32_t, uint32_t, a)
+  UNOP(F64ReinterpretI64, uint64_t, uint64_t, a)
+  UNOP(I32Extend8S, int8_t, int32_t, a)
+  UNOP(I32Extend16S, int16_t, int32_t, a)
+  UNOP(I64Extend8S, int8_t, int64_t, a)
+  UNOP(I64Extend16S, int16_t, int64_t, a)
+  UNOP(I64Extend32S, int32_t, int64_t, a)
+
+#define TRUNCOP(name, F, I)                                                     \
+  L_##name : {                                                                  \
+    I result;                                                                   \
+    switch (wasm_trunc<I, F>(R(F, 1), result)) {                                \
+      case TruncResult::Nan: TRAP("invalid conversion to integer");             \
+      case TruncResult::Overflow: TRAP("integer overflow");                     \
+      case TruncResult::Ok: break;                                              \
+    }                                                                           \
+    SET(I, 0, result);                                                          \
+    NEXT(2);                                                                    \
+  }
+  TRUNCOP(I32TruncF32S, float, int32_t)
+  TRUNCOP(I32TruncF32U, float, uint32_t)
+  TRUNCOP(I32TruncF64S, double, int32_t)
+  TRUNCOP(I32TruncF64U, double, uint32_t)
+  TRUNCOP(I64TruncF32S, float, int64_t)
+  TRUNCOP(I64TruncF32U, float, uint64_t)
+  TRUNCOP(I64TruncF64S, double, int64_t)
+  TRUNCOP(I64TruncF64U, double, uint64_t)
+  UNOP(I32TruncSatF32S, float, int32_t, (wasm_trunc_sat<int32_t, float>(a)))
+  UNOP(I32TruncSatF32U, float, uint32_t, (wasm_trunc_sat<uint32_t, float>(a)))
+  UNOP(I32TruncSatF64S, double, int32_t, (wasm_trunc_sat<int32_t, double>(a)))
+  UNOP(I32TruncSatF64U, double, uint32_t, (wasm_trunc_sat<uint32_t, double>(a)))
+  UNOP(I64TruncSatF32S, float, int64_t, (wasm_trunc_sat<int64_t, float>(a)))
+  UNOP(I64TruncSatF32U, float, uint64_t, (wasm_trunc_sat<uint64_t, float>(a)))
+  UNOP(I64TruncSatF64S, double, int64_t, (wasm_trunc_sat<int64_t, double>(a)))
+  UNOP(I64TruncSatF64U, double, uint64_t, (wasm_trunc_sat<uint64_t, double>(a)))
+
+  // ---- memory ----------------------------------------------------------------
+  // Layout: load: dst addr offset; store: addr value offset. Memory 0, 32-bit.
+#define LOAD(name, MemT, Result)                                         \
+  L_##name : {                                                           \
+    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);                       \
+    if (ea + sizeof(MemT) > mem_size) TRAP("out of bounds memory access"); \
+    SET(Result, 0, rd<MemT>(mem + ea));                                  \
+    NEXT(3);                                                             \
+  }
+#define STORE(name, ValT, MemT)                                          \
+  L_##name : {                                                           \
+    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);                       \
+    if (ea + sizeof(MemT) > mem_size) TRAP("out of bounds memory access"); \
+    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
+    NEXT(3);                                                             \
+  }
+  LOAD(I32Load, uint32_t, uint32_t)
+  LOAD(I64Load, uint64_t, uint64_t)
+  LOAD(F32Load, uint32_t, uint32_t)
+  LOAD(F64Load, uint64_t, uint64_t)
+  LOAD(I32Load8S, int8_t, int32_t)
+  LOAD(I32Load8U, uint8_t, uint32_t)
+  LOAD(I32Load16S, int16_t, int32_t)
+  LOAD(I32Load16U, uint16_t, uint32_t)
+  LOAD(I64Load8S, int8_t, int64_t)
+  LOAD(I64Load8U, uint8_t, uint64_t)
+  LOAD(I64Load16S, int16_t, int64_t)
+  LOAD(I64Load16U, uint16_t, uint64_t)
+  LOAD(I64Load32S, int32_t, int64_t)
+  LOAD(I64Load32U, uint32_t, uint64_t)
+  STORE(I32Store, uint32_t, uint32_t)
+  STORE(I64Store, uint64_t, uint64_t)
+  STORE(F32Store, uint32_t, uint32_t)
+  STORE(F64Store, uint64_t, uint64_t)
+  STORE(I32Store8, uint32_t, uint8_t)
+  STORE(I32Store16, uint32_t, uint16_t)
+  STORE(I64Store8, uint64_t, uint8_t)
+  STORE(I64Store16, uint64_t, uint16_t)
+  STORE(I64Store32, uint64_t, uint32_t)
+
+L_MemorySize:
+  SET(uint32_t, 0, mem_size / ir::kPageSize);
+  NEXT(1);
+L_MemoryGrow: {
+  int64_t old = inst->memories[0]->grow(R(uint32_t, 1));
+  SET(uint32_t, 0, static_cast<uint32_t>(old));
+  REFRESH_MEMORY();
+  NEXT(2);
+}
+L_MemoryFill: {  // dst value len
+  uint64_t dst = R(uint32_t, 0), len = R(uint32_t, 2);
+  if (dst + len > mem_size) TRAP("out of bounds memory access");
+  std::memset(mem + dst, static_cast<uint8_t>(R(uint32_t, 1)), len);
+  NEXT(3);
+}
+L_MemoryCopy: {  // dst src len
+  uint64_t dst = R(uint32_t, 0), src = R(uint32_t, 1), len = R(uint32_t, 2);
+  if (dst + len > mem_size || src + len > mem_size) TRAP("out of bounds memory access");
+  std::memmove(mem + dst, mem + src, len);
+  NEXT(3);
+}
+L_MemoryInit: {  // data dst src len
+  std::span<const uint8_t> data = inst->data_segment(W(0));
+  uint64_t dst = R(uint32_t, 1), src = R(uint32_t, 2), len = R(uint32_t, 3);
+  if (dst + len > mem_size || src + len > data.size()) TRAP("out of bounds memory access");
+  if (len) std::memcpy(mem + dst, data.data() + src, len);
+  NEXT(4);
+}
+L_DataDrop:
+  inst->data_dropped[W(0)] = true;
+  NEXT(1);
+
+#include "interp/simd_handlers.inc"
+
+  // ---- variables and parametric ---------------------------------------------------
+L_Copy64:
+  std::memcpy(fp + W(0), fp + W(1), 8);
+  NEXT(2);
+L_Copy128:
+  std::memmove(fp + W(0), fp + W(1), 16);
+  NEXT(2);
+L_Select64: {  // dst a b cond
+  uint64_t v = R(uint32_t, 3) ? R(uint64_t, 1) : R(uint64_t, 2);
+  SET(uint64_t, 0, v);
+  NEXT(4);
+}
+L_Select128: {
+  uint8_t v[16];
+  std::memcpy(v, fp + (R(uint32_t, 3) ? W(1) : W(2)), 16);
+  std::memcpy(fp + W(0), v, 16);
+  NEXT(4);
+}
+L_GlobalGet64:
+  SET(uint64_t, 0, inst->globals[W(1)]->value[0].i64);
+  NEXT(2);
+L_GlobalGet128:
+  std::memcpy(fp + W(0), inst->globals[W(1)]->value, 16);
+  NEXT(2);
+L_GlobalSet64:
+  inst->globals[W(1)]->value[0].i64 = R(uint64_t, 0);
+  NEXT(2);
+L_GlobalSet128:
+  std::memcpy(inst->globals[W(1)]->value, fp + W(0), 16);
+  NEXT(2);
+
+  // ---- references and tables -------------------------------------------------
+L_RefNull:
+  SET(uint64_t, 0, 0);
+  NEXT(1);
+L_RefIsNull:
+  SET(uint32_t, 0, R(runtime::Ref, 1) == nullptr);
+  NEXT(2);
+L_RefFunc:
+  SET(runtime::Ref, 0, inst->funcs[W(1)]);
+  NEXT(2);
+L_TableGet: {  // dst table index
+  runtime::Table* table = inst->tables[W(1)];
+  uint32_t index = R(uint32_t, 2);
+  if (index >= table->size()) TRAP("out of bounds table access");
+  SET(runtime::Ref, 0, table->get(index));
+  NEXT(3);
+}
+L_TableSet: {  // table index value
+  runtime::Table* table = inst->tables[W(0)];
+  uint32_t index = R(uint32_t, 1);
+  if (index >= table->size()) TRAP("out of bounds table access");
+  table->set(index, R(runtime::Ref, 2));
+  NEXT(3);
+}
+L_TableSize:
+  SET(uint32_t, 0, inst->tables[W(1)]->size());
+  NEXT(2);
+L_TableGrow: {  // dst table init delta
+  int64_t old = inst->tables[W(1)]->grow(R(uint32_t, 3), R(runtime::Ref, 2));
+  SET(uint32_t, 0, static_cast<uint32_t>(old));
+  NEXT(4);
+}
+L_TableFill: {  // table dst value len
+  runtime::Table* table = inst->tables[W(0)];
+  uint64_t dst = R(uint32_t, 1), len = R(uint32_t, 3);
+  if (dst + len > table->size()) TRAP("out of bounds table access");
+  std::fill_n(table->data() + dst, len, R(runtime::Ref, 2));
+  NEXT(4);
+}
+L_TableCopy: {  // dst_table src_table dst src len
+  runtime::Table* dst_table = inst->tables[W(0)];
+  runtime::Table* src_table = inst->tables[W(1)];
+  uint64_t dst = R(uint32_t, 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
+  if (dst + len > dst_table->size() || src + len > src_table->size()) TRAP("out of bounds table access");
+  std::memmove(dst_table->data() + dst, src_table->data() + src, len * sizeof(runtime::Ref));
+  NEXT(5);
+}
+L_TableInit: {  // table elem dst src len
+  runtime::Table* table = inst->tables[W(0)];
+  const std::vector<runtime::Ref>& segment = inst->elem_segments[W(1)];
+  uint64_t dst = R(uint32_t, 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
+  if (dst + len > table->size() || src + len > segment.size()) TRAP("out of bounds table access");
+  std::copy_n(segment.data() + src, len, table->data() + dst);
+  NEXT(5);
+}
+L_ElemDrop:
+  inst->elem_segments[W(0)].clear();
+  inst->elem_segments[W(0)].shrink_to_fit();
+  NEXT(1);
+
+  // ---- control ------------------------------------------------------------------
+L_Unreachable:
+  TRAP("unreachable");
+L_Br:
+  ip += static_cast<int32_t>(W(0));
+  DISPATCH();
+L_BrIfNz:
+  if (R(uint32_t, 0)) {
+    ip += static_cast<int32_t>(W(1));
+    DISPATCH();
+  }
+  NEXT(2);
+L_BrIfZ:
+  if (!R(uint32_t, 0)) {
+    ip += static_cast<int32_t>(W(1));
+    DISPATCH();
+  }
+  NEXT(2);
+L_BrTable: {  // index count targets...
+  uint32_t index = R(uint32_t, 0);
+  uint32_t count = W(1);
+  if (index >= count - 1) index = count - 1;
+  ip += static_cast<int32_t>(W(2 + index));
+  DISPATCH();
+}
+
+L_Call:  // func_index args
+  callee = inst->funcs[W(0)];
+  callee_fp = fp + W(1);
+  ip += 4;
+  goto do_call;
+
+L_CallIndirect: {  // type_id table index_slot args
+  runtime::Table* table = inst->tables[W(1)];
+  uint32_t index = R(uint32_t, 2);
+  if (index >= table->size()) TRAP("undefined element");
+  callee = static_cast<Function*>(table->get(index));
+  if (!callee) TRAP("uninitialized element");
+  if (callee->type_id != W(0)) TRAP("indirect call type mismatch");
+  callee_fp = fp + W(3);
+  ip += 6;
+  goto do_call;
+}
+
+L_ReturnCall: {  // func_index args args_size
+  callee = inst->funcs[W(0)];
+  std::memmove(fp, fp + W(1), W(2));
+  goto do_tail_call;
+}
+
+L_ReturnCallIndirect: {  // type_id table index_slot args args_size
+  runtime::Table* table = inst->tables[W(1)];
+  uint32_t index = R(uint32_t, 2);
+  if (index >= table->size()) TRAP("undefined element");
+  callee = static_cast<Function*>(table->get(index));
+  if (!callee) TRAP("uninitialized element");
+  if (callee->type_id != W(0)) TRAP("indirect call type mismatch");
+  std::memmove(fp, fp + W(3), W(4));
+  goto do_tail_call;
+}
+
+do_tail_call:
+  // The callee replaces the current frame: its arguments are now at fp. A host
+  // callee runs and then we return; a wasm callee reuses this frame.
+  callee_fp = fp;
+  if (callee->is_host()) {
+    ip = nullptr;  // after the host call, return
+    goto do_host_call;
+  }
+  if (!callee->code) {
+    Expected<const Code*> code = callee->instance->module->code(callee->func_index -
+                                                               callee->instance->module->ir().num_imported_funcs);
+    if (!code) {
+      host_error = std::move(code).error();
+      goto error_exit;
+    }
+    callee->code = *code;
+  }
+  if (fp + callee->code->frame_size > stack_end) {
+    trap_kind = ErrorKind::Exhaustion;
+    TRAP("call stack exhausted");
+  }
+  std::memset(fp + callee->code->params_size, 0, callee->code->locals_size);
+  func = callee;
+  if (inst != callee->instance) {
+    inst = callee->instance;
+    REFRESH_MEMORY();
+  }
+  ip = callee->code->words.data();
+  DISPATCH();
+
+do_call:
+  if (callee->is_host()) goto do_host_call;
+  if (!callee->code) {
+    Expected<const Code*> code = callee->instance->module->code(callee->func_index -
+                                                               callee->instance->module->ir().num_imported_funcs);
+    if (!code) {
+      host_error = std::move(code).error();
+      goto error_exit;
+    }
+    callee->code = *code;
+  }
+  if (callee_fp + callee->code->frame_size > stack_end || thread.calls.size() >= max_depth) {
+    ip -= 4;  // report the call instruction
+    trap_kind = ErrorKind::Exhaustion;
+    TRAP("call stack exhausted");
+  }
+  thread.calls.push_back({ip, fp, func});
+  std::memset(callee_fp + callee->code->params_size, 0, callee->code->locals_size);
+  fp = callee_fp;
+  func = callee;
+  if (inst != callee->instance) inst = callee->instance;
+  REFRESH_MEMORY();
+  ip = callee->code->words.data();
+  DISPATCH();
+
+do_host_call: {
+  uint8_t* saved_top = thread.top;
+  size_t slots = std::max(callee->type.params.size(), callee->type.results.size()) * 2;
+  thread.top = align16(callee_fp + slots * sizeof(RawValue));
+  runtime::HostCallContext context{inst->store, inst};
+  Expected<void> result = callee->host(context, reinterpret_cast<RawValue*>(callee_fp));
+  thread.top = saved_top;
+  if (!result) {
+    host_error = std::move(result).error();
+    host_error->trace.push_back(trace_frame(callee, nullptr));
+    goto error_exit;
+  }
+  REFRESH_MEMORY();
+  if (ip) DISPATCH();
+  goto L_Return;  // a tail call to a host function returns its results
+}
+
+L_Return:
+  if (thread.calls.size() == entry_depth) return {};
+  {
+    CallRecord record = thread.calls.back();
+    thread.calls.pop_back();
+    ip = record.return_ip;
+    fp = record.frame;
+    func = record.function;
+    inst = func->instance;
+    REFRESH_MEMORY();
+  }
+  DISPATCH();
+
+trap: {
+  Error error(trap_kind, trap_message);
+  error.trace.push_back(trace_frame(func, ip));
+  for (size_t i = thread.calls.size(); i-- > entry_depth;)
+    error.trace.push_back(trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
+  thread.calls.resize(entry_depth);
+  return error;
+}
+
+error_exit: {
+  // An error from a host function (a trap it raised, or an exit) or from lazy
+  // translation: add this frame and the callers to its trace.
+  Error error = std::move(*host_error);
+  error.trace.push_back(trace_frame(func, ip));
+  for (size_t i = thread.calls.size(); i-- > entry_depth;)
+    error.trace.push_back(trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
+  thread.calls.resize(entry_depth);
+  return error;
+}
+
+#undef W
+#undef R
+#undef SET
+#undef DISPATCH
+#undef NEXT
+#undef TRAP
+#undef REFRESH_MEMORY
+}
+
+}  // namespace
+
+const void* handler_address(Handler handler) {
+  if (!g_handler_table) {
+    const void* const* table = nullptr;
+    (void)run(nullptr, nullptr, nullptr, &table);
+    g_handler_table = table;
+  }
+  return g_handler_table[static_cast<size_t>(handler)];
+}
+
+std::optional<Handler> simple_handler(ir::Opcode op) {
+  switch (op) {
+#define SIMPLE(name) \
+  case ir::Opcode::name: return Handler::name;
+#define INTERNAL(name)
+#include "interp/handlers.def"
+#undef SIMPLE
+#undef INTERNAL
+    default: return std::nullopt;
+  }
+}
+
+Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
+  if (function->is_host()) {
+    runtime::HostCallContext context{thread.store, nullptr};
+    return function->host(context, slots);
+  }
+  if (!function->code) {
+    const runtime::Module& module = *function->instance->module;
+    function->code = KILN_TRY(module.code(function->func_index - module.ir().num_imported_funcs));
+  }
+  const Code* code = function->code;
+  uint8_t* saved_top = thread.top;
+  uint8_t* fp = align16(thread.top);
+  if (fp + code->frame_size > thread.stack_end() || thread.calls.size() >= thread.max_call_depth())
+    return Error(ErrorKind::Exhaustion, "call stack exhausted");
+  std::memcpy(fp, slots, code->params_size);
+  std::memset(fp + code->params_size, 0, code->locals_size);
+  thread.top = fp + code->frame_size;
+  Expected<void> result = run(&thread, function, fp, nullptr);
+  thread.top = saved_top;
+  if (!result) return result;
+  std::memcpy(slots, fp, code->results_size);
+  return {};
+}
+
+}  // namespace kiln::interp

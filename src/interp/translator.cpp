@@ -1,0 +1,622 @@
+// The translator turns a wasm function body into register-machine code.
+//
+// Every operand-stack position has a fixed home in the frame (its byte offset),
+// known at translation time because wasm code is statically typed; instructions
+// name the homes they read and write, so there is no runtime stack pointer.
+// `local.get` is lazy: it pushes a reference to the local instead of copying it,
+// and the copy is only made when something needs the value in its home (control
+// flow joins, calls, or a write to that local while the reference is pending).
+//
+// Frame layout: [params][declared locals][operand stack]. Results are returned at
+// offset 0. A callee's frame starts at the home of its first argument in the
+// caller's frame, so arguments are never copied for a call.
+#include "interp/translator.h"
+
+#include <cstring>
+#include <optional>
+
+#include "interp/handlers.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "validate/function_validator.h"
+
+namespace kiln::interp {
+
+using binary::Instruction;
+using ir::ImmKind;
+using ir::Opcode;
+using ir::ValType;
+using validate::FrameKind;
+using validate::FunctionValidator;
+
+namespace {
+
+struct Entry {
+  ValType type;
+  uint32_t home = 0;          // byte offset of this stack position
+  bool is_local = false;      // still a pending reference to a local
+  uint32_t local_offset = 0;  // valid when is_local
+  uint32_t location() const { return is_local ? local_offset : home; }
+  uint32_t end() const { return home + type.byte_size(); }
+};
+
+// A jump operand to fill in once the target is known: the word to write and the
+// start of the instruction it belongs to (jumps are relative to it).
+struct Patch {
+  uint32_t word;
+  uint32_t instr_start;
+};
+
+struct Label {
+  FrameKind kind = FrameKind::Block;
+  std::vector<ValType> params, results;
+  size_t height = 0;        // stack entries below the block's params
+  uint32_t base_home = 0;   // home of the first param / result
+  uint32_t loop_start = 0;  // loops: where a branch goes
+  std::vector<Patch> patches;       // branches to the end
+  std::optional<Patch> else_patch;  // `if`: the jump taken when the condition is false
+  bool dead = false;                // opened in unreachable code
+  const std::vector<ValType>& branch_types() const { return kind == FrameKind::Loop ? params : results; }
+};
+
+class Translator final : public validate::CodeSink {
+ public:
+  Translator(const runtime::Module& module, uint32_t func_index)
+      : module_(module), ir_(module.ir()), func_index_(func_index), code_(std::make_unique<Code>()) {}
+
+  Expected<std::unique_ptr<Code>> run() {
+    const ir::FuncType& type = ir_.func_type(func_index_);
+    const ir::FunctionBody& body = ir_.codes[func_index_ - ir_.num_imported_funcs];
+    uint32_t offset = 0;
+    for (const ValType& t : type.params) {
+      local_offsets_.push_back(offset);
+      offset += t.byte_size();
+    }
+    code_->params_size = offset;
+    for (const ir::LocalGroup& group : body.locals) {
+      for (uint32_t i = 0; i < group.count; ++i) {
+        local_offsets_.push_back(offset);
+        offset += group.type.byte_size();
+      }
+    }
+    code_->locals_size = offset - code_->params_size;
+    stack_base_ = offset;
+    max_extent_ = offset;
+    for (const ValType& t : type.results) code_->results_size += t.byte_size();
+
+    Label function_label;
+    function_label.kind = FrameKind::Function;
+    function_label.results = type.results;
+    function_label.base_home = stack_base_;
+    labels_.push_back(std::move(function_label));
+
+    FunctionValidator walker(ir_, ir_features(), &module_.declared_funcs());
+    KILN_TRY_VOID(walker.validate_function(func_index_, this));
+    if (error_) return *error_;
+    code_->frame_size = std::max(max_extent_, code_->results_size);
+    code_->frame_size = (code_->frame_size + 15) & ~15u;
+    return std::move(code_);
+  }
+
+  void on_instruction(const Instruction& in, FunctionValidator& v) override {
+    if (error_) return;
+    if (!reachable_) {
+      translate_unreachable(in);
+      return;
+    }
+    current_offset_ = in.offset;
+    translate(in, v);
+  }
+
+ private:
+  const ir::Features& ir_features() const { return module_.engine().config().features; }
+
+  // ---- emission ----
+  uint32_t pos() const { return static_cast<uint32_t>(code_->words.size()); }
+  void emit(uint32_t word) { code_->words.push_back(word); }
+  void emit64(uint64_t value) {
+    emit(static_cast<uint32_t>(value));
+    emit(static_cast<uint32_t>(value >> 32));
+  }
+  uint32_t emit_handler(Handler h) {
+    uint32_t start = pos();
+    code_->offsets.emplace_back(start, current_offset_);
+    const void* address = handler_address(h);
+    uint64_t bits;
+    std::memcpy(&bits, &address, sizeof bits);
+    emit64(bits);
+    return start;
+  }
+  void emit_copy(uint32_t dst, uint32_t src, ValType type) {
+    emit_handler(type.byte_size() == 16 ? Handler::Copy128 : Handler::Copy64);
+    emit(dst);
+    emit(src);
+  }
+  void patch_to_here(const Patch& p) {
+    code_->words[p.word] = static_cast<uint32_t>(static_cast<int32_t>(pos() - p.instr_start));
+  }
+  // Emits the target word of a jump instruction starting at `instr_start`.
+  void emit_jump_target(Label& label, uint32_t instr_start) {
+    if (label.kind == FrameKind::Loop) {
+      emit(static_cast<uint32_t>(static_cast<int32_t>(label.loop_start) - static_cast<int32_t>(instr_start)));
+    } else {
+      label.patches.push_back({pos(), instr_start});
+      emit(0);
+    }
+  }
+  void unsupported(const Instruction& in) {
+    if (!error_)
+      error_ = Error(ErrorKind::Invalid,
+                     "instruction not supported by the interpreter yet: " + std::string(op_name(in.op)), in.offset);
+  }
+
+  // ---- the virtual operand stack ----
+  uint32_t next_home() const { return stack_.empty() ? stack_base_ : stack_.back().end(); }
+  uint32_t push_slot(ValType type) {
+    Entry e;
+    e.type = type;
+    e.home = next_home();
+    stack_.push_back(e);
+    max_extent_ = std::max(max_extent_, e.end());
+    return e.home;
+  }
+  void push_local(uint32_t local_index, ValType type) {
+    uint32_t home = push_slot(type);
+    (void)home;
+    stack_.back().is_local = true;
+    stack_.back().local_offset = local_offsets_[local_index];
+  }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+  void materialize(size_t i) {
+    Entry& e = stack_[i];
+    if (!e.is_local) return;
+    emit_copy(e.home, e.local_offset, e.type);
+    e.is_local = false;
+  }
+  void materialize_from(size_t first) {
+    for (size_t i = first; i < stack_.size(); ++i) materialize(i);
+  }
+  // Before a write to a local: pending reads of it must take the old value now.
+  void materialize_reads_of(uint32_t local_offset) {
+    for (size_t i = 0; i < stack_.size(); ++i)
+      if (stack_[i].is_local && stack_[i].local_offset == local_offset) materialize(i);
+  }
+  void reset_stack(size_t height, const std::vector<ValType>& types) {
+    stack_.resize(height);
+    for (const ValType& t : types) push_slot(t);
+  }
+
+  // ---- control flow ----
+  Label& label_at(uint32_t depth) { return labels_[labels_.size() - 1 - depth]; }
+  bool branch_needs_copies(const Label& label) const {
+    const auto& types = label.branch_types();
+    size_t first = stack_.size() - types.size();
+    uint32_t dst = label.base_home;
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (stack_[first + i].location() != dst) return true;
+      dst += types[i].byte_size();
+    }
+    return false;
+  }
+  // Moves the branch values (top of stack) to the label's homes.
+  void emit_branch_copies(const Label& label) {
+    const auto& types = label.branch_types();
+    size_t first = stack_.size() - types.size();
+    uint32_t dst = label.base_home;
+    for (size_t i = 0; i < types.size(); ++i) {
+      const Entry& e = stack_[first + i];
+      if (e.location() != dst) emit_copy(dst, e.location(), e.type);
+      dst += types[i].byte_size();
+    }
+  }
+  void emit_br(Label& label) {
+    uint32_t start = emit_handler(Handler::Br);
+    emit_jump_target(label, start);
+  }
+  void emit_return() {
+    const auto& results = labels_.front().results;
+    size_t first = stack_.size() - results.size();
+    materialize_from(first);
+    uint32_t dst = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const Entry& e = stack_[first + i];
+      if (e.home != dst) emit_copy(dst, e.home, e.type);
+      dst += e.type.byte_size();
+    }
+    emit_handler(Handler::Return);
+  }
+  void open_block(FrameKind kind, const std::vector<ValType>& params, const std::vector<ValType>& results) {
+    Label label;
+    label.kind = kind;
+    label.params = params;
+    label.results = results;
+    label.height = stack_.size() - params.size();
+    label.base_home = params.empty() ? next_home() : stack_[label.height].home;
+    labels_.push_back(std::move(label));
+  }
+  void translate_block(const Instruction& in, FunctionValidator& v) {
+    std::vector<ValType> params, results;
+    v.block_signature(in.block, params, results);
+    std::optional<Entry> cond;
+    if (in.op == Opcode::If) cond = pop();
+    materialize_from(0);
+    open_block(in.op == Opcode::Block ? FrameKind::Block : in.op == Opcode::Loop ? FrameKind::Loop : FrameKind::If,
+               params, results);
+    Label& label = labels_.back();
+    if (in.op == Opcode::Loop) label.loop_start = pos();
+    if (in.op == Opcode::If) {
+      uint32_t start = emit_handler(Handler::BrIfZ);
+      emit(cond->location());
+      label.else_patch = Patch{pos(), start};
+      emit(0);
+    }
+  }
+  void begin_else(Label& label) {
+    if (label.else_patch) patch_to_here(*label.else_patch);
+    label.else_patch.reset();
+    label.kind = FrameKind::Else;
+    reset_stack(label.height, label.params);
+    reachable_ = true;
+  }
+  void translate_else() {
+    Label& label = labels_.back();
+    // End of the `then` arm: results to their homes, jump over the `else` arm.
+    materialize_from(label.height);
+    emit_br(label);
+    begin_else(label);
+  }
+  void translate_end() {
+    Label label = std::move(labels_.back());
+    labels_.pop_back();
+    if (reachable_) materialize_from(label.height);
+    if (label.else_patch) patch_to_here(*label.else_patch);
+    for (const Patch& p : label.patches) patch_to_here(p);
+    if (label.kind == FrameKind::Function) {
+      // Fallthrough and branches to the function's label meet here with the
+      // results in their homes; the return sequence moves them to offset 0.
+      if (reachable_ || !label.patches.empty()) {
+        labels_.push_back(std::move(label));
+        reset_stack(0, labels_.back().results);
+        emit_return();
+      }
+      return;
+    }
+    reset_stack(label.height, label.results);
+    reachable_ = !label.dead;
+  }
+  void translate_unreachable(const Instruction& in) {
+    switch (in.op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: {
+        Label label;
+        label.kind = in.op == Opcode::Loop ? FrameKind::Loop : FrameKind::Block;
+        label.height = stack_.size();
+        label.base_home = next_home();
+        label.dead = true;
+        labels_.push_back(std::move(label));
+        break;
+      }
+      case Opcode::Else:
+        if (!labels_.back().dead) begin_else(labels_.back());
+        break;
+      case Opcode::End:
+        translate_end();
+        break;
+      default:
+        break;
+    }
+  }
+  void translate_br_if(uint32_t depth) {
+    Entry cond = pop();
+    Label& label = label_at(depth);
+    if (!branch_needs_copies(label)) {
+      uint32_t start = emit_handler(Handler::BrIfNz);
+      emit(cond.location());
+      emit_jump_target(label, start);
+      return;
+    }
+    uint32_t start = emit_handler(Handler::BrIfZ);
+    emit(cond.location());
+    Patch skip{pos(), start};
+    emit(0);
+    emit_branch_copies(label);
+    emit_br(label);
+    patch_to_here(skip);
+  }
+  void translate_br_table(const Instruction& in) {
+    Entry index = pop();
+    uint32_t count = static_cast<uint32_t>(in.targets.size());
+    uint32_t start = emit_handler(Handler::BrTable);
+    emit(index.location());
+    emit(count);
+    uint32_t table = pos();
+    for (uint32_t i = 0; i < count; ++i) emit(0);
+    // Targets that need their values moved go through a small stub after the table.
+    std::vector<uint32_t> stub_targets;
+    for (uint32_t i = 0; i < count; ++i) {
+      Label& label = label_at(in.targets[i]);
+      if (!branch_needs_copies(label)) {
+        if (label.kind == FrameKind::Loop) {
+          code_->words[table + i] = static_cast<uint32_t>(static_cast<int32_t>(label.loop_start - start));
+        } else {
+          label.patches.push_back({table + i, start});
+        }
+      } else {
+        stub_targets.push_back(i);
+      }
+    }
+    for (uint32_t i : stub_targets) {
+      code_->words[table + i] = pos() - start;
+      Label& label = label_at(in.targets[i]);
+      emit_branch_copies(label);
+      emit_br(label);
+    }
+    reachable_ = false;
+  }
+
+  // ---- calls ----
+  // Materializes the arguments and returns the home of the first one.
+  uint32_t prepare_args(size_t count) {
+    size_t first = stack_.size() - count;
+    materialize_from(first);
+    uint32_t home = count ? stack_[first].home : next_home();
+    stack_.resize(first);
+    return home;
+  }
+  uint32_t args_size(const ir::FuncType& type) const {
+    uint32_t size = 0;
+    for (const ValType& t : type.params) size += t.byte_size();
+    return size;
+  }
+  void translate_call(const Instruction& in) {
+    const ir::FuncType& type = ir_.func_type(in.index);
+    if (in.op == Opcode::ReturnCall) {
+      uint32_t args = prepare_args(type.params.size());
+      emit_handler(Handler::ReturnCall);
+      emit(in.index);
+      emit(args);
+      emit(args_size(type));
+      reachable_ = false;
+      return;
+    }
+    uint32_t args = prepare_args(type.params.size());
+    emit_handler(Handler::Call);
+    emit(in.index);
+    emit(args);
+    for (const ValType& t : type.results) push_slot(t);
+  }
+  void translate_call_indirect(const Instruction& in) {
+    const ir::FuncType& type = ir_.types[in.index];
+    Entry index = pop();
+    // The index may be a pending local read; arguments are materialized above it
+    // only if they are below it, so read its location before anything moves.
+    uint32_t args = prepare_args(type.params.size());
+    bool tail = in.op == Opcode::ReturnCallIndirect;
+    emit_handler(tail ? Handler::ReturnCallIndirect : Handler::CallIndirect);
+    emit(module_.type_ids()[in.index]);
+    emit(in.index2);
+    emit(index.location());
+    emit(args);
+    if (tail) {
+      emit(args_size(type));
+      reachable_ = false;
+      return;
+    }
+    for (const ValType& t : type.results) push_slot(t);
+  }
+
+  // ---- instructions with a fixed signature, in the generic layout ----
+  void translate_simple(const Instruction& in) {
+    std::optional<Handler> handler = simple_handler(in.op);
+    if (!handler) return unsupported(in);
+    const ir::OpInfo& info = op_info(in.op);
+    if ((info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) &&
+        (in.memarg.memory != 0 || ir_.memory_type(0).limits.is64 || in.memarg.offset > UINT32_MAX))
+      return unsupported(in);
+    if (info.imm == ImmKind::Memory && (in.index != 0 || ir_.memory_type(0).limits.is64)) return unsupported(in);
+    ir::SigShape shape = sig_shape(info.sig);
+    size_t n = shape.params.size();
+    uint32_t operands[3] = {};
+    for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
+    stack_.resize(stack_.size() - n);
+    std::optional<uint32_t> dst;
+    if (!shape.results.empty()) {
+      ValType result = shape.results[0] == 'i' ? ValType::i32()
+                       : shape.results[0] == 'l' ? ValType::i64()
+                       : shape.results[0] == 'f' ? ValType::f32()
+                       : shape.results[0] == 'd' ? ValType::f64()
+                       : shape.results[0] == 'v' ? ValType::v128()
+                                                 : ValType::i32();  // 'a': 32-bit memories only
+      dst = push_slot(result);
+    }
+    emit_handler(*handler);
+    if (dst) emit(*dst);
+    for (size_t i = 0; i < n; ++i) emit(operands[i]);
+    switch (info.imm) {
+      case ImmKind::I32: case ImmKind::F32: emit(static_cast<uint32_t>(in.bits)); break;
+      case ImmKind::I64: case ImmKind::F64: emit64(in.bits); break;
+      case ImmKind::V128: case ImmKind::Shuffle:
+        for (int i = 0; i < 4; ++i) {
+          uint32_t w;
+          std::memcpy(&w, in.v128.bytes.data() + 4 * i, 4);
+          emit(w);
+        }
+        break;
+      case ImmKind::Lane: emit(in.lane); break;
+      case ImmKind::MemArg: emit(static_cast<uint32_t>(in.memarg.offset)); break;
+      case ImmKind::MemArgLane:
+        emit(static_cast<uint32_t>(in.memarg.offset));
+        emit(in.lane);
+        break;
+      default: break;
+    }
+  }
+
+  // Emits `handler` with the given leading immediates and then the locations of the
+  // top `operand_count` stack entries, which are popped.
+  void emit_with_operands(Handler handler, std::initializer_list<uint32_t> immediates, size_t operand_count,
+                          std::optional<ValType> result = std::nullopt) {
+    std::vector<uint32_t> operands;
+    for (size_t i = stack_.size() - operand_count; i < stack_.size(); ++i) operands.push_back(stack_[i].location());
+    stack_.resize(stack_.size() - operand_count);
+    std::optional<uint32_t> dst;
+    if (result) dst = push_slot(*result);
+    emit_handler(handler);
+    if (dst) emit(*dst);
+    for (uint32_t imm : immediates) emit(imm);
+    for (uint32_t op : operands) emit(op);
+  }
+
+  void translate(const Instruction& in, FunctionValidator& v) {
+    switch (in.op) {
+      case Opcode::Nop:
+        return;
+      case Opcode::Unreachable:
+        emit_handler(Handler::Unreachable);
+        reachable_ = false;
+        return;
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If:
+        return translate_block(in, v);
+      case Opcode::Else:
+        return translate_else();
+      case Opcode::End:
+        return translate_end();
+      case Opcode::Br: {
+        Label& label = label_at(in.index);
+        emit_branch_copies(label);
+        emit_br(label);
+        reachable_ = false;
+        return;
+      }
+      case Opcode::BrIf:
+        return translate_br_if(in.index);
+      case Opcode::BrTable:
+        return translate_br_table(in);
+      case Opcode::Return:
+        emit_return();
+        reachable_ = false;
+        return;
+      case Opcode::Call:
+      case Opcode::ReturnCall:
+        return translate_call(in);
+      case Opcode::CallIndirect:
+      case Opcode::ReturnCallIndirect:
+        return translate_call_indirect(in);
+
+      case Opcode::Drop:
+        pop();
+        return;
+      case Opcode::Select:
+      case Opcode::SelectT: {
+        ValType type = stack_[stack_.size() - 2].type;
+        emit_with_operands(type.byte_size() == 16 ? Handler::Select128 : Handler::Select64, {}, 3, type);
+        return;
+      }
+
+      case Opcode::LocalGet:
+        push_local(in.index, v.locals()[in.index]);
+        return;
+      case Opcode::LocalSet:
+      case Opcode::LocalTee: {
+        uint32_t target = local_offsets_[in.index];
+        Entry value = pop();
+        // Pending reads of the local (other than the value itself) keep the old value.
+        if (!(value.is_local && value.local_offset == target)) {
+          materialize_reads_of(target);
+          emit_copy(target, value.location(), value.type);
+        }
+        if (in.op == Opcode::LocalTee) stack_.push_back(value);
+        return;
+      }
+      case Opcode::GlobalGet: {
+        ValType type = ir_.global_type(in.index).type;
+        emit_with_operands(type.byte_size() == 16 ? Handler::GlobalGet128 : Handler::GlobalGet64, {in.index}, 0, type);
+        return;
+      }
+      case Opcode::GlobalSet: {
+        ValType type = ir_.global_type(in.index).type;
+        Entry value = pop();
+        emit_handler(type.byte_size() == 16 ? Handler::GlobalSet128 : Handler::GlobalSet64);
+        emit(value.location());
+        emit(in.index);
+        return;
+      }
+
+      case Opcode::TableGet:
+        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableGet, {in.index}, 1, ir_.table_type(in.index).elem);
+      case Opcode::TableSet:
+        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableSet, {in.index}, 2);
+      case Opcode::TableSize:
+        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableSize, {in.index}, 0, ValType::i32());
+      case Opcode::TableGrow:
+        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableGrow, {in.index}, 2, ValType::i32());
+      case Opcode::TableFill:
+        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableFill, {in.index}, 3);
+      case Opcode::TableCopy:
+        if (ir_.table_type(in.index).limits.is64 || ir_.table_type(in.index2).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableCopy, {in.index, in.index2}, 3);
+      case Opcode::TableInit:
+        if (ir_.table_type(in.index2).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::TableInit, {in.index2, in.index}, 3);
+      case Opcode::ElemDrop:
+        return emit_with_operands(Handler::ElemDrop, {in.index}, 0);
+
+      case Opcode::MemoryFill:
+        if (in.index != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::MemoryFill, {}, 3);
+      case Opcode::MemoryCopy:
+        if (in.index != 0 || in.index2 != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::MemoryCopy, {}, 3);
+      case Opcode::MemoryInit:
+        if (in.index2 != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        return emit_with_operands(Handler::MemoryInit, {in.index}, 3);
+      case Opcode::DataDrop:
+        return emit_with_operands(Handler::DataDrop, {in.index}, 0);
+
+      case Opcode::RefNull:
+        return emit_with_operands(Handler::RefNull, {}, 0, in.ref_type);
+      case Opcode::RefIsNull:
+        return emit_with_operands(Handler::RefIsNull, {}, 1, ValType::i32());
+      case Opcode::RefFunc:
+        return emit_with_operands(Handler::RefFunc, {in.index}, 0,
+                                  ValType::ref(ir::HeapKind::Index, false, ir_.func_type_index(in.index)));
+
+      default:
+        return translate_simple(in);
+    }
+  }
+
+  const runtime::Module& module_;
+  const ir::Module& ir_;
+  uint32_t func_index_;
+  std::unique_ptr<Code> code_;
+  std::vector<uint32_t> local_offsets_;
+  std::vector<Entry> stack_;
+  std::vector<Label> labels_;
+  uint32_t stack_base_ = 0;
+  uint32_t max_extent_ = 0;
+  uint32_t current_offset_ = 0;
+  bool reachable_ = true;
+  std::optional<Error> error_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<Code>> translate_function(const runtime::Module& module, uint32_t func_index) {
+  Translator translator(module, func_index);
+  return translator.run();
+}
+
+}  // namespace kiln::interp

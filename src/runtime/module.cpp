@@ -1,0 +1,54 @@
+#include "runtime/module.h"
+
+#include <cstring>
+
+#include "binary/decoder.h"
+#include "interp/translator.h"
+#include "runtime/engine.h"
+#include "text/wat.h"
+#include "validate/validator.h"
+
+namespace kiln::runtime {
+
+Expected<std::shared_ptr<Module>> Module::from_binary(Engine& engine, std::vector<uint8_t> bytes) {
+  std::shared_ptr<Module> module(new Module());
+  module->engine_ = &engine;
+  module->ir_ = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));
+  module->declared_funcs_ = KILN_TRY(validate::validate_module(module->ir_, engine.config().features));
+  for (const ir::FuncType& type : module->ir_.types) module->type_ids_.push_back(engine.intern_type(type));
+  size_t defined = module->ir_.functions.size();
+  module->code_.reset(new std::atomic<interp::Code*>[defined]);
+  for (size_t i = 0; i < defined; ++i) module->code_[i].store(nullptr, std::memory_order_relaxed);
+  return module;
+}
+
+Expected<std::shared_ptr<Module>> Module::from_text(Engine& engine, std::string_view text) {
+  std::vector<uint8_t> bytes = KILN_TRY(text::wat_to_wasm(text));
+  return from_binary(engine, std::move(bytes));
+}
+
+Expected<std::shared_ptr<Module>> Module::from_bytes_or_text(Engine& engine, std::vector<uint8_t> bytes) {
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return from_binary(engine, std::move(bytes));
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return from_text(engine, text);
+}
+
+Module::~Module() {
+  if (!code_) return;
+  for (size_t i = 0; i < ir_.functions.size(); ++i) delete code_[i].load(std::memory_order_relaxed);
+}
+
+Expected<const interp::Code*> Module::code(uint32_t defined_index) const {
+  interp::Code* code = code_[defined_index].load(std::memory_order_acquire);
+  if (code) return static_cast<const interp::Code*>(code);
+  std::lock_guard<std::mutex> lock(translate_mutex_);
+  code = code_[defined_index].load(std::memory_order_relaxed);
+  if (code) return static_cast<const interp::Code*>(code);
+  std::unique_ptr<interp::Code> translated =
+      KILN_TRY(interp::translate_function(*this, ir_.num_imported_funcs + defined_index));
+  code = translated.release();
+  code_[defined_index].store(code, std::memory_order_release);
+  return static_cast<const interp::Code*>(code);
+}
+
+}  // namespace kiln::runtime

@@ -1,0 +1,49 @@
+// A compiled module: the validated ir::Module plus what execution needs, shared by
+// all its instances ("compile once, instantiate many").
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "base/error.h"
+#include "interp/code.h"
+#include "ir/features.h"
+#include "ir/module.h"
+
+namespace kiln::runtime {
+
+class Engine;
+
+class Module {
+ public:
+  // Decodes (binary) and validates; the text form goes through text::wat_to_wasm first.
+  static Expected<std::shared_ptr<Module>> from_binary(Engine& engine, std::vector<uint8_t> bytes);
+  static Expected<std::shared_ptr<Module>> from_text(Engine& engine, std::string_view text);
+  // Accepts either: binary if it starts with "\0asm", text otherwise.
+  static Expected<std::shared_ptr<Module>> from_bytes_or_text(Engine& engine, std::vector<uint8_t> bytes);
+
+  ~Module();
+
+  const ir::Module& ir() const { return ir_; }
+  Engine& engine() const { return *engine_; }
+  const std::vector<uint32_t>& declared_funcs() const { return declared_funcs_; }
+  // Canonical type id of each type index (for call_indirect checks across modules).
+  const std::vector<uint32_t>& type_ids() const { return type_ids_; }
+
+  // The interpreter code of defined function `defined_index`, translated on first use.
+  // Thread-safe.
+  Expected<const interp::Code*> code(uint32_t defined_index) const;
+
+ private:
+  Module() = default;
+  Engine* engine_ = nullptr;
+  ir::Module ir_;
+  std::vector<uint32_t> declared_funcs_;
+  std::vector<uint32_t> type_ids_;
+  mutable std::unique_ptr<std::atomic<interp::Code*>[]> code_;
+  mutable std::mutex translate_mutex_;
+};
+
+}  // namespace kiln::runtime
