@@ -38,7 +38,8 @@ struct Error {
   ErrorKind kind = ErrorKind::Malformed;
   std::string message;
   std::optional<uint64_t> offset; // byte offset in the binary, where known
-  std::vector<TraceFrame> trace;  // traps: the wasm call stack
+  std::vector<TraceFrame> trace;  // traps: the wasm call stack (innermost first, capped)
+  uint64_t trace_omitted = 0;     // frames left out of `trace` (deep recursion)
   int exit_code = 0;              // ErrorKind::Exit: the code passed to proc_exit
 
   Error() = default;

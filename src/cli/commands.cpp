@@ -45,6 +45,7 @@ void print_error(const Error& error) {
     else std::cerr << f.function;
     std::cerr << "\n";
   }
+  if (error.trace_omitted) std::cerr << "  ... " << error.trace_omitted << " more frames\n";
 }
 
 int exit_code_for(const Error& error) {

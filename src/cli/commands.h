@@ -7,7 +7,8 @@
 namespace kiln::cli {
 
 // Exit codes of `kiln` (documented in docs/cli.md).
-inline constexpr int kExitError = 1;  // bad usage, unreadable, malformed, invalid or unlinkable module
+inline constexpr int kExitError = 1;  // unreadable, malformed, invalid or unlinkable module; bad arguments
+inline constexpr int kExitUsage = 2;  // the command line itself is wrong
 inline constexpr int kExitTrap = 134;  // the module trapped (as 128 + SIGABRT, like Wasmtime)
 
 struct RunOptions {

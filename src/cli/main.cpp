@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int code = app.exit(e);  // prints help or the problem
+    return code == 0 ? 0 : kiln::cli::kExitUsage;
   }
   if (run->parsed()) {
     if (!guest_args.empty()) run_options.args = guest_args;

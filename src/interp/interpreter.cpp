@@ -71,6 +71,18 @@ TraceFrame trace_frame(const Function* f, const uint32_t* ip) {
   return frame;
 }
 
+// Appends the current frame and its callers (down to `entry_depth`) to the
+// error's trace, keeping at most kMaxTraceFrames.
+constexpr size_t kMaxTraceFrames = 64;
+void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const Function* func, const uint32_t* ip) {
+  auto add = [&](const Function* f, const uint32_t* at) {
+    if (error.trace.size() < kMaxTraceFrames) error.trace.push_back(trace_frame(f, at));
+    else ++error.trace_omitted;
+  };
+  add(func, ip);
+  for (size_t i = thread.calls.size(); i-- > entry_depth;) add(thread.calls[i].function, thread.calls[i].return_ip - 1);
+}
+
 uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
@@ -629,22 +641,13 @@ L_Return:
   }
   DISPATCH();
 
-trap: {
-  Error error(trap_kind, trap_message);
-  error.trace.push_back(trace_frame(func, ip));
-  for (size_t i = thread.calls.size(); i-- > entry_depth;)
-    error.trace.push_back(trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
-  thread.calls.resize(entry_depth);
-  return error;
-}
-
+trap:
+  host_error = Error(trap_kind, trap_message);
 error_exit: {
-  // An error from a host function (a trap it raised, or an exit) or from lazy
-  // translation: add this frame and the callers to its trace.
+  // A trap here, or an error from a host function (a trap it raised, or an exit)
+  // or from lazy translation: add this frame and the callers to its trace.
   Error error = std::move(*host_error);
-  error.trace.push_back(trace_frame(func, ip));
-  for (size_t i = thread.calls.size(); i-- > entry_depth;)
-    error.trace.push_back(trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
+  add_backtrace(error, thread, entry_depth, func, ip);
   thread.calls.resize(entry_depth);
   return error;
 }
