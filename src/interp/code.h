@@ -13,8 +13,10 @@ namespace kiln::interp {
 struct Code {
   std::vector<uint32_t> words;
   uint32_t params_size = 0;   // bytes of parameters at the start of the frame
-  uint32_t locals_size = 0;   // bytes of declared locals after them (zeroed on entry)
-  uint32_t frame_size = 0;    // bytes of the whole frame: params, locals, operand stack
+  // The initial contents of the frame after the parameters: zeroed declared
+  // locals, then the function's constants. Copied in on every call.
+  std::vector<uint8_t> init;
+  uint32_t frame_size = 0;    // bytes of the whole frame: params, locals, constants, operand stack
   uint32_t results_size = 0;  // bytes of results, written at the start of the frame
   // Maps instruction positions (word index) back to wasm byte offsets, for traps.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;

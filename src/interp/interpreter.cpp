@@ -83,6 +83,11 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
   for (size_t i = thread.calls.size(); i-- > entry_depth;) add(thread.calls[i].function, thread.calls[i].return_ip - 1);
 }
 
+// Zeroes the declared locals and loads the constants of a new frame.
+inline void init_frame(uint8_t* fp, const Code* code) {
+  std::memcpy(fp + code->params_size, code->init.data(), code->init.size());
+}
+
 uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
@@ -513,6 +518,46 @@ L_BrIfZ:
     DISPATCH();
   }
   NEXT(2);
+L_BrIfNz64:
+  if (R(uint64_t, 0)) {
+    ip += static_cast<int32_t>(W(1));
+    DISPATCH();
+  }
+  NEXT(2);
+L_BrIfZ64:
+  if (!R(uint64_t, 0)) {
+    ip += static_cast<int32_t>(W(1));
+    DISPATCH();
+  }
+  NEXT(2);
+#define BRANCH_IF(name, T, op)             \
+  L_##name:                                \
+  if (R(T, 0) op R(T, 1)) {                \
+    ip += static_cast<int32_t>(W(2));      \
+    DISPATCH();                            \
+  }                                        \
+  NEXT(3);
+  BRANCH_IF(BrI32Eq, uint32_t, ==)
+  BRANCH_IF(BrI32Ne, uint32_t, !=)
+  BRANCH_IF(BrI32LtS, int32_t, <)
+  BRANCH_IF(BrI32LtU, uint32_t, <)
+  BRANCH_IF(BrI32GtS, int32_t, >)
+  BRANCH_IF(BrI32GtU, uint32_t, >)
+  BRANCH_IF(BrI32LeS, int32_t, <=)
+  BRANCH_IF(BrI32LeU, uint32_t, <=)
+  BRANCH_IF(BrI32GeS, int32_t, >=)
+  BRANCH_IF(BrI32GeU, uint32_t, >=)
+  BRANCH_IF(BrI64Eq, uint64_t, ==)
+  BRANCH_IF(BrI64Ne, uint64_t, !=)
+  BRANCH_IF(BrI64LtS, int64_t, <)
+  BRANCH_IF(BrI64LtU, uint64_t, <)
+  BRANCH_IF(BrI64GtS, int64_t, >)
+  BRANCH_IF(BrI64GtU, uint64_t, >)
+  BRANCH_IF(BrI64LeS, int64_t, <=)
+  BRANCH_IF(BrI64LeU, uint64_t, <=)
+  BRANCH_IF(BrI64GeS, int64_t, >=)
+  BRANCH_IF(BrI64GeU, uint64_t, >=)
+#undef BRANCH_IF
 L_BrTable: {  // index count targets...
   uint32_t index = R(uint32_t, 0);
   uint32_t count = W(1);
@@ -577,7 +622,7 @@ do_tail_call:
     trap_kind = ErrorKind::Exhaustion;
     TRAP("call stack exhausted");
   }
-  std::memset(fp + callee->code->params_size, 0, callee->code->locals_size);
+  init_frame(fp, callee->code);
   func = callee;
   if (inst != callee->instance) {
     inst = callee->instance;
@@ -603,7 +648,7 @@ do_call:
     TRAP("call stack exhausted");
   }
   thread.calls.push_back({ip, fp, func});
-  std::memset(callee_fp + callee->code->params_size, 0, callee->code->locals_size);
+  init_frame(callee_fp, callee->code);
   fp = callee_fp;
   func = callee;
   if (inst != callee->instance) inst = callee->instance;
@@ -699,7 +744,7 @@ Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
   if (fp + code->frame_size > thread.stack_end() || thread.calls.size() >= thread.max_call_depth())
     return Error(ErrorKind::Exhaustion, "call stack exhausted");
   std::memcpy(fp, slots, code->params_size);
-  std::memset(fp + code->params_size, 0, code->locals_size);
+  init_frame(fp, code);
   thread.top = fp + code->frame_size;
   Expected<void> result = run(&thread, function, fp, nullptr);
   thread.top = saved_top;

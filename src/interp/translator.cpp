@@ -2,17 +2,25 @@
 //
 // Every operand-stack position has a fixed home in the frame (its byte offset),
 // known at translation time because wasm code is statically typed; instructions
-// name the homes they read and write, so there is no runtime stack pointer.
-// `local.get` is lazy: it pushes a reference to the local instead of copying it,
-// and the copy is only made when something needs the value in its home (control
-// flow joins, calls, or a write to that local while the reference is pending).
+// name the frame offsets they read and write, so there is no runtime stack
+// pointer. Three things keep the instruction count low:
 //
-// Frame layout: [params][declared locals][operand stack]. Results are returned at
+// * Lazy operands. `local.get` and constants push a reference (to the local, or
+//   to the function's constant area) instead of copying; the copy into the home
+//   is made only when something needs it there: control-flow joins, calls, or a
+//   write to the local while a reference to it is pending.
+// * Result redirection. `op; local.set x` writes op's result straight into x.
+// * Compare-and-branch fusion. `i32.lt_s; br_if L` (and `if`) become one
+//   conditional branch on the two operands.
+//
+// Frame layout: [params][declared locals][constants][operand stack]. Locals and
+// constants are initialized on entry from Code::init. Results are returned at
 // offset 0. A callee's frame starts at the home of its first argument in the
 // caller's frame, so arguments are never copied for a call.
 #include "interp/translator.h"
 
 #include <cstring>
+#include <map>
 #include <optional>
 
 #include "interp/handlers.h"
@@ -31,13 +39,20 @@ using validate::FunctionValidator;
 
 namespace {
 
+// Functions with more distinct constants than this materialize the rest with
+// instructions (keeps frames small for generated code with huge constant sets).
+constexpr size_t kMaxPooledConstants = 2048;
+
 struct Entry {
+  enum class Source : uint8_t { Home, Local, Const };
   ValType type;
-  uint32_t home = 0;          // byte offset of this stack position
-  bool is_local = false;      // still a pending reference to a local
-  uint32_t local_offset = 0;  // valid when is_local
-  uint32_t location() const { return is_local ? local_offset : home; }
+  uint32_t home = 0;                 // byte offset of this stack position
+  Source source = Source::Home;      // where the value is now
+  uint32_t source_offset = 0;        // the local's or constant's offset
+  uint32_t location() const { return source == Source::Home ? home : source_offset; }
   uint32_t end() const { return home + type.byte_size(); }
+  bool pending() const { return source != Source::Home; }
+  bool reads_local(uint32_t offset) const { return source == Source::Local && source_offset == offset; }
 };
 
 // A jump operand to fill in once the target is known: the word to write and the
@@ -59,6 +74,51 @@ struct Label {
   const std::vector<ValType>& branch_types() const { return kind == FrameKind::Loop ? params : results; }
 };
 
+// The instruction just emitted, while nothing else has been emitted after it: the
+// next instruction may rewrite it (redirect its result, or fuse it into a branch).
+struct LastInstruction {
+  bool valid = false;
+  uint32_t start = 0;        // word position of its handler
+  uint32_t dst_word = 0;     // position of its destination operand
+  size_t stack_index = 0;    // the stack entry holding its result
+  Opcode op = Opcode::Nop;
+  uint32_t operands[2] = {};
+};
+
+// Compare-and-branch fusion: the branch handler for "jump if (a OP b)" and for
+// its negation (used by `if`, which jumps when the condition is false).
+struct FusedBranch {
+  Handler when_true;
+  Handler when_false;
+  uint32_t operands;  // 1 for eqz, else 2
+};
+
+std::optional<FusedBranch> fused_branch(Opcode op) {
+  switch (op) {
+    case Opcode::I32Eqz: return FusedBranch{Handler::BrIfZ, Handler::BrIfNz, 1};
+    case Opcode::I64Eqz: return FusedBranch{Handler::BrIfZ64, Handler::BrIfNz64, 1};
+#define FUSE(T, op, neg) \
+  case Opcode::T##op: return FusedBranch{Handler::Br##T##op, Handler::Br##T##neg, 2};
+    FUSE(I32, Eq, Ne) FUSE(I32, Ne, Eq) FUSE(I32, LtS, GeS) FUSE(I32, GeS, LtS) FUSE(I32, LtU, GeU)
+    FUSE(I32, GeU, LtU) FUSE(I32, GtS, LeS) FUSE(I32, LeS, GtS) FUSE(I32, GtU, LeU) FUSE(I32, LeU, GtU)
+    FUSE(I64, Eq, Ne) FUSE(I64, Ne, Eq) FUSE(I64, LtS, GeS) FUSE(I64, GeS, LtS) FUSE(I64, LtU, GeU)
+    FUSE(I64, GeU, LtU) FUSE(I64, GtS, LeS) FUSE(I64, LeS, GtS) FUSE(I64, GtU, LeU) FUSE(I64, LeU, GtU)
+#undef FUSE
+    default: return std::nullopt;
+  }
+}
+
+ValType type_from_letter(char c) {
+  switch (c) {
+    case 'i': return ValType::i32();
+    case 'l': return ValType::i64();
+    case 'f': return ValType::f32();
+    case 'd': return ValType::f64();
+    case 'v': return ValType::v128();
+    default: return ValType::i32();  // 'a': the interpreter supports 32-bit memories
+  }
+}
+
 class Translator final : public validate::CodeSink {
  public:
   Translator(const runtime::Module& module, uint32_t func_index)
@@ -79,9 +139,10 @@ class Translator final : public validate::CodeSink {
         offset += group.type.byte_size();
       }
     }
-    code_->locals_size = offset - code_->params_size;
-    stack_base_ = offset;
-    max_extent_ = offset;
+    code_->init.assign(offset - code_->params_size, 0);
+    collect_constants(body);
+    stack_base_ = code_->params_size + static_cast<uint32_t>(code_->init.size());
+    max_extent_ = stack_base_;
     for (const ValType& t : type.results) code_->results_size += t.byte_size();
 
     Label function_label;
@@ -90,7 +151,7 @@ class Translator final : public validate::CodeSink {
     function_label.base_home = stack_base_;
     labels_.push_back(std::move(function_label));
 
-    FunctionValidator walker(ir_, ir_features(), &module_.declared_funcs());
+    FunctionValidator walker(ir_, module_.engine().config().features, &module_.declared_funcs());
     KILN_TRY_VOID(walker.validate_function(func_index_, this));
     if (error_) return *error_;
     code_->frame_size = std::max(max_extent_, code_->results_size);
@@ -109,7 +170,70 @@ class Translator final : public validate::CodeSink {
   }
 
  private:
-  const ir::Features& ir_features() const { return module_.engine().config().features; }
+  // ---- the constant area ----
+  // Gives every distinct constant of the body a slot after the locals, filled in
+  // Code::init, so constants are operands like any other and cost no instruction.
+  void collect_constants(const ir::FunctionBody& body) {
+    ByteReader reader(ir_.bytes.data() + body.code.offset, body.code.size, body.code.offset);
+    binary::InstructionScratch scratch;
+    Instruction in;
+    while (!reader.at_end() &&
+           binary::read_instruction(reader, in, scratch, module_.engine().config().features)) {
+      switch (in.op) {
+        case Opcode::I32Const: add_constant(in.bits & 0xffffffffu, 0, 8); break;
+        case Opcode::I64Const: case Opcode::F32Const: case Opcode::F64Const: add_constant(in.bits, 0, 8); break;
+        case Opcode::RefNull: add_constant(0, 0, 8); break;
+        case Opcode::V128Const: {
+          uint64_t lo, hi;
+          std::memcpy(&lo, in.v128.bytes.data(), 8);
+          std::memcpy(&hi, in.v128.bytes.data() + 8, 8);
+          add_constant(lo, hi, 16);
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  void add_constant(uint64_t lo, uint64_t hi, uint32_t size) {
+    ConstKey key{lo, hi, size};
+    if (constants_.count(key) || constants_.size() >= kMaxPooledConstants) return;
+    uint32_t offset = code_->params_size + static_cast<uint32_t>(code_->init.size());
+    code_->init.resize(code_->init.size() + size);
+    std::memcpy(code_->init.data() + (offset - code_->params_size), &lo, 8);
+    if (size == 16) std::memcpy(code_->init.data() + (offset - code_->params_size) + 8, &hi, 8);
+    constants_.emplace(key, offset);
+  }
+  std::optional<uint32_t> constant_slot(uint64_t lo, uint64_t hi, uint32_t size) const {
+    auto it = constants_.find(ConstKey{lo, hi, size});
+    if (it == constants_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Pushes a constant as a pending reference to its slot; false if it has none.
+  bool push_constant(const Instruction& in) {
+    std::optional<uint32_t> slot;
+    ValType type;
+    switch (in.op) {
+      case Opcode::I32Const: slot = constant_slot(in.bits & 0xffffffffu, 0, 8); type = ValType::i32(); break;
+      case Opcode::I64Const: slot = constant_slot(in.bits, 0, 8); type = ValType::i64(); break;
+      case Opcode::F32Const: slot = constant_slot(in.bits, 0, 8); type = ValType::f32(); break;
+      case Opcode::F64Const: slot = constant_slot(in.bits, 0, 8); type = ValType::f64(); break;
+      case Opcode::RefNull: slot = constant_slot(0, 0, 8); type = in.ref_type; break;
+      case Opcode::V128Const: {
+        uint64_t lo, hi;
+        std::memcpy(&lo, in.v128.bytes.data(), 8);
+        std::memcpy(&hi, in.v128.bytes.data() + 8, 8);
+        slot = constant_slot(lo, hi, 16);
+        type = ValType::v128();
+        break;
+      }
+      default: return false;
+    }
+    if (!slot) return false;
+    push_slot(type);
+    stack_.back().source = Entry::Source::Const;
+    stack_.back().source_offset = *slot;
+    return true;
+  }
 
   // ---- emission ----
   uint32_t pos() const { return static_cast<uint32_t>(code_->words.size()); }
@@ -119,6 +243,7 @@ class Translator final : public validate::CodeSink {
     emit(static_cast<uint32_t>(value >> 32));
   }
   uint32_t emit_handler(Handler h) {
+    last_.valid = false;
     uint32_t start = pos();
     code_->offsets.emplace_back(start, current_offset_);
     const void* address = handler_address(h);
@@ -126,6 +251,12 @@ class Translator final : public validate::CodeSink {
     std::memcpy(&bits, &address, sizeof bits);
     emit64(bits);
     return start;
+  }
+  // Removes the last instruction (to replace it with a fused one).
+  void retract_last() {
+    code_->words.resize(last_.start);
+    code_->offsets.pop_back();
+    last_.valid = false;
   }
   void emit_copy(uint32_t dst, uint32_t src, ValType type) {
     emit_handler(type.byte_size() == 16 ? Handler::Copy128 : Handler::Copy64);
@@ -161,10 +292,9 @@ class Translator final : public validate::CodeSink {
     return e.home;
   }
   void push_local(uint32_t local_index, ValType type) {
-    uint32_t home = push_slot(type);
-    (void)home;
-    stack_.back().is_local = true;
-    stack_.back().local_offset = local_offsets_[local_index];
+    push_slot(type);
+    stack_.back().source = Entry::Source::Local;
+    stack_.back().source_offset = local_offsets_[local_index];
   }
   Entry pop() {
     Entry e = stack_.back();
@@ -173,17 +303,22 @@ class Translator final : public validate::CodeSink {
   }
   void materialize(size_t i) {
     Entry& e = stack_[i];
-    if (!e.is_local) return;
-    emit_copy(e.home, e.local_offset, e.type);
-    e.is_local = false;
+    if (!e.pending()) return;
+    emit_copy(e.home, e.source_offset, e.type);
+    e.source = Entry::Source::Home;
   }
   void materialize_from(size_t first) {
     for (size_t i = first; i < stack_.size(); ++i) materialize(i);
   }
+  bool has_pending_reads_of(uint32_t local_offset) const {
+    for (const Entry& e : stack_)
+      if (e.reads_local(local_offset)) return true;
+    return false;
+  }
   // Before a write to a local: pending reads of it must take the old value now.
   void materialize_reads_of(uint32_t local_offset) {
     for (size_t i = 0; i < stack_.size(); ++i)
-      if (stack_[i].is_local && stack_[i].local_offset == local_offset) materialize(i);
+      if (stack_[i].reads_local(local_offset)) materialize(i);
   }
   void reset_stack(size_t height, const std::vector<ValType>& types) {
     stack_.resize(height);
@@ -238,24 +373,53 @@ class Translator final : public validate::CodeSink {
     label.base_home = params.empty() ? next_home() : stack_[label.height].home;
     labels_.push_back(std::move(label));
   }
+
+  // A condition for a conditional jump: either a fused comparison (the compare
+  // instruction that produced the condition is taken back) or the i32 value.
+  struct Condition {
+    std::optional<FusedBranch> fused;
+    uint32_t operands[2] = {};
+  };
+  Condition take_condition() {
+    Condition c;
+    if (last_.valid && last_.stack_index == stack_.size() - 1) {
+      c.fused = fused_branch(last_.op);
+      if (c.fused) {
+        c.operands[0] = last_.operands[0];
+        c.operands[1] = last_.operands[1];
+        retract_last();
+      }
+    }
+    Entry cond = pop();
+    if (!c.fused) c.operands[0] = cond.location();
+    return c;
+  }
+  // Emits "jump if the condition is `when`" and returns the patch for its target.
+  Patch emit_conditional_jump(const Condition& c, bool when) {
+    Handler h = !c.fused ? (when ? Handler::BrIfNz : Handler::BrIfZ)
+                         : (when ? c.fused->when_true : c.fused->when_false);
+    uint32_t start = emit_handler(h);
+    emit(c.operands[0]);
+    if (c.fused && c.fused->operands == 2) emit(c.operands[1]);
+    Patch p{pos(), start};
+    emit(0);
+    return p;
+  }
+
   void translate_block(const Instruction& in, FunctionValidator& v) {
     std::vector<ValType> params, results;
     v.block_signature(in.block, params, results);
-    std::optional<Entry> cond;
-    if (in.op == Opcode::If) cond = pop();
+    std::optional<Condition> cond;
+    if (in.op == Opcode::If) cond = take_condition();
     materialize_from(0);
     open_block(in.op == Opcode::Block ? FrameKind::Block : in.op == Opcode::Loop ? FrameKind::Loop : FrameKind::If,
                params, results);
     Label& label = labels_.back();
     if (in.op == Opcode::Loop) label.loop_start = pos();
-    if (in.op == Opcode::If) {
-      uint32_t start = emit_handler(Handler::BrIfZ);
-      emit(cond->location());
-      label.else_patch = Patch{pos(), start};
-      emit(0);
-    }
+    if (in.op == Opcode::If) label.else_patch = emit_conditional_jump(*cond, false);
   }
   void begin_else(Label& label) {
+    last_.valid = false;
     if (label.else_patch) patch_to_here(*label.else_patch);
     label.else_patch.reset();
     label.kind = FrameKind::Else;
@@ -273,6 +437,7 @@ class Translator final : public validate::CodeSink {
     Label label = std::move(labels_.back());
     labels_.pop_back();
     if (reachable_) materialize_from(label.height);
+    last_.valid = false;  // a jump target: the previous instruction may not be rewritten
     if (label.else_patch) patch_to_here(*label.else_patch);
     for (const Patch& p : label.patches) patch_to_here(p);
     if (label.kind == FrameKind::Function) {
@@ -312,18 +477,15 @@ class Translator final : public validate::CodeSink {
     }
   }
   void translate_br_if(uint32_t depth) {
-    Entry cond = pop();
+    Condition cond = take_condition();
     Label& label = label_at(depth);
     if (!branch_needs_copies(label)) {
-      uint32_t start = emit_handler(Handler::BrIfNz);
-      emit(cond.location());
-      emit_jump_target(label, start);
+      Patch target = emit_conditional_jump(cond, true);
+      code_->words.pop_back();
+      emit_jump_target(label, target.instr_start);
       return;
     }
-    uint32_t start = emit_handler(Handler::BrIfZ);
-    emit(cond.location());
-    Patch skip{pos(), start};
-    emit(0);
+    Patch skip = emit_conditional_jump(cond, false);
     emit_branch_copies(label);
     emit_br(label);
     patch_to_here(skip);
@@ -368,15 +530,15 @@ class Translator final : public validate::CodeSink {
     stack_.resize(first);
     return home;
   }
-  uint32_t args_size(const ir::FuncType& type) const {
+  static uint32_t args_size(const ir::FuncType& type) {
     uint32_t size = 0;
     for (const ValType& t : type.params) size += t.byte_size();
     return size;
   }
   void translate_call(const Instruction& in) {
     const ir::FuncType& type = ir_.func_type(in.index);
+    uint32_t args = prepare_args(type.params.size());
     if (in.op == Opcode::ReturnCall) {
-      uint32_t args = prepare_args(type.params.size());
       emit_handler(Handler::ReturnCall);
       emit(in.index);
       emit(args);
@@ -384,7 +546,6 @@ class Translator final : public validate::CodeSink {
       reachable_ = false;
       return;
     }
-    uint32_t args = prepare_args(type.params.size());
     emit_handler(Handler::Call);
     emit(in.index);
     emit(args);
@@ -393,8 +554,6 @@ class Translator final : public validate::CodeSink {
   void translate_call_indirect(const Instruction& in) {
     const ir::FuncType& type = ir_.types[in.index];
     Entry index = pop();
-    // The index may be a pending local read; arguments are materialized above it
-    // only if they are below it, so read its location before anything moves.
     uint32_t args = prepare_args(type.params.size());
     bool tail = in.op == Opcode::ReturnCallIndirect;
     emit_handler(tail ? Handler::ReturnCallIndirect : Handler::CallIndirect);
@@ -408,6 +567,32 @@ class Translator final : public validate::CodeSink {
       return;
     }
     for (const ValType& t : type.results) push_slot(t);
+  }
+
+  // ---- locals ----
+  void translate_local_set(const Instruction& in) {
+    uint32_t target = local_offsets_[in.index];
+    bool tee = in.op == Opcode::LocalTee;
+    const Entry& top = stack_.back();
+    // `op; local.set x`: let op write x directly, unless x has pending reads
+    // (they would have to see the old value, but op runs before we could copy).
+    if (last_.valid && last_.stack_index == stack_.size() - 1 && !top.pending() && !has_pending_reads_of(target)) {
+      code_->words[last_.dst_word] = target;
+      last_.valid = false;
+      Entry value = pop();
+      if (tee) {
+        value.source = Entry::Source::Local;
+        value.source_offset = target;
+        stack_.push_back(value);
+      }
+      return;
+    }
+    Entry value = pop();
+    if (!value.reads_local(target)) {
+      materialize_reads_of(target);
+      emit_copy(target, value.location(), value.type);
+    }
+    if (tee) stack_.push_back(value);
   }
 
   // ---- instructions with a fixed signature, in the generic layout ----
@@ -425,16 +610,8 @@ class Translator final : public validate::CodeSink {
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
-    if (!shape.results.empty()) {
-      ValType result = shape.results[0] == 'i' ? ValType::i32()
-                       : shape.results[0] == 'l' ? ValType::i64()
-                       : shape.results[0] == 'f' ? ValType::f32()
-                       : shape.results[0] == 'd' ? ValType::f64()
-                       : shape.results[0] == 'v' ? ValType::v128()
-                                                 : ValType::i32();  // 'a': 32-bit memories only
-      dst = push_slot(result);
-    }
-    emit_handler(*handler);
+    if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
+    uint32_t start = emit_handler(*handler);
     if (dst) emit(*dst);
     for (size_t i = 0; i < n; ++i) emit(operands[i]);
     switch (info.imm) {
@@ -455,21 +632,33 @@ class Translator final : public validate::CodeSink {
         break;
       default: break;
     }
+    if (dst) remember_result(start, in.op, operands);
+  }
+
+  void remember_result(uint32_t start, Opcode op, const uint32_t* operands) {
+    last_.valid = true;
+    last_.start = start;
+    last_.dst_word = start + 2;
+    last_.stack_index = stack_.size() - 1;
+    last_.op = op;
+    last_.operands[0] = operands[0];
+    last_.operands[1] = operands[1];
   }
 
   // Emits `handler` with the given leading immediates and then the locations of the
   // top `operand_count` stack entries, which are popped.
   void emit_with_operands(Handler handler, std::initializer_list<uint32_t> immediates, size_t operand_count,
                           std::optional<ValType> result = std::nullopt) {
-    std::vector<uint32_t> operands;
-    for (size_t i = stack_.size() - operand_count; i < stack_.size(); ++i) operands.push_back(stack_[i].location());
+    uint32_t operands[4] = {};
+    for (size_t i = 0; i < operand_count; ++i) operands[i] = stack_[stack_.size() - operand_count + i].location();
     stack_.resize(stack_.size() - operand_count);
     std::optional<uint32_t> dst;
     if (result) dst = push_slot(*result);
-    emit_handler(handler);
+    uint32_t start = emit_handler(handler);
     if (dst) emit(*dst);
     for (uint32_t imm : immediates) emit(imm);
-    for (uint32_t op : operands) emit(op);
+    for (size_t i = 0; i < operand_count; ++i) emit(operands[i]);
+    if (dst) remember_result(start, Opcode::Nop, operands);
   }
 
   void translate(const Instruction& in, FunctionValidator& v) {
@@ -512,6 +701,7 @@ class Translator final : public validate::CodeSink {
 
       case Opcode::Drop:
         pop();
+        last_.valid = false;
         return;
       case Opcode::Select:
       case Opcode::SelectT: {
@@ -524,17 +714,8 @@ class Translator final : public validate::CodeSink {
         push_local(in.index, v.locals()[in.index]);
         return;
       case Opcode::LocalSet:
-      case Opcode::LocalTee: {
-        uint32_t target = local_offsets_[in.index];
-        Entry value = pop();
-        // Pending reads of the local (other than the value itself) keep the old value.
-        if (!(value.is_local && value.local_offset == target)) {
-          materialize_reads_of(target);
-          emit_copy(target, value.location(), value.type);
-        }
-        if (in.op == Opcode::LocalTee) stack_.push_back(value);
-        return;
-      }
+      case Opcode::LocalTee:
+        return translate_local_set(in);
       case Opcode::GlobalGet: {
         ValType type = ir_.global_type(in.index).type;
         emit_with_operands(type.byte_size() == 16 ? Handler::GlobalGet128 : Handler::GlobalGet64, {in.index}, 0, type);
@@ -585,7 +766,12 @@ class Translator final : public validate::CodeSink {
       case Opcode::DataDrop:
         return emit_with_operands(Handler::DataDrop, {in.index}, 0);
 
+      case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const: case Opcode::F64Const:
+      case Opcode::V128Const:
+        if (push_constant(in)) return;
+        return translate_simple(in);  // beyond the constant area: an instruction
       case Opcode::RefNull:
+        if (push_constant(in)) return;
         return emit_with_operands(Handler::RefNull, {}, 0, in.ref_type);
       case Opcode::RefIsNull:
         return emit_with_operands(Handler::RefIsNull, {}, 1, ValType::i32());
@@ -598,13 +784,23 @@ class Translator final : public validate::CodeSink {
     }
   }
 
+  struct ConstKey {
+    uint64_t lo, hi;
+    uint32_t size;
+    bool operator<(const ConstKey& o) const {
+      return std::tie(lo, hi, size) < std::tie(o.lo, o.hi, o.size);
+    }
+  };
+
   const runtime::Module& module_;
   const ir::Module& ir_;
   uint32_t func_index_;
   std::unique_ptr<Code> code_;
   std::vector<uint32_t> local_offsets_;
+  std::map<ConstKey, uint32_t> constants_;
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
+  LastInstruction last_;
   uint32_t stack_base_ = 0;
   uint32_t max_extent_ = 0;
   uint32_t current_offset_ = 0;
