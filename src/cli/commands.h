@@ -23,7 +23,14 @@ struct WastCommandOptions {
   bool verbose = false;
 };
 
+struct InspectOptions {
+  std::string file;
+  bool code = false;
+  std::string func;
+};
+
 int run_command(const RunOptions& options);
+int inspect_command(const InspectOptions& options);
 int wast_command(const WastCommandOptions& options);
 int validate_command(const std::string& file, bool wasm2);
 

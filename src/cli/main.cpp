@@ -11,7 +11,7 @@
 namespace {
 
 bool is_subcommand(const std::string& arg) {
-  return arg == "run" || arg == "wast" || arg == "validate" || arg == "help";
+  return arg == "run" || arg == "wast" || arg == "validate" || arg == "inspect" || arg == "help";
 }
 
 // Returns the index of the first argument that is not an option or an option's
@@ -56,6 +56,12 @@ int main(int argc, char** argv) {
   validate->add_option("file", validate_file, "The module to check")->required();
   validate->add_flag("--wasm2", validate_wasm2, "Use the WebAssembly 2.0 rules");
 
+  kiln::cli::InspectOptions inspect_options;
+  CLI::App* inspect = app.add_subcommand("inspect", "Describe a module: imports, exports, functions");
+  inspect->add_option("file", inspect_options.file, "The module")->required();
+  inspect->add_flag("--code", inspect_options.code, "Also list each function's interpreter code");
+  inspect->add_option("--func", inspect_options.func, "Only this function (export name or index)");
+
   // For `run`, stop CLI parsing at the module file: later arguments are the guest's.
   std::vector<std::string> guest_args;
   if (args.size() >= 2 && args[1] == "run") {
@@ -78,5 +84,6 @@ int main(int argc, char** argv) {
   }
   if (wast->parsed()) return kiln::cli::wast_command(wast_options);
   if (validate->parsed()) return kiln::cli::validate_command(validate_file, validate_wasm2);
+  if (inspect->parsed()) return kiln::cli::inspect_command(inspect_options);
   return 0;
 }

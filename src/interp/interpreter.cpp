@@ -14,6 +14,7 @@
 #include "interp/handlers.h"
 #include "interp/numeric.h"
 #include "interp/simd.h"
+#include "runtime/guard.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
 #include "runtime/store.h"
@@ -92,6 +93,23 @@ uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
 
+// After a fault in a memory's guard region: a trap, with the faulting function
+// and, if its instruction pointer is found among the saved registers, the offset.
+Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& guard, size_t entry_depth) {
+  Error error(ErrorKind::Trap, "out of bounds memory access");
+  const Function* f = thread.current;
+  const uint32_t* ip = nullptr;
+  if (f && f->code) {
+    auto begin = reinterpret_cast<uintptr_t>(f->code->words.data());
+    auto end = begin + f->code->words.size() * sizeof(uint32_t);
+    for (int r = 0; r < guard.register_count && !ip; ++r)
+      if (guard.registers[r] >= begin && guard.registers[r] < end) ip = reinterpret_cast<const uint32_t*>(guard.registers[r]);
+  }
+  add_backtrace(error, thread, entry_depth, f, ip);
+  thread.calls.resize(entry_depth);
+  return error;
+}
+
 // Runs `entry` (a wasm function) whose frame is at `entry_fp` with its arguments in
 // place. With `table_out` set, only publishes the handler table and returns.
 Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const void* const** table_out) {
@@ -108,13 +126,30 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   }
 
   Thread& thread = *thread_ptr;
-  Function* func = entry;
-  Instance* inst = func->instance;
-  const uint32_t* ip = func->code->words.data();
+  const size_t entry_depth = thread.calls.size();
+  Function* const caller_current = thread.current;
+  thread.current = entry;
+
+  // Out-of-bounds loads and stores fault in the memory's guard region; the
+  // handler unwinds to here (runtime/guard.h). Only `thread` and what it points
+  // to are used after the jump, never this function's registers.
+  runtime::GuardedExecution guard;
+  struct LeaveGuard {
+    runtime::GuardedExecution* guard;
+    Thread* thread;
+    Function* caller_current;
+    ~LeaveGuard() {
+      runtime::leave_guarded(guard);
+      thread->current = caller_current;
+    }
+  } leave_guard{&guard, &thread, caller_current};
+  runtime::enter_guarded(&guard);
+  if (sigsetjmp(guard.jump, 0)) return memory_fault(thread, guard, entry_depth);
+
+  Instance* inst = entry->instance;
+  const uint32_t* ip = entry->code->words.data();
   uint8_t* fp = entry_fp;
   uint8_t* mem = nullptr;
-  uint64_t mem_size = 0;
-  const size_t entry_depth = thread.calls.size();
   uint8_t* const stack_end = thread.stack_end();
   const uint32_t max_depth = thread.max_call_depth();
   const char* trap_message = nullptr;
@@ -137,16 +172,9 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
     trap_message = (message);  \
     goto trap;                 \
   } while (0)
-#define REFRESH_MEMORY()                                  \
-  do {                                                    \
-    if (!inst->memories.empty()) {                        \
-      mem = inst->memories[0]->data();                    \
-      mem_size = inst->memories[0]->size_bytes();         \
-    } else {                                              \
-      mem = nullptr;                                      \
-      mem_size = 0;                                       \
-    }                                                     \
-  } while (0)
+#define REFRESH_MEMORY() \
+  mem = inst->memories.empty() ? nullptr : inst->memories[0]->data()
+#define MEM_SIZE() inst->memories[0]->size_bytes()
 
   REFRESH_MEMORY();
   DISPATCH();
@@ -337,19 +365,19 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // ---- memory ----------------------------------------------------------------
   // Layout: load: dst addr offset; store: addr value offset. Memory 0, 32-bit.
-#define LOAD(name, MemT, Result)                                         \
-  L_##name : {                                                           \
-    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);                       \
-    if (ea + sizeof(MemT) > mem_size) TRAP("out of bounds memory access"); \
-    SET(Result, 0, rd<MemT>(mem + ea));                                  \
-    NEXT(3);                                                             \
+  // No bounds checks: address + offset < 8 GiB always lands in the memory's
+  // reservation, and an access past the end faults (see run()'s entry).
+#define LOAD(name, MemT, Result)                        \
+  L_##name : {                                          \
+    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);      \
+    SET(Result, 0, rd<MemT>(mem + ea));                 \
+    NEXT(3);                                            \
   }
-#define STORE(name, ValT, MemT)                                          \
-  L_##name : {                                                           \
-    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);                       \
-    if (ea + sizeof(MemT) > mem_size) TRAP("out of bounds memory access"); \
-    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
-    NEXT(3);                                                             \
+#define STORE(name, ValT, MemT)                         \
+  L_##name : {                                          \
+    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);      \
+    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));  \
+    NEXT(3);                                            \
   }
   LOAD(I32Load, uint32_t, uint32_t)
   LOAD(I64Load, uint64_t, uint64_t)
@@ -376,7 +404,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE(I64Store32, uint64_t, uint32_t)
 
 L_MemorySize:
-  SET(uint32_t, 0, mem_size / ir::kPageSize);
+  SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);
 L_MemoryGrow: {
   int64_t old = inst->memories[0]->grow(R(uint32_t, 1));
@@ -386,20 +414,20 @@ L_MemoryGrow: {
 }
 L_MemoryFill: {  // dst value len
   uint64_t dst = R(uint32_t, 0), len = R(uint32_t, 2);
-  if (dst + len > mem_size) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE()) TRAP("out of bounds memory access");
   std::memset(mem + dst, static_cast<uint8_t>(R(uint32_t, 1)), len);
   NEXT(3);
 }
 L_MemoryCopy: {  // dst src len
   uint64_t dst = R(uint32_t, 0), src = R(uint32_t, 1), len = R(uint32_t, 2);
-  if (dst + len > mem_size || src + len > mem_size) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE() || src + len > MEM_SIZE()) TRAP("out of bounds memory access");
   std::memmove(mem + dst, mem + src, len);
   NEXT(3);
 }
 L_MemoryInit: {  // data dst src len
   std::span<const uint8_t> data = inst->data_segment(W(0));
   uint64_t dst = R(uint32_t, 1), src = R(uint32_t, 2), len = R(uint32_t, 3);
-  if (dst + len > mem_size || src + len > data.size()) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE() || src + len > data.size()) TRAP("out of bounds memory access");
   if (len) std::memcpy(mem + dst, data.data() + src, len);
   NEXT(4);
 }
@@ -623,7 +651,7 @@ do_tail_call:
     TRAP("call stack exhausted");
   }
   init_frame(fp, callee->code);
-  func = callee;
+  thread.current = callee;
   if (inst != callee->instance) {
     inst = callee->instance;
     REFRESH_MEMORY();
@@ -647,10 +675,10 @@ do_call:
     trap_kind = ErrorKind::Exhaustion;
     TRAP("call stack exhausted");
   }
-  thread.calls.push_back({ip, fp, func});
+  thread.calls.push_back({ip, fp, thread.current});
   init_frame(callee_fp, callee->code);
   fp = callee_fp;
-  func = callee;
+  thread.current = callee;
   if (inst != callee->instance) inst = callee->instance;
   REFRESH_MEMORY();
   ip = callee->code->words.data();
@@ -680,8 +708,8 @@ L_Return:
     thread.calls.pop_back();
     ip = record.return_ip;
     fp = record.frame;
-    func = record.function;
-    inst = func->instance;
+    thread.current = record.function;
+    inst = record.function->instance;
     REFRESH_MEMORY();
   }
   DISPATCH();
@@ -692,7 +720,7 @@ error_exit: {
   // A trap here, or an error from a host function (a trap it raised, or an exit)
   // or from lazy translation: add this frame and the callers to its trace.
   Error error = std::move(*host_error);
-  add_backtrace(error, thread, entry_depth, func, ip);
+  add_backtrace(error, thread, entry_depth, thread.current, ip);
   thread.calls.resize(entry_depth);
   return error;
 }
@@ -704,6 +732,7 @@ error_exit: {
 #undef NEXT
 #undef TRAP
 #undef REFRESH_MEMORY
+#undef MEM_SIZE
 }
 
 }  // namespace

@@ -34,6 +34,9 @@ class Thread {
   // places its frame. Updated around host calls so re-entry stacks correctly.
   uint8_t* top = nullptr;
   runtime::Store* store = nullptr;  // the store this thread runs code of
+  // The wasm function executing now (kept in memory, not a register, so it is
+  // still known after a memory fault unwinds the dispatch loop).
+  runtime::Function* current = nullptr;
   std::vector<CallRecord> calls;
 
  private:

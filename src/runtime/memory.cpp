@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "runtime/guard.h"
+
 namespace kiln::runtime {
 
 namespace {
@@ -26,11 +28,17 @@ Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uin
   void* p = mmap(nullptr, mem->reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return Error(ErrorKind::Uninstantiable, "cannot reserve address space for memory");
   mem->base_ = static_cast<uint8_t*>(p);
+  if (!type.limits.is64) {
+    if (!register_reservation(mem->base_, mem->reserved_))
+      return Error(ErrorKind::Uninstantiable, "too many linear memories in this process");
+    mem->guarded_ = true;
+  }
   if (mem->grow(type.limits.min) < 0) return Error(ErrorKind::Uninstantiable, "cannot allocate memory");
   return mem;
 }
 
 Memory::~Memory() {
+  if (guarded_) unregister_reservation(base_);
   if (base_) munmap(base_, reserved_);
 }
 

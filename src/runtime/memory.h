@@ -33,12 +33,17 @@ class Memory {
   // Host limit on pages (from Engine/Store configuration).
   uint64_t page_limit() const { return page_limit_; }
 
+  // True when every 32-bit address plus offset falls in the reservation and an
+  // access past the end faults into the trap handler (runtime/guard.h).
+  bool guarded() const { return guarded_; }
+
  private:
   Memory() = default;
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;       // committed, accessible bytes
   uint64_t reserved_ = 0;   // reserved address space in bytes
   uint64_t page_limit_ = 0;
+  bool guarded_ = false;
   ir::MemoryType type_;
 };
 

@@ -1,0 +1,77 @@
+// `kiln inspect`: what a module imports, exports and defines; optionally the
+// interpreter code of its functions.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "interp/disassembler.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+
+namespace kiln::cli {
+
+namespace {
+
+std::string describe_import(const ir::Module& m, const ir::Import& imp) {
+  switch (imp.kind) {
+    case ir::ExternKind::Func: return "func " + ir::to_string(m.types[imp.type_index]);
+    case ir::ExternKind::Table: return "table " + ir::to_string(imp.table.elem) + " min " + std::to_string(imp.table.limits.min);
+    case ir::ExternKind::Memory: return "memory min " + std::to_string(imp.memory.limits.min) + " pages";
+    case ir::ExternKind::Global:
+      return std::string("global ") + (imp.global.mutable_ ? "mut " : "") + ir::to_string(imp.global.type);
+    case ir::ExternKind::Tag: return "tag";
+  }
+  return "?";
+}
+
+// The function index named by `which`: an export name or a decimal index.
+std::optional<uint32_t> find_function(const ir::Module& m, const std::string& which) {
+  for (const ir::Export& e : m.exports)
+    if (e.kind == ir::ExternKind::Func && e.name == which) return e.index;
+  char* end = nullptr;
+  unsigned long index = std::strtoul(which.c_str(), &end, 10);
+  if (!which.empty() && *end == '\0' && index < m.num_funcs()) return static_cast<uint32_t>(index);
+  return std::nullopt;
+}
+
+}  // namespace
+
+int inspect_command(const InspectOptions& options) {
+  std::vector<uint8_t> bytes;
+  if (!read_file(options.file, bytes)) return kExitError;
+  runtime::Engine engine;
+  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
+  if (!module) {
+    std::cerr << "error: " << module.error().to_string() << "\n";
+    return kExitError;
+  }
+  const ir::Module& m = (*module)->ir();
+  std::cout << "types: " << m.types.size() << ", functions: " << m.num_funcs() << " (" << m.num_imported_funcs
+            << " imported), code bytes: " << m.bytes.size() << "\n";
+  for (const ir::Import& imp : m.imports)
+    std::cout << "import " << imp.module << "." << imp.name << ": " << describe_import(m, imp) << "\n";
+  for (const ir::Export& e : m.exports) std::cout << "export \"" << e.name << "\": " << ir::to_string(e.kind) << " " << e.index << "\n";
+  if (!options.code && options.func.empty()) return 0;
+
+  std::optional<uint32_t> only;
+  if (!options.func.empty()) {
+    only = find_function(m, options.func);
+    if (!only) {
+      std::cerr << "error: no function '" << options.func << "'\n";
+      return kExitError;
+    }
+  }
+  for (uint32_t f = m.num_imported_funcs; f < m.num_funcs(); ++f) {
+    if (only && *only != f) continue;
+    std::string name = m.function_name(f);
+    std::cout << "\nfunc " << f << (name.empty() ? "" : " $" + name) << " " << ir::to_string(m.func_type(f)) << "\n";
+    Expected<const interp::Code*> code = (*module)->code(f - m.num_imported_funcs);
+    if (!code) {
+      std::cout << "  ; not translated: " << code.error().to_string() << "\n";
+      continue;
+    }
+    std::cout << interp::disassemble(**code);
+  }
+  return 0;
+}
+
+}  // namespace kiln::cli
