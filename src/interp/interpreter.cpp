@@ -86,7 +86,15 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
 
 // Zeroes the declared locals and loads the constants of a new frame.
 inline void init_frame(uint8_t* fp, const Code* code) {
-  std::memcpy(fp + code->params_size, code->init.data(), code->init.size());
+  // Usually a few words: an inline loop beats a call to memcpy.
+  const uint64_t* from = reinterpret_cast<const uint64_t*>(code->init.data());
+  size_t words = code->init.size() / 8;
+  uint8_t* to = fp + code->params_size;
+  if (words > 16) {
+    std::memcpy(to, from, words * 8);
+    return;
+  }
+  for (size_t i = 0; i < words; ++i) std::memcpy(to + 8 * i, from + i, 8);
 }
 
 uint8_t* align16(uint8_t* p) {
@@ -127,6 +135,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
 
   Thread& thread = *thread_ptr;
   const size_t entry_depth = thread.calls.size();
+  const CallRecord* const entry_top = thread.calls.top();
   Function* const caller_current = thread.current;
   thread.current = entry;
 
@@ -151,7 +160,6 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   uint8_t* fp = entry_fp;
   uint8_t* mem = nullptr;
   uint8_t* const stack_end = thread.stack_end();
-  const uint32_t max_depth = thread.max_call_depth();
   const char* trap_message = nullptr;
   ErrorKind trap_kind = ErrorKind::Trap;
   std::optional<Error> host_error;
@@ -660,8 +668,9 @@ do_tail_call:
   DISPATCH();
 
 do_call:
-  if (callee->is_host()) goto do_host_call;
-  if (!callee->code) {
+  // One test covers both slow cases: host functions and untranslated ones have no code.
+  if (__builtin_expect(!callee->code, 0)) {
+    if (callee->is_host()) goto do_host_call;
     Expected<const Code*> code = callee->instance->module->code(callee->func_index -
                                                                callee->instance->module->ir().num_imported_funcs);
     if (!code) {
@@ -670,17 +679,19 @@ do_call:
     }
     callee->code = *code;
   }
-  if (callee_fp + callee->code->frame_size > stack_end || thread.calls.size() >= max_depth) {
+  if (callee_fp + callee->code->frame_size > stack_end || thread.calls.full()) {
     ip -= 4;  // report the call instruction
     trap_kind = ErrorKind::Exhaustion;
     TRAP("call stack exhausted");
   }
-  thread.calls.push_back({ip, fp, thread.current});
+  thread.calls.push({ip, fp, thread.current});
   init_frame(callee_fp, callee->code);
   fp = callee_fp;
   thread.current = callee;
-  if (inst != callee->instance) inst = callee->instance;
-  REFRESH_MEMORY();
+  if (inst != callee->instance) {  // memory bases never move: refresh only on a switch
+    inst = callee->instance;
+    REFRESH_MEMORY();
+  }
   ip = callee->code->words.data();
   DISPATCH();
 
@@ -696,21 +707,23 @@ do_host_call: {
     host_error->trace.push_back(trace_frame(callee, nullptr));
     goto error_exit;
   }
-  REFRESH_MEMORY();
   if (ip) DISPATCH();
   goto L_Return;  // a tail call to a host function returns its results
 }
 
+L_Return64:  // src: move the single 8-byte result to the frame start, then return
+  wr<uint64_t>(fp, R(uint64_t, 0));
 L_Return:
-  if (thread.calls.size() == entry_depth) return {};
+  if (thread.calls.top() == entry_top) return {};
   {
-    CallRecord record = thread.calls.back();
-    thread.calls.pop_back();
+    CallRecord record = thread.calls.pop();
     ip = record.return_ip;
     fp = record.frame;
     thread.current = record.function;
-    inst = record.function->instance;
-    REFRESH_MEMORY();
+    if (inst != record.function->instance) {
+      inst = record.function->instance;
+      REFRESH_MEMORY();
+    }
   }
   DISPATCH();
 
@@ -770,7 +783,7 @@ Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
   const Code* code = function->code;
   uint8_t* saved_top = thread.top;
   uint8_t* fp = align16(thread.top);
-  if (fp + code->frame_size > thread.stack_end() || thread.calls.size() >= thread.max_call_depth())
+  if (fp + code->frame_size > thread.stack_end() || thread.calls.full())
     return Error(ErrorKind::Exhaustion, "call stack exhausted");
   std::memcpy(fp, slots, code->params_size);
   init_frame(fp, code);

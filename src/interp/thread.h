@@ -4,12 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace kiln::runtime {
 class Function;
 class Store;
-}
+}  // namespace kiln::runtime
 
 namespace kiln::interp {
 
@@ -17,6 +16,31 @@ struct CallRecord {
   const uint32_t* return_ip;
   uint8_t* frame;
   runtime::Function* function;
+};
+
+// The call stack: a fixed array sized for the maximum call depth (committed by
+// the kernel only as deep as calls actually go), so a call is a bounds check
+// and three stores.
+class CallStack {
+ public:
+  explicit CallStack(uint32_t max_depth);
+  ~CallStack();
+  CallStack(const CallStack&) = delete;
+  CallStack& operator=(const CallStack&) = delete;
+
+  size_t size() const { return static_cast<size_t>(top_ - base_); }
+  const CallRecord* top() const { return top_; }
+  bool full() const { return top_ == limit_; }
+  void push(const CallRecord& record) { *top_++ = record; }
+  CallRecord pop() { return *--top_; }
+  const CallRecord& operator[](size_t i) const { return base_[i]; }
+  void resize(size_t size) { top_ = base_ + size; }
+
+ private:
+  CallRecord* base_ = nullptr;
+  CallRecord* top_ = nullptr;
+  CallRecord* limit_ = nullptr;
+  size_t bytes_ = 0;
 };
 
 class Thread {
@@ -28,7 +52,6 @@ class Thread {
 
   uint8_t* stack_begin() const { return stack_; }
   uint8_t* stack_end() const { return stack_ + stack_bytes_; }
-  uint32_t max_call_depth() const { return max_call_depth_; }
 
   // The first free byte of the value stack: where the next entry from the host
   // places its frame. Updated around host calls so re-entry stacks correctly.
@@ -37,12 +60,11 @@ class Thread {
   // The wasm function executing now (kept in memory, not a register, so it is
   // still known after a memory fault unwinds the dispatch loop).
   runtime::Function* current = nullptr;
-  std::vector<CallRecord> calls;
+  CallStack calls;
 
  private:
   uint8_t* stack_ = nullptr;
   size_t stack_bytes_ = 0;
-  uint32_t max_call_depth_ = 0;
 };
 
 }  // namespace kiln::interp

@@ -354,6 +354,11 @@ class Translator final : public validate::CodeSink {
   }
   void emit_return() {
     const auto& results = labels_.front().results;
+    if (results.size() == 1 && results[0].byte_size() == 8) {
+      emit_handler(Handler::Return64);
+      emit(stack_.back().location());
+      return;
+    }
     size_t first = stack_.size() - results.size();
     materialize_from(first);
     uint32_t dst = 0;
