@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test spec-test simd-test update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test spec-test simd-test bench update-spec-expectations clean
 
 all: build
 
@@ -33,6 +33,11 @@ spec-test: build
 
 simd-test: build
 	@tests/simd/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+
+# Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
+# pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.
+bench: build
+	@bench/run --build-dir $(BUILD_DIR) $(BENCH_FLAGS)
 
 # Rewrites the checked-in expectations from the current results (say why in the commit).
 update-spec-expectations: build

@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev               # tests and benchmarks
   libcli11-dev                                # command line
   clang lld libsimde-dev                      # wasm test programs; SIMD reference
+  wasi-libc libclang-rt-14-dev-wasm32         # wasm32-wasi programs (bench/, WASI tests)
 )
 
 missing=()
