@@ -28,7 +28,8 @@ struct GuardedExecution {
   GuardedExecution* outer = nullptr;
   // Set by the handler: the general-purpose registers at the fault, so the
   // execution can find its own state (e.g. the interpreter's instruction pointer).
-  uintptr_t registers[32] = {};
+  // Deliberately not zero-initialized: entering wasm must stay cheap.
+  uintptr_t registers[32];
   int register_count = 0;
 };
 
