@@ -7,6 +7,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "cli/wasi_setup.h"
 #include "cli/wast_runner.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
@@ -51,6 +52,13 @@ void print_error(const Error& error) {
 int exit_code_for(const Error& error) {
   if (error.kind == ErrorKind::Exit) return error.exit_code;
   return error.kind == ErrorKind::Trap || error.kind == ErrorKind::Exhaustion ? kExitTrap : kExitError;
+}
+
+// How `kiln run` ends after an error: a guest's proc_exit is its exit status,
+// silently; anything else is reported first.
+int finish_with(const Error& error) {
+  if (error.kind != ErrorKind::Exit) print_error(error);
+  return exit_code_for(error);
 }
 
 // Parses a command-line argument as a value of `type`.
@@ -126,10 +134,17 @@ int run_command(const RunOptions& options) {
   }
   runtime::Store store(engine);
   runtime::Linker linker(engine);
+  Expected<wasi::WasiConfig> wasi_config = wasi_config_for(options);
+  if (!wasi_config) return finish_with(wasi_config.error());
+  Expected<std::shared_ptr<wasi::WasiContext>> wasi = wasi::add_to_linker(linker, store, *wasi_config);
+  if (!wasi) return finish_with(wasi.error());
   Expected<runtime::Instance*> instance = linker.instantiate(store, *module);
-  if (!instance) {
-    print_error(instance.error());
-    return exit_code_for(instance.error());
+  if (!instance) return finish_with(instance.error());
+  // A WASI reactor initializes itself before any of its exports is called.
+  const runtime::Extern* initialize = (*instance)->find_export("_initialize");
+  if (!options.invoke.empty() && initialize && initialize->as_func()) {
+    Expected<std::vector<Value>> done = store.call(initialize->as_func(), {});
+    if (!done) return finish_with(done.error());
   }
   std::string entry = options.invoke.empty() ? "_start" : options.invoke;
   const runtime::Extern* e = (*instance)->find_export(entry);
@@ -139,14 +154,17 @@ int run_command(const RunOptions& options) {
     return kExitError;
   }
   runtime::Function* function = e->as_func();
-  if (options.args.size() != function->type.params.size()) {
+  // Without --invoke the arguments are the guest's argv; with it, the function's.
+  const std::vector<std::string> no_args;
+  const std::vector<std::string>& call_args = options.invoke.empty() ? no_args : options.args;
+  if (call_args.size() != function->type.params.size()) {
     std::cerr << "error: '" << entry << "' takes " << function->type.params.size() << " arguments, "
-              << options.args.size() << " given\n";
+              << call_args.size() << " given\n";
     return kExitError;
   }
   std::vector<Value> args;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    Expected<Value> v = parse_argument(options.args[i], function->type.params[i]);
+  for (size_t i = 0; i < call_args.size(); ++i) {
+    Expected<Value> v = parse_argument(call_args[i], function->type.params[i]);
     if (!v) {
       print_error(v.error());
       return kExitError;
@@ -154,10 +172,7 @@ int run_command(const RunOptions& options) {
     args.push_back(*v);
   }
   Expected<std::vector<Value>> results = store.call(function, args);
-  if (!results) {
-    print_error(results.error());
-    return exit_code_for(results.error());
-  }
+  if (!results) return finish_with(results.error());
   for (const Value& v : *results) std::cout << format_result(v) << "\n";
   return 0;
 }

@@ -15,6 +15,11 @@ struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
+  // WASI (docs/wasi.md)
+  std::vector<std::string> dirs;       // HOST[::GUEST]
+  std::vector<std::string> envs;       // NAME=VALUE, or NAME for the host's value
+  bool inherit_env = false;
+  std::vector<std::string> tcplisten;  // HOST:PORT
 };
 
 struct WastCommandOptions {

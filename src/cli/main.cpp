@@ -41,6 +41,16 @@ int main(int argc, char** argv) {
   kiln::cli::RunOptions run_options;
   CLI::App* run = app.add_subcommand("run", "Run a WebAssembly module (a .wasm binary or .wat text)");
   run->add_option("--invoke", run_options.invoke, "Call this exported function instead of _start");
+  run->add_option("--dir", run_options.dirs, "Give the guest the host directory HOST, named GUEST (default: HOST)")
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);
+  run->add_option("--env", run_options.envs, "Set a guest environment variable (NAME alone: the host's value)")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
+  run->add_flag("--inherit-env", run_options.inherit_env, "Give the guest the host's whole environment");
+  run->add_option("--tcplisten", run_options.tcplisten, "Listen on a TCP socket the guest can sock_accept on")
+      ->type_name("HOST:PORT")
+      ->allow_extra_args(false);
   run->add_option("file", run_options.file, "The module to run")->required();
   run->add_option("args", run_options.args, "Arguments for the module (or for --invoke)");
 
@@ -68,6 +78,7 @@ int main(int argc, char** argv) {
     size_t file_index = find_module_argument(*run, args, 2);
     if (file_index < args.size()) {
       guest_args.assign(args.begin() + file_index + 1, args.end());
+      if (!guest_args.empty() && guest_args[0] == "--") guest_args.erase(guest_args.begin());  // FILE -- ARGS
       args.resize(file_index + 1);
     }
   }
