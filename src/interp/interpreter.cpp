@@ -539,6 +539,13 @@ L_ElemDrop:
   // ---- control ------------------------------------------------------------------
 L_Unreachable:
   TRAP("unreachable");
+L_Fuel:
+  thread.fuel -= W(0);
+  if (thread.fuel < 0) TRAP("all fuel consumed");
+  NEXT(1);
+L_EpochCheck:
+  if (thread.epoch->load(std::memory_order_relaxed) >= thread.epoch_deadline) TRAP("interrupted: time limit reached");
+  NEXT(0);
 L_Br:
   ip += static_cast<int32_t>(W(0));
   DISPATCH();

@@ -2,6 +2,7 @@
 // on and the call stack of return addresses.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -61,6 +62,12 @@ class Thread {
   // still known after a memory fault unwinds the dispatch loop).
   runtime::Function* current = nullptr;
   CallStack calls;
+
+  // Fuel left, when the engine consumes fuel (may go negative by the last charge).
+  int64_t fuel = 0;
+  // Epoch interruption: trap once *epoch >= epoch_deadline.
+  const std::atomic<uint64_t>* epoch = nullptr;
+  uint64_t epoch_deadline = UINT64_MAX;
 
  private:
   uint8_t* stack_ = nullptr;

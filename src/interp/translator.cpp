@@ -151,9 +151,13 @@ class Translator final : public validate::CodeSink {
     function_label.base_home = stack_base_;
     labels_.push_back(std::move(function_label));
 
+    consume_fuel_ = module_.engine().config().consume_fuel;
+    check_epoch_ = module_.engine().config().epoch_interruption;
+    emit_interruption_points();
     FunctionValidator walker(ir_, module_.engine().config().features, &module_.declared_funcs());
     KILN_TRY_VOID(walker.validate_function(func_index_, this));
     if (error_) return *error_;
+    close_fuel_segment();
     code_->frame_size = std::max(max_extent_, code_->results_size);
     code_->frame_size = (code_->frame_size + 15) & ~15u;
     return std::move(code_);
@@ -161,6 +165,7 @@ class Translator final : public validate::CodeSink {
 
   void on_instruction(const Instruction& in, FunctionValidator& v) override {
     if (error_) return;
+    ++fuel_count_;
     if (!reachable_) {
       translate_unreachable(in);
       return;
@@ -233,6 +238,27 @@ class Translator final : public validate::CodeSink {
     stack_.back().source = Entry::Source::Const;
     stack_.back().source_offset = *slot;
     return true;
+  }
+
+  // ---- fuel and epoch interruption ----
+  // With fuel, a Fuel instruction starts every segment of code (function entry,
+  // loop header, after a loop) and charges the wasm instructions of the segment
+  // in code order. Epoch checks sit at function entries and loop headers, so any
+  // running code reaches one soon. Neither is emitted when disabled.
+  void emit_interruption_points() {
+    if (check_epoch_) emit_handler(Handler::EpochCheck);
+    start_fuel_segment();
+  }
+  void start_fuel_segment() {
+    if (!consume_fuel_) return;
+    close_fuel_segment();
+    emit_handler(Handler::Fuel);
+    fuel_word_ = pos();
+    emit(0);
+    fuel_count_ = 0;
+  }
+  void close_fuel_segment() {
+    if (consume_fuel_ && fuel_word_) code_->words[*fuel_word_] = std::max<uint32_t>(fuel_count_, 1);
   }
 
   // ---- emission ----
@@ -420,7 +446,10 @@ class Translator final : public validate::CodeSink {
     open_block(in.op == Opcode::Block ? FrameKind::Block : in.op == Opcode::Loop ? FrameKind::Loop : FrameKind::If,
                params, results);
     Label& label = labels_.back();
-    if (in.op == Opcode::Loop) label.loop_start = pos();
+    if (in.op == Opcode::Loop) {
+      label.loop_start = pos();
+      emit_interruption_points();
+    }
     if (in.op == Opcode::If) label.else_patch = emit_conditional_jump(*cond, false);
   }
   void begin_else(Label& label) {
@@ -457,6 +486,7 @@ class Translator final : public validate::CodeSink {
     }
     reset_stack(label.height, label.results);
     reachable_ = !label.dead;
+    if (label.kind == FrameKind::Loop && reachable_) start_fuel_segment();
   }
   void translate_unreachable(const Instruction& in) {
     switch (in.op) {
@@ -806,6 +836,10 @@ class Translator final : public validate::CodeSink {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   LastInstruction last_;
+  bool consume_fuel_ = false;
+  bool check_epoch_ = false;
+  std::optional<uint32_t> fuel_word_;  // the count operand of the current Fuel instruction
+  uint32_t fuel_count_ = 0;            // wasm instructions since it
   uint32_t stack_base_ = 0;
   uint32_t max_extent_ = 0;
   uint32_t current_offset_ = 0;

@@ -3,6 +3,7 @@
 // across modules with one integer comparison).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -19,6 +20,13 @@ struct EngineConfig {
   uint64_t max_table_elements = 10000000;   // per table
   size_t value_stack_bytes = size_t{64} << 20;
   uint32_t max_call_depth = 100000;
+  // Fuel: code charges the instructions it runs against the store's fuel and
+  // traps with "all fuel consumed" when it runs out. Off: no cost at all.
+  bool consume_fuel = false;
+  // Epoch interruption: code checks the engine's epoch against the store's
+  // deadline at function entries and loop headers, and traps with "interrupted"
+  // when it has passed. Off: no cost at all.
+  bool epoch_interruption = false;
 };
 
 class Engine {
@@ -33,7 +41,14 @@ class Engine {
   // The canonical id of a function type. Thread-safe.
   uint32_t intern_type(const ir::FuncType& type);
 
+  // The epoch: advanced by the embedder (e.g. a timer thread); running code
+  // compares it with its store's deadline. Thread-safe.
+  void increment_epoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
+  const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
+
  private:
+  std::atomic<uint64_t> epoch_{0};
   EngineConfig config_;
   std::mutex types_mutex_;
   std::unordered_map<std::string, uint32_t> type_ids_;

@@ -28,12 +28,15 @@ class Linker {
   // "incompatible import type").
   Expected<std::vector<Extern>> resolve(const Module& module) const;
 
+  using Key = std::pair<std::string, std::string>;
+  const std::map<Key, Extern>& items() const { return items_; }
+
   // resolve() then Store::instantiate().
   Expected<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module) const;
 
  private:
   Engine& engine_;
-  std::map<std::pair<std::string, std::string>, Extern> items_;
+  std::map<Key, Extern> items_;
 };
 
 }  // namespace kiln::runtime

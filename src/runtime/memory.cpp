@@ -15,9 +15,11 @@ constexpr uint64_t kReservation32 = (uint64_t{8} << 30) + ir::kPageSize;
 constexpr uint64_t kMaxReservation64 = uint64_t{16} << 30;
 }  // namespace
 
-Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uint64_t page_limit) {
+Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uint64_t page_limit,
+                                                 ResourceLimiter* const* limiter) {
   std::unique_ptr<Memory> mem(new Memory());
   mem->type_ = type;
+  mem->limiter_ = limiter;
   uint64_t type_max = type.limits.max.value_or(type.limits.is64 ? (kMaxReservation64 / ir::kPageSize)
                                                                 : ir::kMaxPages32);
   mem->page_limit_ = std::min(type_max, page_limit);
@@ -33,7 +35,9 @@ Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uin
       return Error(ErrorKind::Uninstantiable, "too many linear memories in this process");
     mem->guarded_ = true;
   }
-  if (mem->grow(type.limits.min) < 0) return Error(ErrorKind::Uninstantiable, "cannot allocate memory");
+  if (mem->grow(type.limits.min) < 0)
+    return Error(ErrorKind::Uninstantiable, "memory of " + std::to_string(type.limits.min) +
+                                                " pages refused (resource limit or out of memory)");
   return mem;
 }
 
@@ -54,6 +58,11 @@ int64_t Memory::grow(uint64_t delta) {
   if (delta > page_limit_ || old_pages + delta > page_limit_) return -1;
   uint64_t new_size = (old_pages + delta) * ir::kPageSize;
   if (new_size > reserved_) return -1;
+  if (limiter_ && *limiter_) {
+    std::optional<uint64_t> max;
+    if (type_.limits.max) max = *type_.limits.max * ir::kPageSize;
+    if (!(*limiter_)->memory_growing(size_, new_size, max)) return -1;
+  }
   if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
   size_ = new_size;
   return static_cast<int64_t>(old_pages);

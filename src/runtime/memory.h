@@ -8,13 +8,17 @@
 
 #include "base/error.h"
 #include "ir/types.h"
+#include "runtime/limits.h"
 
 namespace kiln::runtime {
 
 class Memory {
  public:
-  // `page_limit` caps growth below the type's maximum (a host resource limit).
-  static Expected<std::unique_ptr<Memory>> create(const ir::MemoryType& type, uint64_t page_limit);
+  // `page_limit` caps growth below the type's maximum (a host resource limit);
+  // `limiter`, if set, points at the owning store's limiter, consulted on every
+  // growth including the initial size.
+  static Expected<std::unique_ptr<Memory>> create(const ir::MemoryType& type, uint64_t page_limit,
+                                                  ResourceLimiter* const* limiter = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -43,6 +47,7 @@ class Memory {
   uint64_t size_ = 0;       // committed, accessible bytes
   uint64_t reserved_ = 0;   // reserved address space in bytes
   uint64_t page_limit_ = 0;
+  ResourceLimiter* const* limiter_ = nullptr;
   bool guarded_ = false;
   ir::MemoryType type_;
 };

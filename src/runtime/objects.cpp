@@ -6,7 +6,8 @@
 
 namespace kiln::runtime {
 
-Table::Table(ir::TableType type, uint64_t element_limit, Ref init) : type_(type) {
+Table::Table(ir::TableType type, uint64_t element_limit, Ref init, ResourceLimiter* const* limiter)
+    : type_(type), limiter_(limiter) {
   uint64_t type_max = type.limits.max.value_or(type.limits.is64 ? UINT64_MAX : UINT32_MAX);
   limit_ = std::min(type_max, element_limit);
   elements_.assign(type.limits.min, init);
@@ -21,6 +22,7 @@ ir::TableType Table::type() const {
 int64_t Table::grow(uint64_t delta, Ref init) {
   uint64_t old = elements_.size();
   if (delta > limit_ || old + delta > limit_) return -1;
+  if (limiter_ && *limiter_ && !(*limiter_)->table_growing(old, old + delta, type_.limits.max)) return -1;
   elements_.resize(old + delta, init);
   return static_cast<int64_t>(old);
 }

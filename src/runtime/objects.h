@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "interp/code.h"
 #include "ir/module.h"
+#include "runtime/limits.h"
 #include "runtime/memory.h"
 #include "runtime/value.h"
 
@@ -50,7 +51,8 @@ class Function {
 
 class Table {
  public:
-  Table(ir::TableType type, uint64_t element_limit, Ref init);
+  // `limiter`, if set, points at the owning store's limiter (consulted by grow).
+  Table(ir::TableType type, uint64_t element_limit, Ref init, ResourceLimiter* const* limiter = nullptr);
   ir::TableType type() const;
   uint64_t size() const { return elements_.size(); }
   Ref get(uint64_t index) const { return elements_[index]; }
@@ -62,6 +64,7 @@ class Table {
  private:
   ir::TableType type_;
   uint64_t limit_;  // effective maximum: the type's and the host's
+  ResourceLimiter* const* limiter_ = nullptr;
   std::vector<Ref> elements_;
 };
 

@@ -69,6 +69,8 @@ class Instantiator {
     for (size_t i = 0; i < imports.size(); ++i)
       KILN_TRY_VOID(check_import(m, m.imports[i], imports[i], store_.engine()));
 
+    if (store_.limiter() && !store_.limiter()->instance_creating(store_.instance_count()))
+      return Error(ErrorKind::Uninstantiable, "instance refused by the resource limiter");
     auto owned = std::make_unique<Instance>();
     instance_ = owned.get();
     instance_->module = module_;
@@ -134,6 +136,9 @@ class Instantiator {
       if (t.init) init = KILN_TRY(evaluate(*t.init, t.type.elem)).ref;
       if (t.type.limits.min > store_.engine().config().max_table_elements)
         return Error(ErrorKind::Uninstantiable, "table minimum exceeds the allowed maximum");
+      if (store_.limiter() && !store_.limiter()->table_growing(0, t.type.limits.min, t.type.limits.max))
+        return Error(ErrorKind::Uninstantiable, "table of " + std::to_string(t.type.limits.min) +
+                                                    " elements refused by the resource limiter");
       instance_->tables.push_back(store_.create_table(t.type, init));
     }
     return {};
@@ -268,9 +273,26 @@ Store::Store(Engine& engine)
     : engine_(engine),
       thread_(std::make_unique<interp::Thread>(engine.config().value_stack_bytes, engine.config().max_call_depth)) {
   thread_->store = this;
+  thread_->epoch = engine.epoch_counter();
 }
 
 Store::~Store() = default;
+
+Expected<void> Store::set_fuel(uint64_t fuel) {
+  if (!engine_.config().consume_fuel) return Error(ErrorKind::Usage, "fuel is not enabled in the engine configuration");
+  thread_->fuel = fuel > uint64_t{INT64_MAX} ? INT64_MAX : static_cast<int64_t>(fuel);
+  return {};
+}
+
+Expected<uint64_t> Store::fuel() const {
+  if (!engine_.config().consume_fuel) return Error(ErrorKind::Usage, "fuel is not enabled in the engine configuration");
+  return thread_->fuel < 0 ? 0 : static_cast<uint64_t>(thread_->fuel);
+}
+
+void Store::set_epoch_deadline(uint64_t ticks) {
+  uint64_t now = engine_.epoch();
+  thread_->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
 
 Function* Store::create_host_function(ir::FuncType type, HostCallback callback, std::string debug_name) {
   auto f = std::make_unique<Function>();
@@ -283,13 +305,13 @@ Function* Store::create_host_function(ir::FuncType type, HostCallback callback, 
 }
 
 Expected<Memory*> Store::create_memory(const ir::MemoryType& type) {
-  std::unique_ptr<Memory> memory = KILN_TRY(Memory::create(type, engine_.config().max_memory_pages));
+  std::unique_ptr<Memory> memory = KILN_TRY(Memory::create(type, engine_.config().max_memory_pages, &limiter_));
   memories_.push_back(std::move(memory));
   return memories_.back().get();
 }
 
 Table* Store::create_table(const ir::TableType& type, Ref init) {
-  tables_.push_back(std::make_unique<Table>(type, engine_.config().max_table_elements, init));
+  tables_.push_back(std::make_unique<Table>(type, engine_.config().max_table_elements, init, &limiter_));
   return tables_.back().get();
 }
 

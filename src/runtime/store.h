@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "interp/thread.h"
 #include "runtime/engine.h"
+#include "runtime/limits.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
 
@@ -37,8 +38,21 @@ class Store {
   // Calls a function with typed arguments (checked against its type).
   Expected<std::vector<Value>> call(Function* function, std::span<const Value> args);
 
+  // Fuel (EngineConfig::consume_fuel): what code in this store may still use.
+  Expected<void> set_fuel(uint64_t fuel);
+  Expected<uint64_t> fuel() const;
+  // Epoch interruption (EngineConfig::epoch_interruption): code traps once the
+  // engine's epoch reaches its current value plus `ticks`.
+  void set_epoch_deadline(uint64_t ticks);
+
+  // Resource limits (not owned; must outlive the store's use of it).
+  void set_limiter(ResourceLimiter* limiter) { limiter_ = limiter; }
+  ResourceLimiter* limiter() const { return limiter_; }
+  size_t instance_count() const { return instances_.size(); }
+
  private:
   Engine& engine_;
+  ResourceLimiter* limiter_ = nullptr;
   std::unique_ptr<interp::Thread> thread_;
   std::vector<std::unique_ptr<Function>> functions_;
   std::vector<std::unique_ptr<Memory>> memories_;
