@@ -411,6 +411,34 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE(I64Store16, uint64_t, uint16_t)
   STORE(I64Store32, uint64_t, uint32_t)
 
+  // Loads and stores with an address folded from an i32.add (translator.cpp).
+#define LOAD_ADD(name, MemT, Result)                                                  \
+  L_##name : {                                                                        \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(R(uint32_t, 1) + R(uint32_t, 2))} + W(3); \
+    SET(Result, 0, rd<MemT>(mem + ea));                                               \
+    NEXT(4);                                                                          \
+  }
+#define STORE_ADD(name, ValT, MemT)                                                   \
+  L_##name : {                                                                        \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(R(uint32_t, 0) + R(uint32_t, 1))} + W(3); \
+    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 2)));                                \
+    NEXT(4);                                                                          \
+  }
+  LOAD_ADD(I32LoadAdd, uint32_t, uint32_t)
+  LOAD_ADD(I64LoadAdd, uint64_t, uint64_t)
+  LOAD_ADD(F32LoadAdd, uint32_t, uint32_t)
+  LOAD_ADD(F64LoadAdd, uint64_t, uint64_t)
+  LOAD_ADD(I32Load8SAdd, int8_t, int32_t)
+  LOAD_ADD(I32Load8UAdd, uint8_t, uint32_t)
+  LOAD_ADD(I32Load16SAdd, int16_t, int32_t)
+  LOAD_ADD(I32Load16UAdd, uint16_t, uint32_t)
+  STORE_ADD(I32StoreAdd, uint32_t, uint32_t)
+  STORE_ADD(I64StoreAdd, uint64_t, uint64_t)
+  STORE_ADD(F32StoreAdd, uint32_t, uint32_t)
+  STORE_ADD(F64StoreAdd, uint64_t, uint64_t)
+  STORE_ADD(I32Store8Add, uint32_t, uint8_t)
+  STORE_ADD(I32Store16Add, uint32_t, uint16_t)
+
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);
@@ -449,6 +477,21 @@ L_DataDrop:
 L_Copy64:
   std::memcpy(fp + W(0), fp + W(1), 8);
   NEXT(2);
+L_Copy64x2:
+  std::memcpy(fp + W(0), fp + W(1), 8);
+  std::memcpy(fp + W(2), fp + W(3), 8);
+  NEXT(4);
+L_Copy64x3:
+  std::memcpy(fp + W(0), fp + W(1), 8);
+  std::memcpy(fp + W(2), fp + W(3), 8);
+  std::memcpy(fp + W(4), fp + W(5), 8);
+  NEXT(6);
+L_Copy64x4:
+  std::memcpy(fp + W(0), fp + W(1), 8);
+  std::memcpy(fp + W(2), fp + W(3), 8);
+  std::memcpy(fp + W(4), fp + W(5), 8);
+  std::memcpy(fp + W(6), fp + W(7), 8);
+  NEXT(8);
 L_Copy128:
   std::memmove(fp + W(0), fp + W(1), 16);
   NEXT(2);

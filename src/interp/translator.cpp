@@ -270,6 +270,7 @@ class Translator final : public validate::CodeSink {
   }
   uint32_t emit_handler(Handler h) {
     last_.valid = false;
+    copy_run_.count = 0;
     uint32_t start = pos();
     code_->offsets.emplace_back(start, current_offset_);
     const void* address = handler_address(h);
@@ -284,12 +285,34 @@ class Translator final : public validate::CodeSink {
     code_->offsets.pop_back();
     last_.valid = false;
   }
+  // Adjacent 8-byte copies (typical at loop ends, where clang rotates locals)
+  // merge into one instruction that performs them in order.
   void emit_copy(uint32_t dst, uint32_t src, ValType type) {
-    emit_handler(type.byte_size() == 16 ? Handler::Copy128 : Handler::Copy64);
+    if (type.byte_size() == 8 && copy_run_.count > 0 && copy_run_.count < 4 && copy_run_.end == pos()) {
+      static constexpr Handler kMerged[] = {Handler::Copy64, Handler::Copy64x2, Handler::Copy64x3, Handler::Copy64x4};
+      write_handler(copy_run_.start, kMerged[copy_run_.count]);
+      emit(dst);
+      emit(src);
+      ++copy_run_.count;
+      copy_run_.end = pos();
+      return;
+    }
+    uint32_t start = emit_handler(type.byte_size() == 16 ? Handler::Copy128 : Handler::Copy64);
     emit(dst);
     emit(src);
+    if (type.byte_size() == 8) copy_run_ = {start, pos(), 1};
+  }
+  void write_handler(uint32_t at, Handler h) {
+    const void* address = handler_address(h);
+    std::memcpy(&code_->words[at], &address, sizeof address);
+  }
+  // A jump target: code before it may not be merged with code after it.
+  void mark_jump_target() {
+    last_.valid = false;
+    copy_run_.count = 0;
   }
   void patch_to_here(const Patch& p) {
+    mark_jump_target();
     code_->words[p.word] = static_cast<uint32_t>(static_cast<int32_t>(pos() - p.instr_start));
   }
   // Emits the target word of a jump instruction starting at `instr_start`.
@@ -447,6 +470,7 @@ class Translator final : public validate::CodeSink {
                params, results);
     Label& label = labels_.back();
     if (in.op == Opcode::Loop) {
+      mark_jump_target();
       label.loop_start = pos();
       emit_interruption_points();
     }
@@ -639,6 +663,7 @@ class Translator final : public validate::CodeSink {
         (in.memarg.memory != 0 || ir_.memory_type(0).limits.is64 || in.memarg.offset > UINT32_MAX))
       return unsupported(in);
     if (info.imm == ImmKind::Memory && (in.index != 0 || ir_.memory_type(0).limits.is64)) return unsupported(in);
+    if (translate_fused_address(in)) return;
     ir::SigShape shape = sig_shape(info.sig);
     size_t n = shape.params.size();
     uint32_t operands[3] = {};
@@ -668,6 +693,60 @@ class Translator final : public validate::CodeSink {
       default: break;
     }
     if (dst) remember_result(start, in.op, operands);
+  }
+
+  // `i32.add; load` and `i32.add; <value>; store` with the sum used only as the
+  // address: fold the add into the access (one dispatch instead of two).
+  bool translate_fused_address(const Instruction& in) {
+    std::optional<Handler> fused = fused_address_handler(in.op);
+    if (!fused || !last_.valid || last_.op != Opcode::I32Add) return false;
+    bool is_store = op_info(in.op).sig != ir::Sig::a_i && op_info(in.op).sig != ir::Sig::a_l &&
+                    op_info(in.op).sig != ir::Sig::a_f && op_info(in.op).sig != ir::Sig::a_d;
+    size_t address_index = stack_.size() - (is_store ? 2 : 1);
+    if (last_.stack_index != address_index) return false;
+    // For a store, the value must not have needed an instruction after the add.
+    if (is_store && !stack_.back().pending()) return false;
+    uint32_t a = last_.operands[0], b = last_.operands[1];
+    retract_last();
+    if (is_store) {
+      Entry value = pop();
+      pop();  // the address
+      emit_handler(*fused);
+      emit(a);
+      emit(b);
+      emit(value.location());
+      emit(static_cast<uint32_t>(in.memarg.offset));
+      return true;
+    }
+    pop();  // the address
+    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
+    uint32_t start = emit_handler(*fused);
+    emit(dst);
+    emit(a);
+    emit(b);
+    emit(static_cast<uint32_t>(in.memarg.offset));
+    uint32_t operands[2] = {a, b};
+    remember_result(start, Opcode::Nop, operands);
+    return true;
+  }
+  static std::optional<Handler> fused_address_handler(Opcode op) {
+    switch (op) {
+      case Opcode::I32Load: return Handler::I32LoadAdd;
+      case Opcode::I64Load: return Handler::I64LoadAdd;
+      case Opcode::F32Load: return Handler::F32LoadAdd;
+      case Opcode::F64Load: return Handler::F64LoadAdd;
+      case Opcode::I32Load8S: return Handler::I32Load8SAdd;
+      case Opcode::I32Load8U: return Handler::I32Load8UAdd;
+      case Opcode::I32Load16S: return Handler::I32Load16SAdd;
+      case Opcode::I32Load16U: return Handler::I32Load16UAdd;
+      case Opcode::I32Store: return Handler::I32StoreAdd;
+      case Opcode::I64Store: return Handler::I64StoreAdd;
+      case Opcode::F32Store: return Handler::F32StoreAdd;
+      case Opcode::F64Store: return Handler::F64StoreAdd;
+      case Opcode::I32Store8: return Handler::I32Store8Add;
+      case Opcode::I32Store16: return Handler::I32Store16Add;
+      default: return std::nullopt;
+    }
   }
 
   void remember_result(uint32_t start, Opcode op, const uint32_t* operands) {
@@ -836,6 +915,11 @@ class Translator final : public validate::CodeSink {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   LastInstruction last_;
+  struct CopyRun {
+    uint32_t start = 0;  // the copy instruction being extended
+    uint32_t end = 0;    // where it ends (merging only if nothing follows it)
+    uint32_t count = 0;  // copies in it; 0: none to extend
+  } copy_run_;
   bool consume_fuel_ = false;
   bool check_epoch_ = false;
   std::optional<uint32_t> fuel_word_;  // the count operand of the current Fuel instruction

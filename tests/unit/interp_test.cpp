@@ -1,0 +1,167 @@
+// The interpreter's translation tricks (lazy operands, result redirection,
+// compare-and-branch fusion, folded address adds, merged copies) on the cases
+// where doing them naively would give wrong results.
+#include <gtest/gtest.h>
+
+#include "kiln/kiln.hpp"
+
+namespace kiln {
+namespace {
+
+struct Interp : ::testing::Test {
+  Engine engine;
+  Store store{engine};
+  Linker linker{engine};
+
+  Instance load(const char* text) {
+    Expected<Module> module = Module::from_text(engine, text);
+    EXPECT_TRUE(module.has_value()) << (module ? "" : module.error().to_string());
+    Expected<Instance> instance = linker.instantiate(store, *module);
+    EXPECT_TRUE(instance.has_value()) << (instance ? "" : instance.error().to_string());
+    return *instance;
+  }
+};
+
+TEST_F(Interp, PendingLocalReadSurvivesAWriteToThatLocal) {
+  Instance i = load(R"((module
+    (func (export "f") (param i32) (result i32)
+      (local.get 0)                                   ;; pending read of the old value
+      (local.set 0 (i32.add (local.get 0) (i32.const 10)))  ;; must not overwrite it first
+      (local.get 0)
+      (i32.sub))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("f")->call(5), 5 - 15);
+}
+
+TEST_F(Interp, TeeWithPendingReads) {
+  Instance i = load(R"((module
+    (func (export "f") (param i32) (result i32)
+      (local.get 0)
+      (local.tee 0 (i32.mul (local.get 0) (i32.const 3)))
+      (i32.add)
+      (local.get 0)
+      (i32.add))))");
+  // old + 3*old + 3*old
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("f")->call(2), 2 + 6 + 6);
+}
+
+TEST_F(Interp, SetOfALocalFromItself) {
+  Instance i = load(R"((module
+    (func (export "f") (param i32 i32) (result i32)
+      (local.set 1 (local.get 0))
+      (local.set 0 (local.get 1))
+      (local.set 1 (i32.add (local.get 1) (local.get 1)))
+      (i32.add (local.get 0) (local.get 1)))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("f")->call(7, 100), 7 + 14);
+}
+
+TEST_F(Interp, CompareFusedIntoBranchAndIf) {
+  Instance i = load(R"((module
+    (func (export "max") (param i32 i32) (result i32)
+      (if (result i32) (i32.gt_s (local.get 0) (local.get 1)) (then (local.get 0)) (else (local.get 1))))
+    (func (export "count_below") (param i64) (result i32) (local i32)
+      (block $done
+        (loop $l
+          (br_if $done (i64.ge_u (i64.extend_i32_u (local.get 1)) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br $l)))
+      (local.get 1))
+    (func (export "is_zero") (param i64) (result i32)
+      (block $z (br_if $z (i64.eqz (local.get 0))) (return (i32.const 0)))
+      (i32.const 1))))");
+  auto max = i.get_typed_func<int32_t(int32_t, int32_t)>("max");
+  EXPECT_EQ(*max->call(3, -4), 3);
+  EXPECT_EQ(*max->call(-3, 4), 4);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int64_t)>("count_below")->call(17), 17);
+  auto is_zero = i.get_typed_func<int32_t(int64_t)>("is_zero");
+  EXPECT_EQ(*is_zero->call(0), 1);
+  EXPECT_EQ(*is_zero->call(int64_t{1} << 40), 0);  // only the high half set
+}
+
+TEST_F(Interp, CompareResultUsedAsValueIsNotFused) {
+  // The comparison is kept in a local and also used as the branch condition.
+  Instance i = load(R"((module
+    (func (export "f") (param i32 i32) (result i32)
+      (block $b (result i32)
+        (i32.const 42)
+        (i32.lt_u (local.get 0) (local.get 1))
+        (local.tee 0)
+        (br_if $b)
+        (drop)
+        (local.get 0)))))");
+  auto f = i.get_typed_func<int32_t(int32_t, int32_t)>("f");
+  EXPECT_EQ(*f->call(1, 2), 42);  // taken: the block's value
+  EXPECT_EQ(*f->call(2, 1), 0);   // not taken: the comparison's value
+}
+
+TEST_F(Interp, AddressAddFoldedIntoLoadsAndStores) {
+  Instance i = load(R"((module
+    (memory 1)
+    (func (export "f") (param i32 i32) (result i32)
+      (i32.store offset=4 (i32.add (local.get 0) (local.get 1)) (i32.const 0x01020304))
+      (i32.store8 (i32.add (local.get 0) (i32.const 100)) (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))
+      (i32.add
+        (i32.load offset=4 (i32.add (local.get 1) (local.get 0)))
+        (i32.load8_u (i32.add (local.get 0) (i32.const 100)))))
+    (func (export "wrap") (param i32 i32) (result i32)
+      ;; the i32 add wraps before the offset is applied: 0xffff_fff0 + 0x20 = 0x10
+      (i32.store (i32.const 0x10) (i32.const 77))
+      (i32.load (i32.add (local.get 0) (local.get 1))))
+    (func (export "oob") (param i32) (result i32)
+      (i32.load offset=8 (i32.add (local.get 0) (i32.const 65528))))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("f")->call(8, 16), 0x01020304 + 4);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("wrap")->call(-16, 0x20), 77);
+  Expected<int32_t> oob = i.get_typed_func<int32_t(int32_t)>("oob")->call(0);
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().message, "out of bounds memory access");
+}
+
+TEST_F(Interp, MergedCopiesKeepTheirOrder) {
+  // A rotation of four locals each iteration: the copies at the loop end run in order.
+  Instance i = load(R"((module
+    (func (export "rotate") (param i32) (result i32) (local i32 i32 i32 i32 i32)
+      (local.set 1 (i32.const 1)) (local.set 2 (i32.const 2)) (local.set 3 (i32.const 3)) (local.set 4 (i32.const 4))
+      (loop $l
+        (local.set 5 (local.get 1))
+        (local.set 1 (local.get 2))
+        (local.set 2 (local.get 3))
+        (local.set 3 (local.get 4))
+        (local.set 4 (local.get 5))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 1) (i32.const 1000))
+        (i32.add (i32.mul (local.get 2) (i32.const 100)) (i32.add (i32.mul (local.get 3) (i32.const 10)) (local.get 4)))))))");
+  auto rotate = i.get_typed_func<int32_t(int32_t)>("rotate");
+  EXPECT_EQ(*rotate->call(1), 2341);
+  EXPECT_EQ(*rotate->call(2), 3412);
+  EXPECT_EQ(*rotate->call(4), 1234);
+}
+
+TEST_F(Interp, BranchValuesThroughBlocksAndTables) {
+  Instance i = load(R"((module
+    (func (export "f") (param i32) (result i32 i32)
+      (block $a (result i32 i32)
+        (block $b (result i32 i32)
+          (br_table $a $b $a (i32.const 10) (i32.const 20) (local.get 0)))
+        (local.set 0)
+        (i32.add (i32.const 100))
+        (local.get 0)))))");
+  auto f = i.get_typed_func<std::tuple<int32_t, int32_t>(int32_t)>("f");
+  EXPECT_EQ(*f->call(0), std::make_tuple(10, 20));
+  EXPECT_EQ(*f->call(1), std::make_tuple(110, 20));
+  EXPECT_EQ(*f->call(2), std::make_tuple(10, 20));
+  EXPECT_EQ(*f->call(99), std::make_tuple(10, 20));
+}
+
+TEST_F(Interp, ConstantsAreSharedAndNeverOverwritten) {
+  // The same constant used as an operand, a result and a local's value.
+  Instance i = load(R"((module
+    (func (export "f") (result i32) (local i32)
+      (local.set 0 (i32.const 5))
+      (local.set 0 (i32.add (local.get 0) (i32.const 5)))
+      (i32.add (local.get 0) (i32.const 5)))))");
+  auto f = i.get_typed_func<int32_t()>("f");
+  EXPECT_EQ(*f->call(), 15);
+  EXPECT_EQ(*f->call(), 15);  // a second call starts from fresh constants
+}
+
+}  // namespace
+}  // namespace kiln
