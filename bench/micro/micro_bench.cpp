@@ -3,6 +3,7 @@
 //   call/host_to_wasm   one Store::call of a trivial export (i32 -> i32) per item
 //   call/wasm_to_wasm   the same function called from a wasm loop (per item: one call)
 //   call/wasm_to_host   a trivial host function called from a wasm loop (per item: one call)
+//   store/new           a new Store alone (the fixed cost in the two below)
 //   instantiate/small   new Store + instantiate a tiny module (no imports, one page)
 //   instantiate/program new Store + stub imports + instantiate PROGRAM.wasm (first file)
 //   decode_validate     Module::from_binary over every FILE (bytes/s: whole modules)
@@ -155,6 +156,15 @@ void loop_benchmark(benchmark::State& state, Function* CallFixture::*which) {
 void BM_CallWasmToWasm(benchmark::State& state) { loop_benchmark(state, &CallFixture::loop_wasm); }
 void BM_CallWasmToHost(benchmark::State& state) { loop_benchmark(state, &CallFixture::loop_host); }
 
+// A Store alone (its execution thread and stacks), the fixed part of the next two.
+void BM_NewStore(benchmark::State& state) {
+  for (auto _ : state) {
+    Store store(engine());
+    benchmark::DoNotOptimize(&store);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_InstantiateSmall(benchmark::State& state) {
   std::shared_ptr<Module> module = must(Module::from_text(engine(), kSmallModule), "small module");
   for (auto _ : state) {
@@ -251,6 +261,7 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("call/host_to_wasm", BM_CallHostToWasm);
   benchmark::RegisterBenchmark("call/wasm_to_wasm", BM_CallWasmToWasm)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("call/wasm_to_host", BM_CallWasmToHost)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("store/new", BM_NewStore)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("instantiate/small", BM_InstantiateSmall)->Unit(benchmark::kMicrosecond);
 
   static std::vector<std::vector<uint8_t>> files;
