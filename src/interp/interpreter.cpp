@@ -47,6 +47,64 @@ inline const void* load_handler(const uint32_t* ip) {
 
 const void* const* g_handler_table = nullptr;
 
+#ifdef KILN_PROFILE_DISPATCH
+// A profiling build (cmake -DKILN_PROFILE_DISPATCH=ON) counts every dispatch and
+// every pair of consecutive handlers, and prints the most frequent at exit: the
+// data for choosing superinstructions.
+constexpr size_t kHandlers = static_cast<size_t>(Handler::Count);
+struct DispatchProfile {
+  std::vector<std::pair<const void*, size_t>> index;  // handler address -> handler, sorted
+  std::vector<uint64_t> singles = std::vector<uint64_t>(kHandlers);
+  std::vector<uint64_t> pairs = std::vector<uint64_t>(kHandlers * kHandlers);
+  size_t previous = 0;
+  ~DispatchProfile();
+};
+DispatchProfile g_profile;
+
+const char* handler_name(size_t h) {
+  static const char* const kNames[] = {
+#define SIMPLE(op) #op,
+#define INTERNAL(name) #name,
+#include "interp/handlers.def"
+#undef SIMPLE
+#undef INTERNAL
+  };
+  return kNames[h];
+}
+
+DispatchProfile::~DispatchProfile() {
+  uint64_t total = 0;
+  for (uint64_t c : singles) total += c;
+  if (!total) return;
+  std::vector<std::pair<uint64_t, size_t>> order;
+  for (size_t i = 0; i < singles.size(); ++i) order.emplace_back(singles[i], i);
+  std::sort(order.rbegin(), order.rend());
+  std::fprintf(stderr, "dispatches: %llu\n", static_cast<unsigned long long>(total));
+  for (size_t i = 0; i < 25 && order[i].first; ++i)
+    std::fprintf(stderr, "  %5.2f%%  %s\n", 100.0 * order[i].first / total, handler_name(order[i].second));
+  order.clear();
+  for (size_t i = 0; i < pairs.size(); ++i) order.emplace_back(pairs[i], i);
+  std::sort(order.rbegin(), order.rend());
+  std::fprintf(stderr, "pairs:\n");
+  for (size_t i = 0; i < 40 && order[i].first; ++i)
+    std::fprintf(stderr, "  %5.2f%%  %s -> %s\n", 100.0 * order[i].first / total, handler_name(order[i].second / kHandlers),
+                 handler_name(order[i].second % kHandlers));
+}
+
+void profile_dispatch(const uint32_t* ip) {
+  if (g_profile.index.empty()) {
+    for (size_t h = 0; h < kHandlers; ++h) g_profile.index.emplace_back(handler_address(static_cast<Handler>(h)), h);
+    std::sort(g_profile.index.begin(), g_profile.index.end());
+  }
+  const void* address = load_handler(ip);
+  auto it = std::lower_bound(g_profile.index.begin(), g_profile.index.end(), std::make_pair(address, size_t{0}));
+  if (it == g_profile.index.end() || it->first != address) return;
+  ++g_profile.singles[it->second];
+  ++g_profile.pairs[g_profile.previous * kHandlers + it->second];
+  g_profile.previous = it->second;
+}
+#endif
+
 // Maps a position in translated code back to the wasm byte offset.
 std::optional<uint32_t> wasm_offset(const Code* code, const uint32_t* ip) {
   if (!code || code->offsets.empty()) return std::nullopt;
@@ -169,7 +227,15 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
 #define W(i) ip[2 + (i)]
 #define R(T, i) rd<T>(fp + W(i))
 #define SET(T, i, v) wr<T>(fp + W(i), static_cast<T>(v))
+#ifdef KILN_PROFILE_DISPATCH
+#define DISPATCH()                  \
+  do {                              \
+    profile_dispatch(ip);           \
+    goto* load_handler(ip);         \
+  } while (0)
+#else
 #define DISPATCH() goto* load_handler(ip)
+#endif
 #define NEXT(n)      \
   do {               \
     ip += 2 + (n);   \
@@ -411,18 +477,24 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE(I64Store16, uint64_t, uint16_t)
   STORE(I64Store32, uint64_t, uint32_t)
 
-  // Loads and stores with an address folded from an i32.add (translator.cpp).
-#define LOAD_ADD(name, MemT, Result)                                                  \
-  L_##name : {                                                                        \
-    uint64_t ea = uint64_t{static_cast<uint32_t>(R(uint32_t, 1) + R(uint32_t, 2))} + W(3); \
-    SET(Result, 0, rd<MemT>(mem + ea));                                               \
-    NEXT(4);                                                                          \
+  // Loads and stores with an address folded from an i32.add (translator.cpp); the
+  // sum is stored too, as the add would have.
+#define LOAD_ADD(name, MemT, Result)                                     \
+  L_##name : {                                                           \
+    uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);                      \
+    SET(uint32_t, 3, sum);                                               \
+    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(4))));              \
+    NEXT(5);                                                             \
   }
-#define STORE_ADD(name, ValT, MemT)                                                   \
-  L_##name : {                                                                        \
-    uint64_t ea = uint64_t{static_cast<uint32_t>(R(uint32_t, 0) + R(uint32_t, 1))} + W(3); \
-    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 2)));                                \
-    NEXT(4);                                                                          \
+  // The sum is stored before the other operands are read: they may be the very
+  // local the add was redirected to (`local.tee x (i32.add ..)` then `local.get x`).
+#define STORE_ADD(name, ValT, MemT)                                      \
+  L_##name : {                                                           \
+    uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);                      \
+    SET(uint32_t, 2, sum);                                               \
+    ValT value = R(ValT, 3);                                             \
+    wr<MemT>(mem + (uint64_t{sum} + W(4)), static_cast<MemT>(value));    \
+    NEXT(5);                                                             \
   }
   LOAD_ADD(I32LoadAdd, uint32_t, uint32_t)
   LOAD_ADD(I64LoadAdd, uint64_t, uint64_t)
@@ -438,6 +510,33 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(F64StoreAdd, uint64_t, uint64_t)
   STORE_ADD(I32Store8Add, uint32_t, uint8_t)
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
+
+  // ALU pairs: t = a OP1 b (stored where the first op put it); dst = t OP2 c.
+#define PAIR(name, T, first, second) \
+  L_##name : {                       \
+    T a = R(T, 1);                   \
+    T b = R(T, 2);                   \
+    T t = (first);                   \
+    SET(T, 3, t);                    \
+    T c = R(T, 4);                   \
+    SET(T, 0, (second));             \
+    NEXT(5);                         \
+  }
+  PAIR(I32AddAdd, uint32_t, a + b, t + c)
+  PAIR(I32RotlXor, uint32_t, std::rotl(a, static_cast<int>(b & 31)), t ^ c)
+  PAIR(I32XorAdd, uint32_t, a ^ b, t + c)
+  PAIR(I32AndAdd, uint32_t, a & b, t + c)
+  PAIR(I32ShlAdd, uint32_t, a << (b & 31), t + c)
+  PAIR(I32MulAdd, uint32_t, a * b, t + c)
+  PAIR(I32AddAnd, uint32_t, a + b, t & c)
+  PAIR(I32XorAnd, uint32_t, a ^ b, t & c)
+  PAIR(I64ShrUXor, uint64_t, a >> (b & 63), t ^ c)
+  PAIR(I64XorMul, uint64_t, a ^ b, t * c)
+  PAIR(F32MulAdd, float, a * b, t + c)
+  PAIR(F64MulAdd, double, a * b, t + c)
+  PAIR(F64MulSub, double, a * b, t - c)
+  PAIR(F64SubMul, double, a - b, t * c)
+#undef PAIR
 
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
@@ -644,6 +743,28 @@ L_BrIfZ64:
   BRANCH_IF(BrI64GeS, int64_t, >=)
   BRANCH_IF(BrI64GeU, uint64_t, >=)
 #undef BRANCH_IF
+#define ADD_BRANCH_IF(name, T, op)                     \
+  L_##name : {                                         \
+    uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);    \
+    SET(uint32_t, 2, sum);                             \
+    T c = R(T, 3);                                     \
+    if (static_cast<T>(sum) op c) {                    \
+      ip += static_cast<int32_t>(W(4));                \
+      DISPATCH();                                      \
+    }                                                  \
+    NEXT(5);                                           \
+  }
+  ADD_BRANCH_IF(AddBrI32Eq, uint32_t, ==)
+  ADD_BRANCH_IF(AddBrI32Ne, uint32_t, !=)
+  ADD_BRANCH_IF(AddBrI32LtS, int32_t, <)
+  ADD_BRANCH_IF(AddBrI32LtU, uint32_t, <)
+  ADD_BRANCH_IF(AddBrI32GtS, int32_t, >)
+  ADD_BRANCH_IF(AddBrI32GtU, uint32_t, >)
+  ADD_BRANCH_IF(AddBrI32LeS, int32_t, <=)
+  ADD_BRANCH_IF(AddBrI32LeU, uint32_t, <=)
+  ADD_BRANCH_IF(AddBrI32GeS, int32_t, >=)
+  ADD_BRANCH_IF(AddBrI32GeU, uint32_t, >=)
+#undef ADD_BRANCH_IF
 L_BrTable: {  // index count targets...
   uint32_t index = R(uint32_t, 0);
   uint32_t count = W(1);

@@ -78,12 +78,82 @@ struct Label {
 // next instruction may rewrite it (redirect its result, or fuse it into a branch).
 struct LastInstruction {
   bool valid = false;
-  uint32_t start = 0;        // word position of its handler
-  uint32_t dst_word = 0;     // position of its destination operand
-  size_t stack_index = 0;    // the stack entry holding its result
+  uint32_t start = 0;         // word position of its handler
+  uint32_t dst_word = 0;      // position of its destination operand
+  uint32_t dst_location = 0;  // where its result is now (its home, or a local it was redirected to)
+  // The stack entry holding its result while that is still a temporary in its
+  // home; kNoEntry once the result was redirected into a local.
+  size_t stack_index = 0;
   Opcode op = Opcode::Nop;
   uint32_t operands[2] = {};
 };
+constexpr size_t kNoEntry = SIZE_MAX;
+
+// ALU pairs "t = a OP1 b; d = t OP2 c" fused into one instruction (chosen from
+// dispatch profiles of the benchmark suite).
+std::optional<Handler> fused_pair(Opcode first, Opcode second) {
+#define PAIR(a, b, h) \
+  if (first == Opcode::a && second == Opcode::b) return Handler::h;
+  PAIR(I32Add, I32Add, I32AddAdd)
+  PAIR(I32Rotl, I32Xor, I32RotlXor)
+  PAIR(I32Xor, I32Add, I32XorAdd)
+  PAIR(I32And, I32Add, I32AndAdd)
+  PAIR(I32Shl, I32Add, I32ShlAdd)
+  PAIR(I32Mul, I32Add, I32MulAdd)
+  PAIR(I32Add, I32And, I32AddAnd)
+  PAIR(I32Xor, I32And, I32XorAnd)
+  PAIR(I64ShrU, I64Xor, I64ShrUXor)
+  PAIR(I64Xor, I64Mul, I64XorMul)
+  PAIR(F32Mul, F32Add, F32MulAdd)
+  PAIR(F64Mul, F64Add, F64MulAdd)
+  PAIR(F64Mul, F64Sub, F64MulSub)
+  PAIR(F64Sub, F64Mul, F64SubMul)
+#undef PAIR
+  return std::nullopt;
+}
+
+bool is_commutative(Opcode op) {
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or: case Opcode::I32Xor:
+    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or: case Opcode::I64Xor:
+    case Opcode::F32Add: case Opcode::F32Mul: case Opcode::F64Add: case Opcode::F64Mul:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// "s = a + b; if (s OP c) jump", for an i32.add feeding a fused comparison.
+std::optional<Handler> add_branch(Handler branch) {
+  switch (branch) {
+    case Handler::BrI32Eq: return Handler::AddBrI32Eq;
+    case Handler::BrI32Ne: return Handler::AddBrI32Ne;
+    case Handler::BrI32LtS: return Handler::AddBrI32LtS;
+    case Handler::BrI32LtU: return Handler::AddBrI32LtU;
+    case Handler::BrI32GtS: return Handler::AddBrI32GtS;
+    case Handler::BrI32GtU: return Handler::AddBrI32GtU;
+    case Handler::BrI32LeS: return Handler::AddBrI32LeS;
+    case Handler::BrI32LeU: return Handler::AddBrI32LeU;
+    case Handler::BrI32GeS: return Handler::AddBrI32GeS;
+    case Handler::BrI32GeU: return Handler::AddBrI32GeU;
+    default: return std::nullopt;
+  }
+}
+
+// The comparison with its operands swapped: a < b is b > a.
+Handler mirrored_branch(Handler branch) {
+  switch (branch) {
+    case Handler::BrI32LtS: return Handler::BrI32GtS;
+    case Handler::BrI32GtS: return Handler::BrI32LtS;
+    case Handler::BrI32LtU: return Handler::BrI32GtU;
+    case Handler::BrI32GtU: return Handler::BrI32LtU;
+    case Handler::BrI32LeS: return Handler::BrI32GeS;
+    case Handler::BrI32GeS: return Handler::BrI32LeS;
+    case Handler::BrI32LeU: return Handler::BrI32GeU;
+    case Handler::BrI32GeU: return Handler::BrI32LeU;
+    default: return branch;  // Eq, Ne
+  }
+}
 
 // Compare-and-branch fusion: the branch handler for "jump if (a OP b)" and for
 // its negation (used by `if`, which jumps when the condition is false).
@@ -436,7 +506,7 @@ class Translator final : public validate::CodeSink {
   };
   Condition take_condition() {
     Condition c;
-    if (last_.valid && last_.stack_index == stack_.size() - 1) {
+    if (last_.valid && last_.stack_index == stack_.size() - 1 && !stack_.back().pending()) {
       c.fused = fused_branch(last_.op);
       if (c.fused) {
         c.operands[0] = last_.operands[0];
@@ -452,9 +522,35 @@ class Translator final : public validate::CodeSink {
   Patch emit_conditional_jump(const Condition& c, bool when) {
     Handler h = !c.fused ? (when ? Handler::BrIfNz : Handler::BrIfZ)
                          : (when ? c.fused->when_true : c.fused->when_false);
+    if (c.fused && c.fused->operands == 2) {
+      if (std::optional<Patch> p = emit_add_branch(h, c.operands[0], c.operands[1])) return *p;
+    }
     uint32_t start = emit_handler(h);
     emit(c.operands[0]);
     if (c.fused && c.fused->operands == 2) emit(c.operands[1]);
+    Patch p{pos(), start};
+    emit(0);
+    return p;
+  }
+
+  // "i32.add; compare; branch" where the sum is one side of the comparison: one
+  // instruction that also stores the sum where the add put it (a loop counter,
+  // typically).
+  std::optional<Patch> emit_add_branch(Handler branch, uint32_t lhs, uint32_t rhs) {
+    if (!last_.valid || last_.op != Opcode::I32Add) return std::nullopt;
+    if (rhs == last_.dst_location && lhs != last_.dst_location) {
+      branch = mirrored_branch(branch);
+      std::swap(lhs, rhs);
+    }
+    std::optional<Handler> fused = add_branch(branch);
+    if (!fused || lhs != last_.dst_location) return std::nullopt;
+    uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.dst_location;
+    retract_last();
+    uint32_t start = emit_handler(*fused);
+    emit(a);
+    emit(b);
+    emit(sum);
+    emit(rhs);
     Patch p{pos(), start};
     emit(0);
     return p;
@@ -637,7 +733,8 @@ class Translator final : public validate::CodeSink {
     // (they would have to see the old value, but op runs before we could copy).
     if (last_.valid && last_.stack_index == stack_.size() - 1 && !top.pending() && !has_pending_reads_of(target)) {
       code_->words[last_.dst_word] = target;
-      last_.valid = false;
+      last_.dst_location = target;
+      last_.stack_index = kNoEntry;  // the result lives in the local now
       Entry value = pop();
       if (tee) {
         value.source = Entry::Source::Local;
@@ -668,6 +765,7 @@ class Translator final : public validate::CodeSink {
     size_t n = shape.params.size();
     uint32_t operands[3] = {};
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
+    if (n == 2 && info.imm == ImmKind::None && translate_fused_pair(in, operands)) return;
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
     if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
@@ -695,18 +793,18 @@ class Translator final : public validate::CodeSink {
     if (dst) remember_result(start, in.op, operands);
   }
 
-  // `i32.add; load` and `i32.add; <value>; store` with the sum used only as the
-  // address: fold the add into the access (one dispatch instead of two).
+  // `i32.add; load` and `i32.add; <value>; store` where the sum is the address:
+  // one access that computes a + b, stores the sum where the add put it (a
+  // temporary, or a local the add was redirected to), and uses it.
   bool translate_fused_address(const Instruction& in) {
     std::optional<Handler> fused = fused_address_handler(in.op);
     if (!fused || !last_.valid || last_.op != Opcode::I32Add) return false;
-    bool is_store = op_info(in.op).sig != ir::Sig::a_i && op_info(in.op).sig != ir::Sig::a_l &&
-                    op_info(in.op).sig != ir::Sig::a_f && op_info(in.op).sig != ir::Sig::a_d;
-    size_t address_index = stack_.size() - (is_store ? 2 : 1);
-    if (last_.stack_index != address_index) return false;
+    bool is_store = sig_shape(op_info(in.op).sig).results.empty();
+    const Entry& address = stack_[stack_.size() - (is_store ? 2 : 1)];
+    if (address.location() != last_.dst_location) return false;
     // For a store, the value must not have needed an instruction after the add.
     if (is_store && !stack_.back().pending()) return false;
-    uint32_t a = last_.operands[0], b = last_.operands[1];
+    uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.dst_location;
     retract_last();
     if (is_store) {
       Entry value = pop();
@@ -714,6 +812,7 @@ class Translator final : public validate::CodeSink {
       emit_handler(*fused);
       emit(a);
       emit(b);
+      emit(sum);
       emit(value.location());
       emit(static_cast<uint32_t>(in.memarg.offset));
       return true;
@@ -724,11 +823,38 @@ class Translator final : public validate::CodeSink {
     emit(dst);
     emit(a);
     emit(b);
+    emit(sum);
     emit(static_cast<uint32_t>(in.memarg.offset));
     uint32_t operands[2] = {a, b};
     remember_result(start, Opcode::Nop, operands);
     return true;
   }
+
+  // `t = a OP1 b; d = t OP2 c`: one instruction (which also stores t where the
+  // first op put it). Pairs come from fused_pair().
+  bool translate_fused_pair(const Instruction& in, const uint32_t* operands) {
+    if (!last_.valid) return false;
+    std::optional<Handler> fused = fused_pair(last_.op, in.op);
+    if (!fused) return false;
+    uint32_t other;
+    if (operands[0] == last_.dst_location && operands[1] != last_.dst_location) other = operands[1];
+    else if (operands[1] == last_.dst_location && operands[0] != last_.dst_location && is_commutative(in.op)) other = operands[0];
+    else return false;
+    uint32_t a = last_.operands[0], b = last_.operands[1], t = last_.dst_location;
+    retract_last();
+    stack_.resize(stack_.size() - 2);
+    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
+    uint32_t start = emit_handler(*fused);
+    emit(dst);
+    emit(a);
+    emit(b);
+    emit(t);
+    emit(other);
+    uint32_t pair_operands[2] = {a, b};
+    remember_result(start, Opcode::Nop, pair_operands);
+    return true;
+  }
+
   static std::optional<Handler> fused_address_handler(Opcode op) {
     switch (op) {
       case Opcode::I32Load: return Handler::I32LoadAdd;
@@ -753,6 +879,7 @@ class Translator final : public validate::CodeSink {
     last_.valid = true;
     last_.start = start;
     last_.dst_word = start + 2;
+    last_.dst_location = code_->words[start + 2];
     last_.stack_index = stack_.size() - 1;
     last_.op = op;
     last_.operands[0] = operands[0];

@@ -165,3 +165,46 @@ TEST_F(Interp, ConstantsAreSharedAndNeverOverwritten) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(Interp, FusedSumsThatLiveInLocals) {
+  Instance i = load(R"((module
+    (memory 1)
+    ;; the address sum is tee'd into a local that is also the stored value
+    (func (export "store_self") (param i32) (result i32) (local i32)
+      (i32.store (local.tee 1 (i32.add (local.get 0) (i32.const 8))) (local.get 1))
+      (i32.load (i32.const 16)))
+    ;; a loop counter compared with itself after the increment
+    (func (export "self_compare") (param i32) (result i32)
+      (block $out
+        (br_if $out (i32.eq (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 0)))
+        (return (i32.const -1)))
+      (local.get 0))
+    ;; a chain whose intermediate is kept in a local and used again
+    (func (export "chain") (param i32 i32) (result i32) (local i32)
+      (i32.add (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2)) (local.get 2)))
+    ;; a sum used as the address, then read from the local
+    (func (export "load_keep") (param i32) (result i32) (local i32)
+      (i32.store (i32.const 40) (i32.const 1234))
+      (i32.add (i32.load (local.tee 1 (i32.add (local.get 0) (i32.const 4)))) (local.get 1)))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("store_self")->call(8), 16);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("self_compare")->call(41), 42);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("chain")->call(2, 3), 15);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("load_keep")->call(36), 1234 + 40);
+}
+
+TEST_F(Interp, FusedFloatPairsRoundEachStep) {
+  // (a*b)+c with two roundings, never a fused multiply-add.
+  Instance i = load(R"((module
+    (func (export "muladd") (param f64 f64 f64) (result f64)
+      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))))");
+  double a = 1.0 + 0x1p-30, b = 1.0 - 0x1p-30, c = -1.0;
+  double expected = a * b;  // rounds to 1.0 - 2^-60 -> 1.0 (2^-60 is below half an ulp)
+  expected = expected + c;
+  EXPECT_EQ(*i.get_typed_func<double(double, double, double)>("muladd")->call(a, b, c), expected);
+}
+
+}  // namespace
+}  // namespace kiln
