@@ -538,6 +538,54 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   PAIR(F64SubMul, double, a - b, t * c)
 #undef PAIR
 
+  // A load feeding an ALU op (t is stored where the load put it, then x is read).
+#define LOAD_OP(name, MemT, T, expr)                                   \
+  L_##name : {                                                         \
+    T t = static_cast<T>(rd<MemT>(mem + (uint64_t{R(uint32_t, 1)} + W(4)))); \
+    SET(T, 2, t);                                                      \
+    T x = R(T, 3);                                                     \
+    SET(T, 0, (expr));                                                 \
+    NEXT(5);                                                           \
+  }
+  LOAD_OP(I32AddLoad, uint32_t, uint32_t, t + x)
+  LOAD_OP(I32SubLoadL, uint32_t, uint32_t, t - x)
+  LOAD_OP(I32SubLoadR, uint32_t, uint32_t, x - t)
+  LOAD_OP(I32AndLoad, uint32_t, uint32_t, t & x)
+  LOAD_OP(I32OrLoad, uint32_t, uint32_t, t | x)
+  LOAD_OP(I32XorLoad, uint32_t, uint32_t, t ^ x)
+  LOAD_OP(I32MulLoad, uint32_t, uint32_t, t * x)
+  LOAD_OP(I64AddLoad, uint64_t, uint64_t, t + x)
+  LOAD_OP(I64XorLoad, uint64_t, uint64_t, t ^ x)
+  LOAD_OP(F32AddLoad, float, float, t + x)
+  LOAD_OP(F32MulLoad, float, float, t * x)
+  LOAD_OP(F64AddLoad, double, double, t + x)
+  LOAD_OP(F64SubLoadL, double, double, t - x)
+  LOAD_OP(F64SubLoadR, double, double, x - t)
+  LOAD_OP(F64MulLoad, double, double, t * x)
+  LOAD_OP(F64DivLoadL, double, double, t / x)
+  LOAD_OP(F64DivLoadR, double, double, x / t)
+#undef LOAD_OP
+
+  // An ALU op whose result is stored (t is stored first, then the address read).
+#define OP_STORE(name, T, MemT, expr)                                  \
+  L_##name : {                                                         \
+    T a = R(T, 1);                                                     \
+    T b = R(T, 2);                                                     \
+    T t = (expr);                                                      \
+    SET(T, 3, t);                                                      \
+    wr<MemT>(mem + (uint64_t{R(uint32_t, 0)} + W(4)), static_cast<MemT>(t)); \
+    NEXT(5);                                                           \
+  }
+  OP_STORE(I32AddStore, uint32_t, uint32_t, a + b)
+  OP_STORE(I32XorStore8, uint32_t, uint8_t, a ^ b)
+  OP_STORE(I32AddStore8, uint32_t, uint8_t, a + b)
+  OP_STORE(I64AddStore, uint64_t, uint64_t, a + b)
+  OP_STORE(F32AddStore, float, float, a + b)
+  OP_STORE(F64AddStore, double, double, a + b)
+  OP_STORE(F64SubStore, double, double, a - b)
+  OP_STORE(F64MulStore, double, double, a * b)
+#undef OP_STORE
+
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);

@@ -86,8 +86,48 @@ struct LastInstruction {
   size_t stack_index = 0;
   Opcode op = Opcode::Nop;
   uint32_t operands[2] = {};
+  uint32_t memory_offset = 0;  // loads: the static offset
 };
 constexpr size_t kNoEntry = SIZE_MAX;
+
+// A load feeding an ALU op: "t = load(p + off); d = t OP x" (load on the left)
+// or "d = x OP t" (on the right; same handler for commutative ops).
+std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) {
+#define LOAD_OP(l, o, left, right)                                   \
+  if (load == Opcode::l && op == Opcode::o) return load_on_left ? Handler::left : Handler::right;
+  LOAD_OP(I32Load, I32Add, I32AddLoad, I32AddLoad)
+  LOAD_OP(I32Load, I32Sub, I32SubLoadL, I32SubLoadR)
+  LOAD_OP(I32Load, I32And, I32AndLoad, I32AndLoad)
+  LOAD_OP(I32Load, I32Or, I32OrLoad, I32OrLoad)
+  LOAD_OP(I32Load, I32Xor, I32XorLoad, I32XorLoad)
+  LOAD_OP(I32Load, I32Mul, I32MulLoad, I32MulLoad)
+  LOAD_OP(I64Load, I64Add, I64AddLoad, I64AddLoad)
+  LOAD_OP(I64Load, I64Xor, I64XorLoad, I64XorLoad)
+  LOAD_OP(F32Load, F32Add, F32AddLoad, F32AddLoad)
+  LOAD_OP(F32Load, F32Mul, F32MulLoad, F32MulLoad)
+  LOAD_OP(F64Load, F64Add, F64AddLoad, F64AddLoad)
+  LOAD_OP(F64Load, F64Sub, F64SubLoadL, F64SubLoadR)
+  LOAD_OP(F64Load, F64Mul, F64MulLoad, F64MulLoad)
+  LOAD_OP(F64Load, F64Div, F64DivLoadL, F64DivLoadR)
+#undef LOAD_OP
+  return std::nullopt;
+}
+
+// An ALU op whose result is stored: "t = a OP b; store(p + off, t)".
+std::optional<Handler> fused_op_store(Opcode op, Opcode store) {
+#define OP_STORE(o, st, h) \
+  if (op == Opcode::o && store == Opcode::st) return Handler::h;
+  OP_STORE(I32Add, I32Store, I32AddStore)
+  OP_STORE(I32Xor, I32Store8, I32XorStore8)
+  OP_STORE(I32Add, I32Store8, I32AddStore8)
+  OP_STORE(I64Add, I64Store, I64AddStore)
+  OP_STORE(F32Add, F32Store, F32AddStore)
+  OP_STORE(F64Add, F64Store, F64AddStore)
+  OP_STORE(F64Sub, F64Store, F64SubStore)
+  OP_STORE(F64Mul, F64Store, F64MulStore)
+#undef OP_STORE
+  return std::nullopt;
+}
 
 // ALU pairs "t = a OP1 b; d = t OP2 c" fused into one instruction (chosen from
 // dispatch profiles of the benchmark suite).
@@ -760,12 +800,13 @@ class Translator final : public validate::CodeSink {
         (in.memarg.memory != 0 || ir_.memory_type(0).limits.is64 || in.memarg.offset > UINT32_MAX))
       return unsupported(in);
     if (info.imm == ImmKind::Memory && (in.index != 0 || ir_.memory_type(0).limits.is64)) return unsupported(in);
-    if (translate_fused_address(in)) return;
+    if (translate_fused_address(in) || translate_op_store(in)) return;
     ir::SigShape shape = sig_shape(info.sig);
     size_t n = shape.params.size();
     uint32_t operands[3] = {};
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
-    if (n == 2 && info.imm == ImmKind::None && translate_fused_pair(in, operands)) return;
+    if (n == 2 && info.imm == ImmKind::None && (translate_fused_pair(in, operands) || translate_load_op(in, operands)))
+      return;
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
     if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
@@ -790,7 +831,10 @@ class Translator final : public validate::CodeSink {
         break;
       default: break;
     }
-    if (dst) remember_result(start, in.op, operands);
+    if (dst) {
+      remember_result(start, in.op, operands);
+      if (info.imm == ImmKind::MemArg) last_.memory_offset = static_cast<uint32_t>(in.memarg.offset);
+    }
   }
 
   // `i32.add; load` and `i32.add; <value>; store` where the sum is the address:
@@ -873,6 +917,55 @@ class Translator final : public validate::CodeSink {
       case Opcode::I32Store16: return Handler::I32Store16Add;
       default: return std::nullopt;
     }
+  }
+
+  // `t = load(p + off); d = t OP x`: one instruction (t is still stored where
+  // the load put it).
+  bool translate_load_op(const Instruction& in, const uint32_t* operands) {
+    if (!last_.valid) return false;
+    bool left = operands[0] == last_.dst_location && operands[1] != last_.dst_location;
+    bool right = operands[1] == last_.dst_location && operands[0] != last_.dst_location;
+    if (!left && !right) return false;
+    std::optional<Handler> fused = fused_load_op(last_.op, in.op, left);
+    if (!fused) return false;
+    uint32_t address = last_.operands[0], offset = last_.memory_offset, t = last_.dst_location;
+    uint32_t other = left ? operands[1] : operands[0];
+    retract_last();
+    stack_.resize(stack_.size() - 2);
+    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
+    uint32_t start = emit_handler(*fused);
+    emit(dst);
+    emit(address);
+    emit(t);
+    emit(other);
+    emit(offset);
+    uint32_t none[2] = {address, other};
+    remember_result(start, Opcode::Nop, none);
+    return true;
+  }
+
+  // `t = a OP b; store(p + off, t)` with the address needing no instruction in
+  // between: one instruction.
+  bool translate_op_store(const Instruction& in) {
+    if (!last_.valid || op_info(in.op).imm != ImmKind::MemArg) return false;
+    if (stack_.size() < 2 || stack_.back().location() != last_.dst_location) return false;
+    std::optional<Handler> fused = fused_op_store(last_.op, in.op);
+    if (!fused) return false;
+    const Entry& address = stack_[stack_.size() - 2];
+    // The address must have been on the stack before the op: pending, or a
+    // temporary below the op's result.
+    if (!address.pending() && address.home >= stack_.back().home) return false;
+    uint32_t a = last_.operands[0], b = last_.operands[1], t = last_.dst_location;
+    uint32_t address_location = address.location();
+    retract_last();
+    stack_.resize(stack_.size() - 2);
+    emit_handler(*fused);
+    emit(address_location);
+    emit(a);
+    emit(b);
+    emit(t);
+    emit(static_cast<uint32_t>(in.memarg.offset));
+    return true;
   }
 
   void remember_result(uint32_t start, Opcode op, const uint32_t* operands) {
