@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test spec-test simd-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test bench update-spec-expectations clean
 
 all: build
 
@@ -23,7 +23,7 @@ demo: build
 	@echo '$$ kiln run --invoke fac examples/fac.wat 20'
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 
-test: build unit-test spec-test simd-test
+test: build unit-test spec-test simd-test wasi-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
@@ -33,6 +33,10 @@ spec-test: build
 
 simd-test: build
 	@tests/simd/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+
+# C programs built for wasm32-wasi, run under kiln (and Node's node:wasi as the reference).
+wasi-test: build
+	@tests/wasi/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
 # Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
 # pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.

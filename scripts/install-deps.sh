@@ -9,6 +9,7 @@ packages=(
   libcli11-dev                                # command line
   clang lld libsimde-dev                      # wasm test programs; SIMD reference
   wasi-libc libclang-rt-14-dev-wasm32         # wasm32-wasi programs (bench/, WASI tests)
+  nodejs                                      # node:wasi, the reference for the WASI tests
 )
 
 missing=()
