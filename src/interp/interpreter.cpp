@@ -586,6 +586,23 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   OP_STORE(F64MulStore, double, double, a * b)
 #undef OP_STORE
 
+  // Read-modify-write c[i] += x (t and s are stored where they were put).
+#define RMW(name, T)                                         \
+  L_##name : {                                               \
+    uint8_t* at = mem + (uint64_t{R(uint32_t, 0)} + W(4));   \
+    T t = rd<T>(at);                                         \
+    SET(T, 1, t);                                            \
+    T s = t + R(T, 2);                                       \
+    SET(T, 3, s);                                            \
+    wr<T>(at, s);                                            \
+    NEXT(5);                                                 \
+  }
+  RMW(I32AddRmw, uint32_t)
+  RMW(I64AddRmw, uint64_t)
+  RMW(F32AddRmw, float)
+  RMW(F64AddRmw, double)
+#undef RMW
+
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);

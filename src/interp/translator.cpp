@@ -87,6 +87,8 @@ struct LastInstruction {
   Opcode op = Opcode::Nop;
   uint32_t operands[2] = {};
   uint32_t memory_offset = 0;  // loads: the static offset
+  Handler handler = Handler::Count;  // the handler used, for fused forms (else Count)
+  uint32_t loaded = 0;               // fused load+op: where the loaded value was stored
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
@@ -379,6 +381,7 @@ class Translator final : public validate::CodeSink {
     emit(static_cast<uint32_t>(value >> 32));
   }
   uint32_t emit_handler(Handler h) {
+    previous_ = last_;  // so retracting the new instruction can restore it
     last_.valid = false;
     copy_run_.count = 0;
     uint32_t start = pos();
@@ -390,10 +393,13 @@ class Translator final : public validate::CodeSink {
     return start;
   }
   // Removes the last instruction (to replace it with a fused one).
+  // Removes the last instruction (to replace it with a fused one); the one before
+  // it becomes the last again, so fusions can chain (e.g. add, compare, branch).
   void retract_last() {
     code_->words.resize(last_.start);
     code_->offsets.pop_back();
-    last_.valid = false;
+    last_ = previous_;
+    previous_.valid = false;
   }
   // Adjacent 8-byte copies (typical at loop ends, where clang rotates locals)
   // merge into one instruction that performs them in order.
@@ -419,6 +425,7 @@ class Translator final : public validate::CodeSink {
   // A jump target: code before it may not be merged with code after it.
   void mark_jump_target() {
     last_.valid = false;
+    previous_.valid = false;
     copy_run_.count = 0;
   }
   void patch_to_here(const Patch& p) {
@@ -800,7 +807,7 @@ class Translator final : public validate::CodeSink {
         (in.memarg.memory != 0 || ir_.memory_type(0).limits.is64 || in.memarg.offset > UINT32_MAX))
       return unsupported(in);
     if (info.imm == ImmKind::Memory && (in.index != 0 || ir_.memory_type(0).limits.is64)) return unsupported(in);
-    if (translate_fused_address(in) || translate_op_store(in)) return;
+    if (translate_fused_address(in) || translate_op_store(in) || translate_read_modify_write(in)) return;
     ir::SigShape shape = sig_shape(info.sig);
     size_t n = shape.params.size();
     uint32_t operands[3] = {};
@@ -941,7 +948,38 @@ class Translator final : public validate::CodeSink {
     emit(offset);
     uint32_t none[2] = {address, other};
     remember_result(start, Opcode::Nop, none);
+    last_.handler = *fused;
+    last_.memory_offset = offset;
+    last_.loaded = t;
     return true;
+  }
+
+  // `t = load(p + off); s = t + x; store(p + off, s)`: a read-modify-write
+  // (c[i] += x) as one instruction, still storing t and s where they were put.
+  bool translate_read_modify_write(const Instruction& in) {
+    if (!last_.valid || op_info(in.op).imm != ImmKind::MemArg) return false;
+    std::optional<Handler> rmw = read_modify_write(last_.handler, in.op);
+    if (!rmw || stack_.size() < 2 || stack_.back().location() != last_.dst_location) return false;
+    const Entry& address = stack_[stack_.size() - 2];
+    if (address.location() != last_.operands[0] || in.memarg.offset != last_.memory_offset) return false;
+    if (address.location() == last_.loaded || address.location() == last_.dst_location) return false;
+    uint32_t p = last_.operands[0], x = last_.operands[1], t = last_.loaded, sum = last_.dst_location;
+    retract_last();
+    stack_.resize(stack_.size() - 2);
+    emit_handler(*rmw);
+    emit(p);
+    emit(t);
+    emit(x);
+    emit(sum);
+    emit(static_cast<uint32_t>(in.memarg.offset));
+    return true;
+  }
+  static std::optional<Handler> read_modify_write(Handler load_op, Opcode store) {
+    if (load_op == Handler::I32AddLoad && store == Opcode::I32Store) return Handler::I32AddRmw;
+    if (load_op == Handler::I64AddLoad && store == Opcode::I64Store) return Handler::I64AddRmw;
+    if (load_op == Handler::F32AddLoad && store == Opcode::F32Store) return Handler::F32AddRmw;
+    if (load_op == Handler::F64AddLoad && store == Opcode::F64Store) return Handler::F64AddRmw;
+    return std::nullopt;
   }
 
   // `t = a OP b; store(p + off, t)` with the address needing no instruction in
@@ -970,6 +1008,7 @@ class Translator final : public validate::CodeSink {
 
   void remember_result(uint32_t start, Opcode op, const uint32_t* operands) {
     last_.valid = true;
+    last_.handler = Handler::Count;
     last_.start = start;
     last_.dst_word = start + 2;
     last_.dst_location = code_->words[start + 2];
@@ -1135,6 +1174,7 @@ class Translator final : public validate::CodeSink {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   LastInstruction last_;
+  LastInstruction previous_;  // the instruction before last_, if it ended where last_ starts
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)
