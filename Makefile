@@ -34,9 +34,11 @@ spec-test: build
 simd-test: build
 	@tests/simd/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-# C programs built for wasm32-wasi, run under kiln (and Node's node:wasi as the reference).
+# C programs built for wasm32-wasi, run under kiln (and Node's node:wasi as the
+# reference): ours, then third-party ones from Debian source packages.
 wasi-test: build
 	@tests/wasi/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+	@tests/wasi/thirdparty.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
 # Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
 # pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.

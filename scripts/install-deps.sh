@@ -10,6 +10,7 @@ packages=(
   clang lld libsimde-dev                      # wasm test programs; SIMD reference
   wasi-libc libclang-rt-14-dev-wasm32         # wasm32-wasi programs (bench/, WASI tests)
   nodejs                                      # node:wasi, the reference for the WASI tests
+  dpkg-dev xz-utils                           # apt-get source: third-party C programs for the WASI tests
 )
 
 missing=()

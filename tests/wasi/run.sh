@@ -15,8 +15,9 @@ update=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out/bin"
 
+source "$here/lib.sh"
 node_ok=0
-if command -v node >/dev/null && node -e 'require("node:wasi")' 2>/dev/null; then node_ok=1; fi
+if have_node_wasi; then node_ok=1; fi
 [ $node_ok = 1 ] || echo "wasi-test: node with node:wasi not found: checking against the expectations only"
 
 # Build every program (again only when its source is newer).
@@ -29,17 +30,6 @@ for src in "$here"/*.c; do
   fi
 done
 
-# Prints what a run left behind: one line per entry of the sandbox, sorted
-# (absolute link targets into the run's directory start with WORKDIR).
-snapshot() {
-  (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r p; do
-    if [ -L "$p" ]; then echo "l $p -> $(readlink "$p" | sed "s|^$(dirname "$1")/|WORKDIR/|")"
-    elif [ -d "$p" ]; then echo "d $p"
-    else echo "f $p $(stat -c %s "$p") $(sha256sum < "$p" | cut -c1-16)"
-    fi
-  done)
-}
-
 passed=0
 failed=0
 # run_case CASE[:PROGRAM] ENGINES [KILN-RUN FLAGS...] -- [ARGS...]
@@ -49,28 +39,11 @@ failed=0
 run_case() {
   local label=${1%%:*} program=${1#*:} engines=$2
   shift 2
-  local flags=()
-  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
-  shift
-  local args=("$@")
-  local engine result
+  local engine
   for engine in node kiln; do  # node first: with --update it writes the expectation
     [ $engine = node ] && { [ "$engines" = both ] && [ $node_ok = 1 ] || continue; }
+    run_fresh $engine "$label" "$out/bin/$program.wasm" "$@"
     local work=$out/run/$label.$engine
-    rm -rf "$work"
-    mkdir -p "$work/sandbox"
-    cp "$out/bin/$program.wasm" "$work/$program.wasm"
-    if declare -F "setup_$label" >/dev/null; then (cd "$work/sandbox" && "setup_$label"); fi
-    local status=0
-    (
-      cd "$work"
-      if [ $engine = kiln ]; then
-        exec timeout 60 "$kiln" run "${flags[@]}" "$program.wasm" "${args[@]}" < "${STDIN:-/dev/null}"
-      else
-        exec timeout 60 node --no-warnings "$here/node_run.mjs" "${flags[@]}" "$program.wasm" "${args[@]}" < "${STDIN:-/dev/null}"
-      fi
-    ) > "$work/stdout" 2> "$work/stderr" || status=$?
-    { cat "$work/stdout"; echo "--- exit: $status"; echo "--- files:"; snapshot "$work/sandbox"; } > "$work/result"
     if declare -F "check_$label" >/dev/null && ! (cd "$work" && "check_$label" $engine); then
       echo "wasi-test: $label under $engine: check_$label failed (stderr: $work/stderr)"
       failed=$((failed + 1))
