@@ -22,6 +22,7 @@ debug:
 demo: build
 	@echo '$$ kiln run --invoke fac examples/fac.wat 20'
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
+	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
 test: build unit-test spec-test simd-test wasi-test
 
