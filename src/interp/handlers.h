@@ -21,6 +21,10 @@ enum class Handler : uint16_t {
 // into the instruction stream).
 const void* handler_address(Handler handler);
 
+// The handler whose code is at `address`, if any; and a handler's name.
+std::optional<Handler> handler_at(const void* address);
+const char* handler_name(Handler handler);
+
 // The handler implementing a wasm instruction in the generic layout, if any.
 std::optional<Handler> simple_handler(ir::Opcode op);
 

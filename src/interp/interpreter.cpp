@@ -61,16 +61,7 @@ struct DispatchProfile {
 };
 DispatchProfile g_profile;
 
-const char* handler_name(size_t h) {
-  static const char* const kNames[] = {
-#define SIMPLE(op) #op,
-#define INTERNAL(name) #name,
-#include "interp/handlers.def"
-#undef SIMPLE
-#undef INTERNAL
-  };
-  return kNames[h];
-}
+const char* handler_name(size_t h) { return handler_name(static_cast<Handler>(h)); }
 
 DispatchProfile::~DispatchProfile() {
   uint64_t total = 0;
@@ -807,7 +798,39 @@ L_BrIfZ64:
   BRANCH_IF(BrI64LeU, uint64_t, <=)
   BRANCH_IF(BrI64GeS, int64_t, >=)
   BRANCH_IF(BrI64GeU, uint64_t, >=)
+  BRANCH_IF(BrF32Eq, float, ==)
+  BRANCH_IF(BrF32Ne, float, !=)
+  BRANCH_IF(BrF32Lt, float, <)
+  BRANCH_IF(BrF32Gt, float, >)
+  BRANCH_IF(BrF32Le, float, <=)
+  BRANCH_IF(BrF32Ge, float, >=)
+  BRANCH_IF(BrF64Eq, double, ==)
+  BRANCH_IF(BrF64Ne, double, !=)
+  BRANCH_IF(BrF64Lt, double, <)
+  BRANCH_IF(BrF64Gt, double, >)
+  BRANCH_IF(BrF64Le, double, <=)
+  BRANCH_IF(BrF64Ge, double, >=)
 #undef BRANCH_IF
+#define BRANCH_IF_NOT(name, T, op)         \
+  L_##name:                                \
+  if (!(R(T, 0) op R(T, 1))) {             \
+    ip += static_cast<int32_t>(W(2));      \
+    DISPATCH();                            \
+  }                                        \
+  NEXT(3);
+  BRANCH_IF_NOT(BrF32NotEq, float, ==)
+  BRANCH_IF_NOT(BrF32NotNe, float, !=)
+  BRANCH_IF_NOT(BrF32NotLt, float, <)
+  BRANCH_IF_NOT(BrF32NotGt, float, >)
+  BRANCH_IF_NOT(BrF32NotLe, float, <=)
+  BRANCH_IF_NOT(BrF32NotGe, float, >=)
+  BRANCH_IF_NOT(BrF64NotEq, double, ==)
+  BRANCH_IF_NOT(BrF64NotNe, double, !=)
+  BRANCH_IF_NOT(BrF64NotLt, double, <)
+  BRANCH_IF_NOT(BrF64NotGt, double, >)
+  BRANCH_IF_NOT(BrF64NotLe, double, <=)
+  BRANCH_IF_NOT(BrF64NotGe, double, >=)
+#undef BRANCH_IF_NOT
 #define ADD_BRANCH_IF(name, T, op)                     \
   L_##name : {                                         \
     uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);    \
@@ -993,6 +1016,30 @@ const void* handler_address(Handler handler) {
     g_handler_table = table;
   }
   return g_handler_table[static_cast<size_t>(handler)];
+}
+
+std::optional<Handler> handler_at(const void* address) {
+  static const std::vector<std::pair<const void*, Handler>> sorted = [] {
+    std::vector<std::pair<const void*, Handler>> v;
+    for (size_t h = 0; h < static_cast<size_t>(Handler::Count); ++h)
+      v.emplace_back(handler_address(static_cast<Handler>(h)), static_cast<Handler>(h));
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(address, Handler{}));
+  if (it == sorted.end() || it->first != address) return std::nullopt;
+  return it->second;
+}
+
+const char* handler_name(Handler handler) {
+  static const char* const kNames[] = {
+#define SIMPLE(op) #op,
+#define INTERNAL(name) #name,
+#include "interp/handlers.def"
+#undef SIMPLE
+#undef INTERNAL
+  };
+  return kNames[static_cast<size_t>(handler)];
 }
 
 std::optional<Handler> simple_handler(ir::Opcode op) {

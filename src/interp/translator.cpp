@@ -216,8 +216,30 @@ std::optional<FusedBranch> fused_branch(Opcode op) {
     FUSE(I64, Eq, Ne) FUSE(I64, Ne, Eq) FUSE(I64, LtS, GeS) FUSE(I64, GeS, LtS) FUSE(I64, LtU, GeU)
     FUSE(I64, GeU, LtU) FUSE(I64, GtS, LeS) FUSE(I64, LeS, GtS) FUSE(I64, GtU, LeU) FUSE(I64, LeU, GtU)
 #undef FUSE
+    // Float comparisons are false on NaN, so their negation is its own handler.
+#define FUSE_FLOAT(T, op) \
+  case Opcode::T##op: return FusedBranch{Handler::Br##T##op, Handler::Br##T##Not##op, 2};
+    FUSE_FLOAT(F32, Eq) FUSE_FLOAT(F32, Ne) FUSE_FLOAT(F32, Lt) FUSE_FLOAT(F32, Gt) FUSE_FLOAT(F32, Le)
+    FUSE_FLOAT(F32, Ge) FUSE_FLOAT(F64, Eq) FUSE_FLOAT(F64, Ne) FUSE_FLOAT(F64, Lt) FUSE_FLOAT(F64, Gt)
+    FUSE_FLOAT(F64, Le) FUSE_FLOAT(F64, Ge)
+#undef FUSE_FLOAT
     default: return std::nullopt;
   }
+}
+
+// Handlers safe to copy to another place in the same function: no jump operand
+// (which would be relative to the original) and nothing patched later.
+bool is_copyable(Handler h) {
+  switch (h) {
+    case Handler::Br: case Handler::BrIfNz: case Handler::BrIfZ: case Handler::BrIfNz64: case Handler::BrIfZ64:
+    case Handler::BrTable: case Handler::Fuel: case Handler::Return: case Handler::Return64:
+    case Handler::ReturnCall: case Handler::ReturnCallIndirect: case Handler::Unreachable:
+      return false;
+    default:
+      break;
+  }
+  std::string_view name = handler_name(h);
+  return name.substr(0, 2) != "Br" && name.substr(0, 5) != "AddBr";
 }
 
 ValType type_from_letter(char c) {
@@ -515,8 +537,29 @@ class Translator final : public validate::CodeSink {
     }
   }
   void emit_br(Label& label) {
+    if (label.kind == FrameKind::Loop && emit_loop_head_copy(label)) return;
     uint32_t start = emit_handler(Handler::Br);
     emit_jump_target(label, start);
+  }
+  // A back edge `br` to a loop: copy the loop's first instruction here and jump
+  // past it, saving one dispatch per iteration.
+  bool emit_loop_head_copy(Label& label) {
+    auto it = std::lower_bound(code_->offsets.begin(), code_->offsets.end(), std::make_pair(label.loop_start, 0u));
+    if (it == code_->offsets.end() || it->first != label.loop_start || std::next(it) == code_->offsets.end()) return false;
+    uint32_t length = std::next(it)->first - label.loop_start;
+    const void* address;
+    std::memcpy(&address, &code_->words[label.loop_start], sizeof address);
+    std::optional<Handler> head = handler_at(address);
+    if (!head || !is_copyable(*head)) return false;
+    uint32_t wasm_offset = it->second;
+    uint32_t start = pos();
+    emit_handler(*head);
+    code_->offsets.back().second = wasm_offset;
+    for (uint32_t w = label.loop_start + 2; w < label.loop_start + length; ++w) emit(code_->words[w]);
+    uint32_t br = emit_handler(Handler::Br);
+    emit(static_cast<uint32_t>(static_cast<int32_t>(label.loop_start + length) - static_cast<int32_t>(br)));
+    (void)start;
+    return true;
   }
   void emit_return() {
     const auto& results = labels_.front().results;
@@ -553,6 +596,23 @@ class Translator final : public validate::CodeSink {
   };
   Condition take_condition() {
     Condition c;
+    // `compare; i32.eqz` as a condition: the compare's negation (float
+    // comparisons included, which is why this is not done by rewriting eqz).
+    if (last_.valid && last_.op == Opcode::I32Eqz && last_.stack_index == stack_.size() - 1 &&
+        !stack_.back().pending() && previous_.valid && previous_.stack_index == last_.stack_index &&
+        previous_.dst_location == last_.operands[0]) {
+      std::optional<FusedBranch> negated = fused_branch(previous_.op);
+      if (negated && negated->operands == 2) {
+        std::swap(negated->when_true, negated->when_false);
+        c.fused = negated;
+        c.operands[0] = previous_.operands[0];
+        c.operands[1] = previous_.operands[1];
+        retract_last();  // the eqz
+        retract_last();  // the compare
+        pop();
+        return c;
+      }
+    }
     if (last_.valid && last_.stack_index == stack_.size() - 1 && !stack_.back().pending()) {
       c.fused = fused_branch(last_.op);
       if (c.fused) {

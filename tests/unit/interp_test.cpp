@@ -3,6 +3,8 @@
 // where doing them naively would give wrong results.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kiln/kiln.hpp"
 
 namespace kiln {
@@ -239,6 +241,61 @@ TEST_F(Interp, LoadsFeedingOpsAndOpsFeedingStores) {
   EXPECT_EQ(*i.get_typed_func<double(int32_t, double)>("accumulate")->call(64, 1.5), 16.0);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("xor_bytes")->call(2), 0xff);  // byte 2 is 0
   EXPECT_EQ(*i.get_typed_func<int32_t()>("kept_load")->call(), 10 + 1 + 10);
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(Interp, BackEdgesCopyTheLoopHead) {
+  // `br` back to a loop whose first instruction is copied before the jump.
+  Instance i = load(R"((module
+    (func (export "sum_to") (param i32) (result i32) (local i32)
+      (block $done
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br_if $done (i32.eqz (local.get 0)))
+          (br $l)))
+      (local.get 1))
+    (func (export "float_loop") (param f64) (result i32) (local i32)
+      (loop $l
+        (local.set 0 (f64.mul (local.get 0) (f64.const 0.5)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br_if $l (f64.gt (local.get 0) (f64.const 1))))
+      (local.get 1))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("sum_to")->call(100), 5050);
+  EXPECT_EQ(*i.get_typed_func<int32_t(double)>("float_loop")->call(1024.0), 10);
+  // NaN: the fused float comparison must not branch.
+  EXPECT_EQ(*i.get_typed_func<int32_t(double)>("float_loop")->call(std::nan("")), 1);
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(Interp, NegatedFloatComparisonsAsConditions) {
+  // f32.lt; i32.eqz; br_if: taken for NaN (not less) as well as for >=.
+  Instance i = load(R"((module
+    (func (export "not_less") (param f32 f32) (result i32)
+      (block $yes
+        (br_if $yes (i32.eqz (f32.lt (local.get 0) (local.get 1))))
+        (return (i32.const 0)))
+      (i32.const 1))
+    (func (export "value_of_eqz") (param i32 i32) (result i32)
+      ;; the negated comparison used as a value, not a branch
+      (i32.eqz (i32.lt_s (local.get 0) (local.get 1))))))");
+  auto not_less = i.get_typed_func<int32_t(float, float)>("not_less");
+  EXPECT_EQ(*not_less->call(1.0f, 2.0f), 0);
+  EXPECT_EQ(*not_less->call(2.0f, 1.0f), 1);
+  EXPECT_EQ(*not_less->call(std::nanf(""), 1.0f), 1);
+  auto value_of_eqz = i.get_typed_func<int32_t(int32_t, int32_t)>("value_of_eqz");
+  EXPECT_EQ(*value_of_eqz->call(1, 2), 0);
+  EXPECT_EQ(*value_of_eqz->call(2, 1), 1);
 }
 
 }  // namespace
