@@ -502,6 +502,35 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(I32Store8Add, uint32_t, uint8_t)
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
 
+  // Array indexing: t = i << k, s = t + base (both stored), then the access.
+#define SCALED_ADDRESS(i)                                    \
+  uint32_t scaled = R(uint32_t, i) << (R(uint32_t, i + 1) & 31); \
+  SET(uint32_t, i + 2, scaled);                              \
+  uint32_t sum = scaled + R(uint32_t, i + 3);                \
+  SET(uint32_t, i + 4, sum);
+#define LOAD_SCALED(name, MemT, Result)                      \
+  L_##name : {                                               \
+    SCALED_ADDRESS(1)                                        \
+    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(6))));  \
+    NEXT(7);                                                 \
+  }
+#define STORE_SCALED(name, ValT, MemT)                       \
+  L_##name : {                                               \
+    SCALED_ADDRESS(0)                                        \
+    wr<MemT>(mem + (uint64_t{sum} + W(6)), static_cast<MemT>(R(ValT, 5))); \
+    NEXT(7);                                                 \
+  }
+  LOAD_SCALED(I32LoadScaled, uint32_t, uint32_t)
+  LOAD_SCALED(I64LoadScaled, uint64_t, uint64_t)
+  LOAD_SCALED(F64LoadScaled, uint64_t, uint64_t)
+  LOAD_SCALED(I32Load16SScaled, int16_t, int32_t)
+  STORE_SCALED(I32StoreScaled, uint32_t, uint32_t)
+  STORE_SCALED(I64StoreScaled, uint64_t, uint64_t)
+  STORE_SCALED(F64StoreScaled, uint64_t, uint64_t)
+#undef LOAD_SCALED
+#undef STORE_SCALED
+#undef SCALED_ADDRESS
+
   // ALU pairs: t = a OP1 b (stored where the first op put it); dst = t OP2 c.
 #define PAIR(name, T, first, second) \
   L_##name : {                       \

@@ -88,7 +88,9 @@ struct LastInstruction {
   uint32_t operands[2] = {};
   uint32_t memory_offset = 0;  // loads: the static offset
   Handler handler = Handler::Count;  // the handler used, for fused forms (else Count)
-  uint32_t loaded = 0;               // fused load+op: where the loaded value was stored
+  uint32_t loaded = 0;               // fused load+op: where the loaded value was stored;
+                                     // fused pair: where the intermediate was stored
+  uint32_t third = 0;                // fused pair: its third operand
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
@@ -908,6 +910,7 @@ class Translator final : public validate::CodeSink {
   // one access that computes a + b, stores the sum where the add put it (a
   // temporary, or a local the add was redirected to), and uses it.
   bool translate_fused_address(const Instruction& in) {
+    if (translate_scaled_address(in)) return true;
     std::optional<Handler> fused = fused_address_handler(in.op);
     if (!fused || !last_.valid || last_.op != Opcode::I32Add) return false;
     bool is_store = sig_shape(op_info(in.op).sig).results.empty();
@@ -963,7 +966,52 @@ class Translator final : public validate::CodeSink {
     emit(other);
     uint32_t pair_operands[2] = {a, b};
     remember_result(start, Opcode::Nop, pair_operands);
+    last_.handler = *fused;
+    last_.loaded = t;
+    last_.third = other;
     return true;
+  }
+
+  // A fused `(i << k) + base` feeding a load or store: array indexing, one
+  // instruction (the shifted index and the sum are still stored).
+  bool translate_scaled_address(const Instruction& in) {
+    if (!last_.valid || last_.handler != Handler::I32ShlAdd) return false;
+    std::optional<Handler> fused = scaled_address_handler(in.op);
+    if (!fused) return false;
+    bool is_store = sig_shape(op_info(in.op).sig).results.empty();
+    const Entry& address = stack_[stack_.size() - (is_store ? 2 : 1)];
+    if (address.location() != last_.dst_location) return false;
+    if (is_store && !stack_.back().pending()) return false;
+    uint32_t index = last_.operands[0], shift = last_.operands[1], scaled = last_.loaded, base = last_.third,
+             sum = last_.dst_location;
+    retract_last();
+    std::optional<uint32_t> value;
+    if (is_store) value = pop().location();
+    pop();  // the address
+    std::optional<uint32_t> dst;
+    if (!is_store) dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
+    uint32_t start = emit_handler(*fused);
+    if (dst) emit(*dst);
+    for (uint32_t w : {index, shift, scaled, base, sum}) emit(w);
+    if (value) emit(*value);
+    emit(static_cast<uint32_t>(in.memarg.offset));
+    if (dst) {
+      uint32_t operands[2] = {index, base};
+      remember_result(start, Opcode::Nop, operands);
+    }
+    return true;
+  }
+  static std::optional<Handler> scaled_address_handler(Opcode op) {
+    switch (op) {
+      case Opcode::I32Load: return Handler::I32LoadScaled;
+      case Opcode::I64Load: return Handler::I64LoadScaled;
+      case Opcode::F64Load: return Handler::F64LoadScaled;
+      case Opcode::I32Load16S: return Handler::I32Load16SScaled;
+      case Opcode::I32Store: return Handler::I32StoreScaled;
+      case Opcode::I64Store: return Handler::I64StoreScaled;
+      case Opcode::F64Store: return Handler::F64StoreScaled;
+      default: return std::nullopt;
+    }
   }
 
   static std::optional<Handler> fused_address_handler(Opcode op) {
