@@ -32,8 +32,9 @@ size_t find_module_argument(CLI::App& run, const std::vector<std::string>& args,
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
-  // `kiln FILE.wasm ...` means `kiln run FILE.wasm ...`.
-  if (args.size() >= 2 && !is_subcommand(args[1]) && args[1][0] != '-') args.insert(args.begin() + 1, "run");
+  // `kiln [RUN OPTIONS] FILE.wasm ...` means `kiln run ...`, as with Wasmtime.
+  bool help = args.size() >= 2 && (args[1] == "-h" || args[1] == "--help");
+  if (args.size() >= 2 && !is_subcommand(args[1]) && !help) args.insert(args.begin() + 1, "run");
 
   CLI::App app{"Kiln: a WebAssembly runtime"};
   app.require_subcommand(1);
