@@ -13,6 +13,7 @@
 
 #include "interp/handlers.h"
 #include "interp/numeric.h"
+#include "interp/pairs.def"
 #include "interp/simd.h"
 #include "runtime/guard.h"
 #include "runtime/module.h"
@@ -542,20 +543,39 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     SET(T, 0, (second));             \
     NEXT(5);                         \
   }
-  PAIR(I32AddAdd, uint32_t, a + b, t + c)
-  PAIR(I32RotlXor, uint32_t, std::rotl(a, static_cast<int>(b & 31)), t ^ c)
-  PAIR(I32XorAdd, uint32_t, a ^ b, t + c)
-  PAIR(I32AndAdd, uint32_t, a & b, t + c)
-  PAIR(I32ShlAdd, uint32_t, a << (b & 31), t + c)
-  PAIR(I32MulAdd, uint32_t, a * b, t + c)
-  PAIR(I32AddAnd, uint32_t, a + b, t & c)
-  PAIR(I32XorAnd, uint32_t, a ^ b, t & c)
-  PAIR(I64ShrUXor, uint64_t, a >> (b & 63), t ^ c)
-  PAIR(I64XorMul, uint64_t, a ^ b, t * c)
-  PAIR(F32MulAdd, float, a * b, t + c)
-  PAIR(F64MulAdd, double, a * b, t + c)
-  PAIR(F64MulSub, double, a * b, t - c)
-  PAIR(F64SubMul, double, a - b, t * c)
+// The operations of pairs.def, per type: KILN_OP_<Type><Op>(x, y).
+#define KILN_OP_I32Add(x, y) ((x) + (y))
+#define KILN_OP_I32Sub(x, y) ((x) - (y))
+#define KILN_OP_I32Mul(x, y) ((x) * (y))
+#define KILN_OP_I32And(x, y) ((x) & (y))
+#define KILN_OP_I32Or(x, y) ((x) | (y))
+#define KILN_OP_I32Xor(x, y) ((x) ^ (y))
+#define KILN_OP_I32Shl(x, y) ((x) << ((y) & 31))
+#define KILN_OP_I32ShrS(x, y) static_cast<uint32_t>(static_cast<int32_t>(x) >> ((y) & 31))
+#define KILN_OP_I32ShrU(x, y) ((x) >> ((y) & 31))
+#define KILN_OP_I32Rotl(x, y) std::rotl((x), static_cast<int>((y) & 31))
+#define KILN_OP_I64Add(x, y) ((x) + (y))
+#define KILN_OP_I64Sub(x, y) ((x) - (y))
+#define KILN_OP_I64Mul(x, y) ((x) * (y))
+#define KILN_OP_I64And(x, y) ((x) & (y))
+#define KILN_OP_I64Or(x, y) ((x) | (y))
+#define KILN_OP_I64Xor(x, y) ((x) ^ (y))
+#define KILN_OP_I64Shl(x, y) ((x) << ((y) & 63))
+#define KILN_OP_I64ShrU(x, y) ((x) >> ((y) & 63))
+#define KILN_OP_F32Add(x, y) ((x) + (y))
+#define KILN_OP_F32Sub(x, y) ((x) - (y))
+#define KILN_OP_F32Mul(x, y) ((x) * (y))
+#define KILN_OP_F64Add(x, y) ((x) + (y))
+#define KILN_OP_F64Sub(x, y) ((x) - (y))
+#define KILN_OP_F64Mul(x, y) ((x) * (y))
+#define KILN_CTYPE_I32 uint32_t
+#define KILN_CTYPE_I64 uint64_t
+#define KILN_CTYPE_F32 float
+#define KILN_CTYPE_F64 double
+#define KILN_PAIR_BODY(T, first, second) \
+  PAIR(T##first##second, KILN_CTYPE_##T, KILN_OP_##T##first(a, b), KILN_OP_##T##second(t, c))
+  KILN_ALL_PAIRS(KILN_PAIR_BODY)
+#undef KILN_PAIR_BODY
 #undef PAIR
 
   // A load feeding an ALU op (t is stored where the load put it, then x is read).

@@ -24,6 +24,7 @@
 #include <optional>
 
 #include "interp/handlers.h"
+#include "interp/pairs.def"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "validate/function_validator.h"
@@ -133,27 +134,18 @@ std::optional<Handler> fused_op_store(Opcode op, Opcode store) {
   return std::nullopt;
 }
 
-// ALU pairs "t = a OP1 b; d = t OP2 c" fused into one instruction (chosen from
-// dispatch profiles of the benchmark suite).
+// ALU pairs "t = a OP1 b; d = t OP2 c" fused into one instruction (pairs.def).
 std::optional<Handler> fused_pair(Opcode first, Opcode second) {
-#define PAIR(a, b, h) \
-  if (first == Opcode::a && second == Opcode::b) return Handler::h;
-  PAIR(I32Add, I32Add, I32AddAdd)
-  PAIR(I32Rotl, I32Xor, I32RotlXor)
-  PAIR(I32Xor, I32Add, I32XorAdd)
-  PAIR(I32And, I32Add, I32AndAdd)
-  PAIR(I32Shl, I32Add, I32ShlAdd)
-  PAIR(I32Mul, I32Add, I32MulAdd)
-  PAIR(I32Add, I32And, I32AddAnd)
-  PAIR(I32Xor, I32And, I32XorAnd)
-  PAIR(I64ShrU, I64Xor, I64ShrUXor)
-  PAIR(I64Xor, I64Mul, I64XorMul)
-  PAIR(F32Mul, F32Add, F32MulAdd)
-  PAIR(F64Mul, F64Add, F64MulAdd)
-  PAIR(F64Mul, F64Sub, F64MulSub)
-  PAIR(F64Sub, F64Mul, F64SubMul)
-#undef PAIR
-  return std::nullopt;
+  static const std::map<std::pair<Opcode, Opcode>, Handler> pairs = [] {
+    std::map<std::pair<Opcode, Opcode>, Handler> m;
+#define KILN_PAIR_ENTRY(T, a, b) m.emplace(std::make_pair(Opcode::T##a, Opcode::T##b), Handler::T##a##b);
+    KILN_ALL_PAIRS(KILN_PAIR_ENTRY)
+#undef KILN_PAIR_ENTRY
+    return m;
+  }();
+  auto it = pairs.find({first, second});
+  if (it == pairs.end()) return std::nullopt;
+  return it->second;
 }
 
 bool is_commutative(Opcode op) {
