@@ -11,14 +11,24 @@ namespace kiln::wasi {
 
 namespace {
 
+// The directory fd `fd`, which must hold `needed`.
+Errno directory(Call& c, u32 fd, Rights needed, FdEntry*& dir) {
+  if (Errno e = c.ctx.fds().get(fd, needed, dir); e != Errno::Success) return e;
+  return dir->type == Filetype::Directory ? Errno::Success : Errno::NotDir;
+}
+
+// A guest path argument resolved beneath `dir`.
+Errno resolve_in(Call& c, const FdEntry& dir, u32 path, u32 path_len, bool follow, ResolvedPath& out) {
+  std::string_view text;
+  if (!c.memory.string(path, path_len, text)) return Errno::Fault;
+  return resolve_path(dir.host.get(), text, follow, out);
+}
+
 // A guest path argument resolved beneath directory `fd`, which must hold `needed`.
 Errno resolve(Call& c, u32 fd, Rights needed, u32 path, u32 path_len, bool follow, ResolvedPath& out) {
   FdEntry* dir;
-  if (Errno e = c.ctx.fds().get(fd, needed, dir); e != Errno::Success) return e;
-  if (dir->type != Filetype::Directory) return Errno::NotDir;
-  std::string_view text;
-  if (!c.memory.string(path, path_len, text)) return Errno::Fault;
-  return resolve_path(dir->host.get(), text, follow, out);
+  if (Errno e = directory(c, fd, needed, dir); e != Errno::Success) return e;
+  return resolve_in(c, *dir, path, path_len, follow, out);
 }
 
 // A path written with a trailing '/' names a directory: ENOTDIR when it names
@@ -85,7 +95,7 @@ Errno path_open(Call& c, u32 fd, u32 dirflags, u32 path, u32 path_len, u32 oflag
   if (oflags & Creat) needed |= right::PathCreateFile;
   if (oflags & Trunc) needed |= right::PathFilestatSetSize;
   FdEntry* dir;
-  if (Errno e = c.ctx.fds().get(fd, needed, dir); e != Errno::Success) return e;
+  if (Errno e = directory(c, fd, needed, dir); e != Errno::Success) return e;
   if ((rights_base | rights_inheriting) & ~dir->inheriting) return Errno::NotCapable;
   if (oflags & ~u32{Creat | Directory | Excl | Trunc}) return Errno::Inval;
   if (fdflags & ~u32{fdflag::Append | fdflag::Dsync | fdflag::Nonblock | fdflag::Rsync | fdflag::Sync})
@@ -96,7 +106,7 @@ Errno path_open(Call& c, u32 fd, u32 dirflags, u32 path, u32 path_len, u32 oflag
   bool exclusive = (oflags & Creat) && (oflags & Excl);
   bool follow = !exclusive && ((dirflags & kLookupSymlinkFollow) || ends_with_slash(c.memory, path, path_len));
   ResolvedPath p;
-  if (Errno e = resolve(c, fd, needed, path, path_len, follow, p); e != Errno::Success) return e;
+  if (Errno e = resolve_in(c, *dir, path, path_len, follow, p); e != Errno::Success) return e;
 
   bool read = rights_base & (right::FdRead | right::FdReaddir);
   bool write = rights_base & (right::FdWrite | right::FdDatasync | right::FdAllocate | right::FdFilestatSetSize);
