@@ -11,8 +11,11 @@ snapshot() {
   done)
 }
 
-# Whether Node with node:wasi is here to serve as the reference.
-have_node_wasi() { command -v node >/dev/null && node -e 'require("node:wasi")' 2>/dev/null; }
+# Whether a Node whose node:wasi speaks preview1 is here to serve as the reference.
+have_node_wasi() {
+  command -v node >/dev/null &&
+    node --no-warnings -e 'new (require("node:wasi").WASI)({ version: "preview1" })' 2>/dev/null
+}
 
 # run_engine ENGINE WORK WASM [FLAGS...] -- [ARGS...]
 # Runs WASM (a path relative to WORK, which also holds `sandbox/`) from WORK
