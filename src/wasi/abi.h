@@ -105,13 +105,21 @@ inline constexpr uint8_t kSignalMax = 30;
 
 // Struct layouts: sizes and field offsets in guest memory (little-endian).
 namespace layout {
-inline constexpr uint32_t kIovecSize = 8;        // buf u32 @0, buf_len u32 @4
-inline constexpr uint32_t kFdstatSize = 24;      // filetype u8 @0, flags u16 @2, base u64 @8, inheriting u64 @16
-inline constexpr uint32_t kFilestatSize = 64;    // dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48, ctim @56
-inline constexpr uint32_t kDirentSize = 24;      // d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20
-inline constexpr uint32_t kPrestatSize = 8;      // tag u8 @0, pr_name_len u32 @4
-inline constexpr uint32_t kSubscriptionSize = 48;  // userdata u64 @0, tag u8 @8, then @16: clock {id u32 @16, timeout u64 @24, precision u64 @32, flags u16 @40} or fd u32 @16
-inline constexpr uint32_t kEventSize = 32;       // userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24
+// iovec, ciovec: buf u32 @0, buf_len u32 @4
+inline constexpr uint32_t kIovecSize = 8;
+// fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16
+inline constexpr uint32_t kFdstatSize = 24;
+// filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48, ctim @56
+inline constexpr uint32_t kFilestatSize = 64;
+// dirent (followed by the name): d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20
+inline constexpr uint32_t kDirentSize = 24;
+// prestat: tag u8 @0, pr_name_len u32 @4
+inline constexpr uint32_t kPrestatSize = 8;
+// subscription: userdata u64 @0, tag u8 @8, then either clock {id u32 @16,
+// timeout u64 @24, precision u64 @32, flags u16 @40} or fd u32 @16
+inline constexpr uint32_t kSubscriptionSize = 48;
+// event: userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24
+inline constexpr uint32_t kEventSize = 32;
 }  // namespace layout
 
 }  // namespace kiln::wasi

@@ -73,6 +73,16 @@ Rights max_inheriting_rights(Filetype type) {
   return type == Filetype::Directory ? kDirectoryRights | kFileRights : 0;
 }
 
+FdEntry entry_for_host_fd(int host_fd, bool owned) {
+  FdEntry entry;
+  entry.host = HostFd(host_fd, owned);
+  struct stat st;
+  entry.type = fstat(host_fd, &st) == 0 ? filetype_of(st.st_mode, host_fd) : Filetype::Unknown;
+  entry.base = max_base_rights(entry.type);
+  entry.inheriting = max_inheriting_rights(entry.type);
+  return entry;
+}
+
 FdEntry* FdTable::find(uint32_t fd) {
   auto it = entries_.find(fd);
   return it == entries_.end() ? nullptr : &it->second;

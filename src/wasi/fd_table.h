@@ -56,6 +56,8 @@ struct FdEntry {
   std::unique_ptr<std::vector<DirEntry>> listing;
 };
 
+// An entry for an open host fd: its type from fstat, and every right the type allows.
+FdEntry entry_for_host_fd(int host_fd, bool owned = true);
 // The WASI file type of a host stat mode (sockets: by their socket type).
 Filetype filetype_of(mode_t mode, int host_fd = -1);
 // The most rights an fd of this type can usefully have (base and inheriting).

@@ -125,12 +125,9 @@ Errno path_open(Call& c, u32 fd, u32 dirflags, u32 path, u32 path_len, u32 oflag
   while (host < 0 && errno == EINTR);
   if (host < 0) return last_host_error();
 
-  FdEntry entry;
-  entry.host = HostFd(host);
-  struct stat st;
-  entry.type = fstat(host, &st) == 0 ? filetype_of(st.st_mode, host) : Filetype::Unknown;
-  entry.base = rights_base & max_base_rights(entry.type);
-  entry.inheriting = rights_inheriting & max_inheriting_rights(entry.type);
+  FdEntry entry = entry_for_host_fd(host);  // then only the rights asked for
+  entry.base &= rights_base;
+  entry.inheriting &= rights_inheriting;
   uint32_t number;
   if (Errno e = c.ctx.fds().insert(std::move(entry), number); e != Errno::Success) return e;
   return store_u32(c.memory, fd_out, number);

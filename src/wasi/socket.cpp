@@ -24,10 +24,8 @@ Errno sock_accept(Call& c, u32 fd, u32 flags, u32 fd_out) {
   do host = accept4(entry->host.get(), nullptr, nullptr, SOCK_CLOEXEC | (flags & fdflag::Nonblock ? SOCK_NONBLOCK : 0));
   while (host < 0 && errno == EINTR);
   if (host < 0) return last_host_error();
-  FdEntry connection;
-  connection.host = HostFd(host);
-  connection.type = Filetype::SocketStream;
-  connection.base = max_base_rights(connection.type) & ~right::SockAccept;
+  FdEntry connection = entry_for_host_fd(host);
+  connection.base &= ~right::SockAccept;  // a connection accepts nothing
   uint32_t number;
   if (Errno e = c.ctx.fds().insert(std::move(connection), number); e != Errno::Success) return e;
   return store_u32(c.memory, fd_out, number);

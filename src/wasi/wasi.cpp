@@ -2,7 +2,6 @@
 #include "wasi/wasi.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,17 +29,6 @@ void set_env(std::vector<std::string>& env, const std::string& entry) {
   env.push_back(entry);
 }
 
-// An entry for an open host fd, with the rights its type allows.
-FdEntry entry_for(int host_fd, bool owned) {
-  FdEntry entry;
-  entry.host = HostFd(host_fd, owned);
-  struct stat st;
-  entry.type = fstat(host_fd, &st) == 0 ? filetype_of(st.st_mode, host_fd) : Filetype::Unknown;
-  entry.base = max_base_rights(entry.type);
-  entry.inheriting = max_inheriting_rights(entry.type);
-  return entry;
-}
-
 }  // namespace
 
 Expected<std::shared_ptr<WasiContext>> WasiContext::create(const WasiConfig& config) {
@@ -52,19 +40,20 @@ Expected<std::shared_ptr<WasiContext>> WasiContext::create(const WasiConfig& con
 
   if (config.inherit_stdio) {
     for (int fd = 0; fd <= 2; ++fd)
-      if (fcntl(fd, F_GETFD) >= 0) context->fds_.insert_at(static_cast<uint32_t>(fd), entry_for(fd, false));
+      if (fcntl(fd, F_GETFD) >= 0)  // open on the host
+        context->fds_.insert_at(static_cast<uint32_t>(fd), entry_for_host_fd(fd, false));
   }
   uint32_t next = 3;
   for (const Preopen& preopen : config.preopens) {
     int fd = open(preopen.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
       return Error(ErrorKind::Io, "cannot open directory '" + preopen.host_path + "': " + std::strerror(errno));
-    FdEntry entry = entry_for(fd, true);
+    FdEntry entry = entry_for_host_fd(fd);
     entry.preopen = true;
     entry.preopen_name = preopen.guest_path;
     context->fds_.insert_at(next++, std::move(entry));
   }
-  for (int socket : config.sockets) context->fds_.insert_at(next++, entry_for(socket, true));
+  for (int socket : config.sockets) context->fds_.insert_at(next++, entry_for_host_fd(socket));
   return context;
 }
 

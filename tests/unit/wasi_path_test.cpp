@@ -59,7 +59,9 @@ class PathResolverTest : public ::testing::Test {
     ASSERT_GE(fd, 0);
     close(fd);
   }
-  void link(const std::string& target, const std::string& p) { ASSERT_EQ(symlink(target.c_str(), (base_ + p).c_str()), 0); }
+  void link(const std::string& target, const std::string& p) {
+    ASSERT_EQ(symlink(target.c_str(), (base_ + p).c_str()), 0);
+  }
 
   Errno resolve(std::string_view path, bool follow = false) { return resolve_path(root_, path, follow, last_); }
 
