@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test limits-test bench update-spec-expectations clean
 
 all: build
 
@@ -24,7 +24,7 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test spec-test simd-test wasi-test
+test: build unit-test spec-test simd-test wasi-test limits-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
@@ -40,6 +40,10 @@ simd-test: build
 wasi-test: build
 	@tests/wasi/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 	@tests/wasi/thirdparty.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+
+# Fuel, timeout, stack and memory limits end hostile programs cleanly.
+limits-test: build
+	@tests/limits/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
 # Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
 # pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.

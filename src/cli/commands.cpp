@@ -126,13 +126,19 @@ std::string format_result(const Value& v) {
 int run_command(const RunOptions& options) {
   std::vector<uint8_t> bytes;
   if (!read_file(options.file, bytes)) return kExitError;
-  runtime::Engine engine;
+  runtime::EngineConfig config;
+  if (Expected<void> ok = configure_engine(options.limits, config); !ok) return finish_with(ok.error());
+  runtime::Engine engine(config);
   Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
   if (!module) {
     print_error(module.error());
     return kExitError;
   }
   runtime::Store store(engine);
+  if (Expected<void> ok = configure_store(options.limits, store); !ok) return finish_with(ok.error());
+  // The timeout runs from here: instantiation (a start function) counts too.
+  std::optional<Watchdog> watchdog;
+  if (!options.limits.timeout.empty()) watchdog.emplace(engine, *parse_duration(options.limits.timeout));
   runtime::Linker linker(engine);
   Expected<wasi::WasiConfig> wasi_config = wasi_config_for(options);
   if (!wasi_config) return finish_with(wasi_config.error());

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/limits.h"
+
 namespace kiln::cli {
 
 // Exit codes of `kiln` (documented in docs/cli.md).
@@ -20,6 +22,8 @@ struct RunOptions {
   std::vector<std::string> envs;       // NAME=VALUE, or NAME for the host's value
   bool inherit_env = false;
   std::vector<std::string> tcplisten;  // HOST:PORT
+  // Resource limits (docs/cli.md)
+  LimitOptions limits;
 };
 
 struct WastCommandOptions {

@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
   run->add_option("--tcplisten", run_options.tcplisten, "Listen on a TCP socket the guest can sock_accept on")
       ->type_name("HOST:PORT")
       ->allow_extra_args(false);
+  run->add_option("--fuel", run_options.limits.fuel, "Trap with 'all fuel consumed' after about N instructions");
+  run->add_option("--timeout", run_options.limits.timeout, "Interrupt the module after a duration (500ms, 2s, 1m)");
+  run->add_option("--max-memory", run_options.limits.max_memory, "Largest size of any linear memory (64MiB, 1GiB)");
+  run->add_option("--max-table-elements", run_options.limits.max_table_elements, "Largest size of any table");
+  run->add_option("--max-stack", run_options.limits.max_stack, "Size of the wasm value stack (1MiB); also bounds call depth");
   run->add_option("file", run_options.file, "The module to run")->required();
   run->add_option("args", run_options.args, "Arguments for the module (or for --invoke)");
 
