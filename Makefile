@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test limits-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test limits-test capi-test bench update-spec-expectations clean
 
 all: build
 
@@ -24,7 +24,7 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test spec-test simd-test wasi-test limits-test
+test: build unit-test spec-test simd-test wasi-test limits-test capi-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
@@ -44,6 +44,12 @@ wasi-test: build
 # Fuel, timeout, stack and memory limits end hostile programs cleanly.
 limits-test: build
 	@tests/limits/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
+
+# The standard C API (wasm.h) and the install tree: Kiln installed into a
+# prefix, C programs built with pkg-config against it (also under ASan/LSan),
+# examples/embed built with find_package(Kiln).
+capi-test: build
+	@tests/capi/run.sh $(BUILD_DIR)
 
 # Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
 # pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.

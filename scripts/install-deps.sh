@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache   # toolchain
+  pkg-config                                 # the C API tests link with pkg-config --libs kiln
   libgtest-dev libbenchmark-dev               # tests and benchmarks
   libcli11-dev                                # command line
   clang lld libsimde-dev                      # wasm test programs; SIMD reference

@@ -1,0 +1,10 @@
+(module $traps
+  (func $callback (import "" "callback") (result i32))
+  (func $divide (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "callback") (result i32) (call $callback))
+  (func (export "unreachable") (result i32) (unreachable))
+  (func (export "divide") (param i32 i32) (result i32) (call $divide (local.get 0) (local.get 1)))
+  (func (export "recurse") (call $deep))
+  (func $deep (call $deep))
+  (memory 1)
+  (func (export "out of bounds") (result i32) (i32.load (i32.const 0x10000))))
