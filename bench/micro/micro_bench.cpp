@@ -1,6 +1,10 @@
 // In-process measurements of the Kiln runtime, with Google Benchmark:
 //
 //   call/host_to_wasm   one Store::call of a trivial export (i32 -> i32) per item
+//   call/cpp_typed      the same through the C++ API's typed call (TypedFunc::call),
+//                       10 million calls
+//   call/cpp_dynamic    the same through Func::call (checked, dynamically typed Vals)
+//   call/wasm_func_call the same through the standard C API (wasm_func_call)
 //   call/wasm_to_wasm   the same function called from a wasm loop (per item: one call)
 //   call/wasm_to_host   a trivial host function called from a wasm loop (per item: one call)
 //   store/new           a new Store alone (the fixed cost in the two below)
@@ -16,15 +20,18 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "kiln/kiln.hpp"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
+#include "wasm.h"
 
 namespace {
 
@@ -145,6 +152,71 @@ void BM_CallHostToWasm(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The embedding APIs calling the same export: the C++ API (typed and dynamic)
+// and the standard C API.
+constexpr const char* kIncModule =
+    "(module (func (export \"inc\") (param i32) (result i32) local.get 0 i32.const 1 i32.add))";
+
+struct CppFixture {
+  kiln::Engine engine;
+  kiln::Store store{engine};
+  kiln::Instance instance = must(kiln::Linker(engine).instantiate(
+      store, must(kiln::Module::from_text(engine, kIncModule), "inc module")), "instantiate inc module");
+};
+
+void BM_CallCppTyped(benchmark::State& state) {
+  CppFixture f;
+  auto inc = must(f.instance.get_typed_func<int32_t(int32_t)>("inc"), "typed inc");
+  int32_t x = 0;
+  for (auto _ : state) x = must(inc.call(x), "call");
+  if (x != state.iterations()) state.SkipWithError("wrong result");
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CallCppDynamic(benchmark::State& state) {
+  CppFixture f;
+  kiln::Func inc = *f.instance.get_func("inc");
+  int32_t x = 0;
+  for (auto _ : state) {
+    const kiln::Val args[1] = {kiln::Val(x)};
+    x = must(inc.call(args), "call")[0].i32();
+  }
+  if (x != state.iterations()) state.SkipWithError("wrong result");
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CallWasmFuncCall(benchmark::State& state) {
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_byte_vec_t text;
+  wasm_byte_vec_new(&text, std::strlen(kIncModule), kIncModule);  // Kiln also takes the text format
+  wasm_module_t* module = wasm_module_new(store, &text);
+  wasm_byte_vec_delete(&text);
+  wasm_instance_t* instance = wasm_instance_new(store, module, nullptr, nullptr);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(instance, &exports);
+  const wasm_func_t* inc = wasm_extern_as_func(exports.data[0]);
+  wasm_val_t arg[1] = {WASM_I32_VAL(0)};
+  wasm_val_t result[1] = {WASM_I32_VAL(0)};
+  wasm_val_vec_t args = WASM_ARRAY_VEC(arg);
+  wasm_val_vec_t results = WASM_ARRAY_VEC(result);
+  for (auto _ : state) {
+    if (wasm_trap_t* trap = wasm_func_call(inc, &args, &results)) {
+      wasm_trap_delete(trap);
+      state.SkipWithError("trap");
+      break;
+    }
+    arg[0].of.i32 = result[0].of.i32;
+  }
+  if (result[0].of.i32 != state.iterations()) state.SkipWithError("wrong result");
+  state.SetItemsProcessed(state.iterations());
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 void loop_benchmark(benchmark::State& state, Function* CallFixture::*which) {
   CallFixture& f = CallFixture::get();
   for (auto _ : state) {
@@ -259,6 +331,9 @@ int main(int argc, char** argv) {
   }
 
   benchmark::RegisterBenchmark("call/host_to_wasm", BM_CallHostToWasm);
+  benchmark::RegisterBenchmark("call/cpp_typed", BM_CallCppTyped)->Iterations(10000000);
+  benchmark::RegisterBenchmark("call/cpp_dynamic", BM_CallCppDynamic);
+  benchmark::RegisterBenchmark("call/wasm_func_call", BM_CallWasmFuncCall)->Iterations(10000000);
   benchmark::RegisterBenchmark("call/wasm_to_wasm", BM_CallWasmToWasm)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("call/wasm_to_host", BM_CallWasmToHost)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("store/new", BM_NewStore)->Unit(benchmark::kMicrosecond);
