@@ -151,6 +151,22 @@ uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
 
+// Calls a host function with its arguments (and then results) at `frame`; on
+// error stores it, with the host frame added to its trace, in `error`.
+bool call_host(Thread& thread, Instance* caller, Function* callee, uint8_t* frame, std::optional<Error>& error) {
+  uint8_t* saved_top = thread.top;
+  size_t slots = std::max(callee->type.params.size(), callee->type.results.size()) * 2;
+  thread.top = align16(frame + slots * sizeof(RawValue));
+  runtime::HostCallContext context{caller->store, caller};
+  Expected<void> result = callee->host(context, reinterpret_cast<RawValue*>(frame));
+  thread.top = saved_top;
+  if (result) return true;
+  error = std::move(result).error();
+  error->trace.push_back(trace_frame(callee, nullptr));
+  return false;
+}
+
+
 // After a fault in a memory's guard region: a trap, with the faulting function
 // and, if its instruction pointer is found among the saved registers, the offset.
 Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& guard, size_t entry_depth) {
@@ -642,6 +658,21 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   RMW(F32AddRmw, float)
   RMW(F64AddRmw, double)
 #undef RMW
+#define MUL_ADD_RMW(name, T)                                 \
+  L_##name : {                                               \
+    T m = R(T, 1) * R(T, 2);                                 \
+    SET(T, 3, m);                                            \
+    uint8_t* at = mem + (uint64_t{R(uint32_t, 0)} + W(6));   \
+    T t = rd<T>(at);                                         \
+    SET(T, 4, t);                                            \
+    T s = t + m;                                             \
+    SET(T, 5, s);                                            \
+    wr<T>(at, s);                                            \
+    NEXT(7);                                                 \
+  }
+  MUL_ADD_RMW(F32MulAddRmw, float)
+  MUL_ADD_RMW(F64MulAddRmw, double)
+#undef MUL_ADD_RMW
 
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
@@ -1003,21 +1034,13 @@ do_call:
   ip = callee->code->words.data();
   DISPATCH();
 
-do_host_call: {
-  uint8_t* saved_top = thread.top;
-  size_t slots = std::max(callee->type.params.size(), callee->type.results.size()) * 2;
-  thread.top = align16(callee_fp + slots * sizeof(RawValue));
-  runtime::HostCallContext context{inst->store, inst};
-  Expected<void> result = callee->host(context, reinterpret_cast<RawValue*>(callee_fp));
-  thread.top = saved_top;
-  if (!result) {
-    host_error = std::move(result).error();
-    host_error->trace.push_back(trace_frame(callee, nullptr));
-    goto error_exit;
-  }
+do_host_call:
+  // (In a helper so no object with a destructor is in scope at the dispatch:
+  // Clang refuses indirect gotos out of such scopes.)
+  if (!call_host(thread, inst, callee, callee_fp, host_error)) goto error_exit;
   if (ip) DISPATCH();
   goto L_Return;  // a tail call to a host function returns its results
-}
+
 
 L_Return64:  // src: move the single 8-byte result to the frame start, then return
   wr<uint64_t>(fp, R(uint64_t, 0));

@@ -1066,6 +1066,17 @@ class Translator final : public validate::CodeSink {
     uint32_t p = last_.operands[0], x = last_.operands[1], t = last_.loaded, sum = last_.dst_location;
     retract_last();
     stack_.resize(stack_.size() - 2);
+    // `c[j] += a * b` (axpy): the multiply right before folds in too.
+    Opcode multiply = *rmw == Handler::F64AddRmw ? Opcode::F64Mul : *rmw == Handler::F32AddRmw ? Opcode::F32Mul : Opcode::Nop;
+    if (multiply != Opcode::Nop && last_.valid && last_.op == multiply && last_.dst_location == x &&
+        last_.dst_location != p) {
+      uint32_t a = last_.operands[0], b = last_.operands[1], product = last_.dst_location;
+      retract_last();
+      emit_handler(multiply == Opcode::F64Mul ? Handler::F64MulAddRmw : Handler::F32MulAddRmw);
+      for (uint32_t w : {p, a, b, product, t, sum}) emit(w);
+      emit(static_cast<uint32_t>(in.memarg.offset));
+      return true;
+    }
     emit_handler(*rmw);
     emit(p);
     emit(t);

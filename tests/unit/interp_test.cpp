@@ -334,3 +334,24 @@ TEST_F(Interp, ScaledIndexLoadsAndStores) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(Interp, MultiplyAccumulateIntoMemory) {
+  // c[i] += a * b with the product computed before the load, as clang emits it.
+  Instance i = load(R"((module
+    (memory 1)
+    (func (export "axpy") (param i32 f64 f64) (result f64)
+      (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 2)) (f64.load (local.get 0))))
+      (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 2)) (f64.load (local.get 0))))
+      (f64.load (local.get 0)))
+    (func (export "axpy32") (param i32 f32) (result f32)
+      (f32.store offset=4 (local.get 0) (f32.add (f32.mul (local.get 1) (local.get 1)) (f32.load offset=4 (local.get 0))))
+      (f32.load offset=4 (local.get 0)))))");
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, double, double)>("axpy")->call(8, 1.5, 2.0), 6.0);
+  EXPECT_EQ(*i.get_typed_func<float(int32_t, float)>("axpy32")->call(16, 3.0f), 9.0f);
+}
+
+}  // namespace
+}  // namespace kiln
