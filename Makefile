@@ -51,6 +51,43 @@ limits-test: build
 capi-test: build
 	@tests/capi/run.sh $(BUILD_DIR)
 
+# Thousands of randomly mutated spec-test modules: each is rejected or runs to a
+# clean end (under fuel and memory limits); `timeout` turns a hang into a failure.
+SPEC_SCRIPTS = ../shared/wasm-testsuite-2.0/*.wast ../shared/wasm-testsuite/*.wast
+mutation-test: build
+	@timeout 600 $(BUILD_DIR)/kiln_mutation_test --iterations 20000 --seed $$(date +%j) $(SPEC_SCRIPTS)
+	@timeout 300 $(BUILD_DIR)/kiln_mutation_test --replay tests/fuzz-regressions
+
+# The unit tests, the 2.0 spec suite and the mutation test again, built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan).
+SANITIZE_DIR ?= build-asan
+sanitize-test: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_SANITIZE=ON -DKILN_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target kiln kiln_unit_tests kiln_mutation_test
+	@$(SANITIZE_DIR)/kiln_unit_tests --gtest_brief=1
+	@tests/spec/run.sh $(SANITIZE_DIR)/kiln
+	@timeout 600 $(SANITIZE_DIR)/kiln_mutation_test --iterations 5000 --seed $$(date +%j) $(SPEC_SCRIPTS)
+	@timeout 300 $(SANITIZE_DIR)/kiln_mutation_test --replay tests/fuzz-regressions
+
+# libFuzzer targets (Clang, in build-fuzz), seeded from the spec tests: the
+# decoder+validator, the WAT parser, and decode+instantiate+run with fuel. Each
+# runs FUZZ_TIME seconds; findings land in build-fuzz/findings (keep each one,
+# minimized, in tests/fuzz-regressions/ once fixed).
+FUZZ_DIR ?= build-fuzz
+FUZZ_TIME ?= 60
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_FUZZ=ON -DKILN_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target kiln_fuzz_decode kiln_fuzz_wat kiln_fuzz_run kiln_mutation_test
+	@$(FUZZ_DIR)/kiln_mutation_test --dump-corpus $(FUZZ_DIR)/seeds $(SPEC_SCRIPTS) >/dev/null
+	@mkdir -p $(FUZZ_DIR)/corpus/decode $(FUZZ_DIR)/corpus/wat $(FUZZ_DIR)/corpus/run $(FUZZ_DIR)/findings
+	@for target in decode:binary wat:text run:binary; do \
+	  name=$${target%%:*}; seeds=$${target##*:}; \
+	  echo "fuzz: $$name for $(FUZZ_TIME)s"; \
+	  $(FUZZ_DIR)/kiln_fuzz_$$name -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/findings/$$name- \
+	    $(FUZZ_DIR)/corpus/$$name $(FUZZ_DIR)/seeds/$$seeds 2>&1 | grep -E "^(#|Done|stat::number_of_executed_units|==|SUMMARY)" | tail -4 || exit 1; \
+	done
+
 # Native vs Kiln vs Node on the programs in bench/ (never part of `make test`);
 # pass options with BENCH_FLAGS, e.g. BENCH_FLAGS="--scale 10 -n 1". See docs/benchmarks.md.
 bench: build
@@ -61,4 +98,4 @@ update-spec-expectations: build
 	@tests/spec/run.sh $(BUILD_DIR)/kiln --update
 
 clean:
-	rm -rf build build-debug build-asan
+	rm -rf build build-debug build-asan build-fuzz
