@@ -24,7 +24,7 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test spec-test simd-test wasi-test limits-test capi-test
+test: build unit-test spec-test simd-test wasi-test limits-test capi-test mutation-test sanitize-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
