@@ -134,6 +134,14 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
   for (size_t i = thread.calls.size(); i-- > entry_depth;) add(thread.calls[i].function, thread.calls[i].return_ip - 1);
 }
 
+// The high bit of a memory or table handler's flags operand: 64-bit indices.
+constexpr uint32_t kWideFlag = 0x80000000u;
+
+// [start, start + length) lies within [0, size), without overflow.
+inline bool range_in_bounds(uint64_t start, uint64_t length, uint64_t size) {
+  return start <= size && length <= size - start;
+}
+
 // Zeroes the declared locals and loads the constants of a new frame.
 inline void init_frame(uint8_t* fp, const Code* code) {
   // Usually a few words: an inline loop beats a call to memcpy.
@@ -257,6 +265,10 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
 #define REFRESH_MEMORY() \
   mem = inst->memories.empty() ? nullptr : inst->memories[0]->data()
 #define MEM_SIZE() inst->memories[0]->size_bytes()
+// The table of a flags operand, and an index/address operand of the width the
+// flags say (see kWideFlag).
+#define TABLE(flags) inst->tables[(flags) & ~kWideFlag]
+#define INDEX(flags, i) (((flags) & kWideFlag) ? R(uint64_t, i) : uint64_t{R(uint32_t, i)})
 
   REFRESH_MEMORY();
   DISPATCH();
@@ -674,6 +686,91 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
 
+  // Checked accesses, for any memory (flags: its index, high bit: 64-bit),
+  // with explicit bounds checks and 64-bit offsets (translator.cpp).
+#define MEMORY(flags) inst->memories[(flags) & ~kWideFlag]
+#define CHECKED_EA(addr_i, flags, offset, size, ea)                                  \
+  runtime::Memory* m = MEMORY(flags);                                               \
+  uint64_t ea;                                                                      \
+  if (__builtin_add_overflow(INDEX(flags, addr_i), (offset), &ea) ||                \
+      !range_in_bounds(ea, (size), m->size_bytes()))                                \
+    TRAP("out of bounds memory access");
+#define LOAD_CHECKED(name, MemT, Result)                                            \
+  L_##name##Checked : {                                                             \
+    CHECKED_EA(1, W(2), W(3) | (uint64_t{W(4)} << 32), sizeof(MemT), ea)            \
+    SET(Result, 0, rd<MemT>(m->data() + ea));                                       \
+    NEXT(5);                                                                        \
+  }
+#define STORE_CHECKED(name, ValT, MemT)                                             \
+  L_##name##Checked : {                                                             \
+    CHECKED_EA(0, W(2), W(3) | (uint64_t{W(4)} << 32), sizeof(MemT), ea)            \
+    wr<MemT>(m->data() + ea, static_cast<MemT>(R(ValT, 1)));                        \
+    NEXT(5);                                                                        \
+  }
+  LOAD_CHECKED(I32Load, uint32_t, uint32_t)
+  LOAD_CHECKED(I64Load, uint64_t, uint64_t)
+  LOAD_CHECKED(F32Load, uint32_t, uint32_t)
+  LOAD_CHECKED(F64Load, uint64_t, uint64_t)
+  LOAD_CHECKED(I32Load8S, int8_t, int32_t)
+  LOAD_CHECKED(I32Load8U, uint8_t, uint32_t)
+  LOAD_CHECKED(I32Load16S, int16_t, int32_t)
+  LOAD_CHECKED(I32Load16U, uint16_t, uint32_t)
+  LOAD_CHECKED(I64Load8S, int8_t, int64_t)
+  LOAD_CHECKED(I64Load8U, uint8_t, uint64_t)
+  LOAD_CHECKED(I64Load16S, int16_t, int64_t)
+  LOAD_CHECKED(I64Load16U, uint16_t, uint64_t)
+  LOAD_CHECKED(I64Load32S, int32_t, int64_t)
+  LOAD_CHECKED(I64Load32U, uint32_t, uint64_t)
+  LOAD_CHECKED(V128Load, simd::V128, simd::V128)
+  STORE_CHECKED(I32Store, uint32_t, uint32_t)
+  STORE_CHECKED(I64Store, uint64_t, uint64_t)
+  STORE_CHECKED(F32Store, uint32_t, uint32_t)
+  STORE_CHECKED(F64Store, uint64_t, uint64_t)
+  STORE_CHECKED(I32Store8, uint32_t, uint8_t)
+  STORE_CHECKED(I32Store16, uint32_t, uint16_t)
+  STORE_CHECKED(I64Store8, uint64_t, uint8_t)
+  STORE_CHECKED(I64Store16, uint64_t, uint16_t)
+  STORE_CHECKED(I64Store32, uint64_t, uint32_t)
+  STORE_CHECKED(V128Store, simd::V128, simd::V128)
+#undef LOAD_CHECKED
+#undef STORE_CHECKED
+#undef CHECKED_EA
+L_MemorySizeChecked:  // dst flags
+  SET(uint64_t, 0, MEMORY(W(1))->pages());
+  NEXT(2);
+L_MemoryGrowChecked: {  // dst flags delta
+  int64_t old = MEMORY(W(1))->grow(INDEX(W(1), 2));
+  SET(uint64_t, 0, static_cast<uint64_t>(old));
+  NEXT(3);
+}
+L_MemoryFillChecked: {  // flags dst value len
+  runtime::Memory* m = MEMORY(W(0));
+  uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
+  if (!range_in_bounds(dst, len, m->size_bytes())) TRAP("out of bounds memory access");
+  std::memset(m->data() + dst, static_cast<uint8_t>(R(uint32_t, 2)), len);
+  NEXT(4);
+}
+L_MemoryCopyChecked: {  // dst_flags src_flags dst src len
+  runtime::Memory* dm = MEMORY(W(0));
+  runtime::Memory* sm = MEMORY(W(1));
+  uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
+  uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
+  if (!range_in_bounds(dst, len, dm->size_bytes()) || !range_in_bounds(src, len, sm->size_bytes()))
+    TRAP("out of bounds memory access");
+  std::memmove(dm->data() + dst, sm->data() + src, len);
+  NEXT(5);
+}
+L_MemoryInitChecked: {  // data flags dst src len
+  runtime::Memory* m = MEMORY(W(1));
+  std::span<const uint8_t> data = inst->data_segment(W(0));
+  uint64_t dst = INDEX(W(1), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
+  if (!range_in_bounds(dst, len, m->size_bytes()) || !range_in_bounds(src, len, data.size()))
+    TRAP("out of bounds memory access");
+  if (len) std::memcpy(m->data() + dst, data.data() + src, len);
+  NEXT(5);
+}
+#undef MEMORY
+
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);
@@ -764,48 +861,52 @@ L_RefIsNull:
 L_RefFunc:
   SET(runtime::Ref, 0, inst->funcs[W(1)]);
   NEXT(2);
-L_TableGet: {  // dst table index
-  runtime::Table* table = inst->tables[W(1)];
-  uint32_t index = R(uint32_t, 2);
+  // Tables: W(flags) names the table; its high bit says indices are 64-bit.
+L_TableGet: {  // dst flags index
+  runtime::Table* table = TABLE(W(1));
+  uint64_t index = INDEX(W(1), 2);
   if (index >= table->size()) TRAP("out of bounds table access");
   SET(runtime::Ref, 0, table->get(index));
   NEXT(3);
 }
-L_TableSet: {  // table index value
-  runtime::Table* table = inst->tables[W(0)];
-  uint32_t index = R(uint32_t, 1);
+L_TableSet: {  // flags index value
+  runtime::Table* table = TABLE(W(0));
+  uint64_t index = INDEX(W(0), 1);
   if (index >= table->size()) TRAP("out of bounds table access");
   table->set(index, R(runtime::Ref, 2));
   NEXT(3);
 }
 L_TableSize:
-  SET(uint32_t, 0, inst->tables[W(1)]->size());
+  SET(uint64_t, 0, TABLE(W(1))->size());
   NEXT(2);
-L_TableGrow: {  // dst table init delta
-  int64_t old = inst->tables[W(1)]->grow(R(uint32_t, 3), R(runtime::Ref, 2));
-  SET(uint32_t, 0, static_cast<uint32_t>(old));
+L_TableGrow: {  // dst flags init delta
+  int64_t old = TABLE(W(1))->grow(INDEX(W(1), 3), R(runtime::Ref, 2));
+  SET(uint64_t, 0, static_cast<uint64_t>(old));
   NEXT(4);
 }
-L_TableFill: {  // table dst value len
-  runtime::Table* table = inst->tables[W(0)];
-  uint64_t dst = R(uint32_t, 1), len = R(uint32_t, 3);
-  if (dst + len > table->size()) TRAP("out of bounds table access");
+L_TableFill: {  // flags dst value len
+  runtime::Table* table = TABLE(W(0));
+  uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
+  if (!range_in_bounds(dst, len, table->size())) TRAP("out of bounds table access");
   std::fill_n(table->data() + dst, len, R(runtime::Ref, 2));
   NEXT(4);
 }
-L_TableCopy: {  // dst_table src_table dst src len
-  runtime::Table* dst_table = inst->tables[W(0)];
-  runtime::Table* src_table = inst->tables[W(1)];
-  uint64_t dst = R(uint32_t, 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
-  if (dst + len > dst_table->size() || src + len > src_table->size()) TRAP("out of bounds table access");
+L_TableCopy: {  // dst_flags src_flags dst src len
+  runtime::Table* dst_table = TABLE(W(0));
+  runtime::Table* src_table = TABLE(W(1));
+  uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
+  uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
+  if (!range_in_bounds(dst, len, dst_table->size()) || !range_in_bounds(src, len, src_table->size()))
+    TRAP("out of bounds table access");
   std::memmove(dst_table->data() + dst, src_table->data() + src, len * sizeof(runtime::Ref));
   NEXT(5);
 }
-L_TableInit: {  // table elem dst src len
-  runtime::Table* table = inst->tables[W(0)];
+L_TableInit: {  // flags elem dst src len
+  runtime::Table* table = TABLE(W(0));
   const std::vector<runtime::Ref>& segment = inst->elem_segments[W(1)];
-  uint64_t dst = R(uint32_t, 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
-  if (dst + len > table->size() || src + len > segment.size()) TRAP("out of bounds table access");
+  uint64_t dst = INDEX(W(0), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
+  if (!range_in_bounds(dst, len, table->size()) || !range_in_bounds(src, len, segment.size()))
+    TRAP("out of bounds table access");
   std::copy_n(segment.data() + src, len, table->data() + dst);
   NEXT(5);
 }
@@ -947,9 +1048,9 @@ L_Call:  // func_index args
   ip += 4;
   goto do_call;
 
-L_CallIndirect: {  // type_id table index_slot args
-  runtime::Table* table = inst->tables[W(1)];
-  uint32_t index = R(uint32_t, 2);
+L_CallIndirect: {  // type_id table_flags index_slot args
+  runtime::Table* table = TABLE(W(1));
+  uint64_t index = INDEX(W(1), 2);
   if (index >= table->size()) TRAP("undefined element");
   callee = static_cast<Function*>(table->get(index));
   if (!callee) TRAP("uninitialized element");
@@ -965,9 +1066,9 @@ L_ReturnCall: {  // func_index args args_size
   goto do_tail_call;
 }
 
-L_ReturnCallIndirect: {  // type_id table index_slot args args_size
-  runtime::Table* table = inst->tables[W(1)];
-  uint32_t index = R(uint32_t, 2);
+L_ReturnCallIndirect: {  // type_id table_flags index_slot args args_size
+  runtime::Table* table = TABLE(W(1));
+  uint64_t index = INDEX(W(1), 2);
   if (index >= table->size()) TRAP("undefined element");
   callee = static_cast<Function*>(table->get(index));
   if (!callee) TRAP("uninitialized element");
@@ -1077,6 +1178,8 @@ error_exit: {
 #undef TRAP
 #undef REFRESH_MEMORY
 #undef MEM_SIZE
+#undef TABLE
+#undef INDEX
 }
 
 }  // namespace

@@ -95,6 +95,10 @@ struct LastInstruction {
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
+// In the flags operand of memory and table handlers: the low bits are the
+// index, this bit says the memory or table is 64-bit.
+constexpr uint32_t kWide = 0x80000000u;
+
 // A load feeding an ALU op: "t = load(p + off); d = t OP x" (load on the left)
 // or "d = x OP t" (on the right; same handler for commutative ops).
 std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) {
@@ -814,7 +818,7 @@ class Translator final : public validate::CodeSink {
     bool tail = in.op == Opcode::ReturnCallIndirect;
     emit_handler(tail ? Handler::ReturnCallIndirect : Handler::CallIndirect);
     emit(module_.type_ids()[in.index]);
-    emit(in.index2);
+    emit(table_flags(in.index2));
     emit(index.location());
     emit(args);
     if (tail) {
@@ -852,15 +856,66 @@ class Translator final : public validate::CodeSink {
     if (tee) stack_.push_back(value);
   }
 
+  // ---- memories other than a 32-bit memory 0: explicitly checked accesses ----
+  // The fast handlers address memory 0 through its guard region; any other
+  // memory, a 64-bit one, or an offset beyond 4 GiB goes through handlers that
+  // take the memory index and address width ("flags") and check bounds.
+  bool is_fast_memory(uint32_t memory, uint64_t offset) const {
+    return memory == 0 && !ir_.memory_type(0).limits.is64 && offset <= UINT32_MAX;
+  }
+  uint32_t memory_flags(uint32_t memory) const {
+    return memory | (ir_.memory_type(memory).limits.is64 ? kWide : 0u);
+  }
+  ValType table_address_type(uint32_t table) const {
+    return ir_.table_type(table).limits.is64 ? ValType::i64() : ValType::i32();
+  }
+  uint32_t table_flags(uint32_t table) const {
+    return table | (ir_.table_type(table).limits.is64 ? kWide : 0u);
+  }
+  void translate_checked_access(const Instruction& in) {
+    std::optional<Handler> handler = checked_access_handler(in.op);
+    if (!handler) return unsupported(in);
+    ir::SigShape shape = sig_shape(op_info(in.op).sig);
+    size_t n = shape.params.size();
+    uint32_t operands[2] = {};
+    for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
+    stack_.resize(stack_.size() - n);
+    std::optional<uint32_t> dst;
+    if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
+    emit_handler(*handler);
+    if (dst) emit(*dst);
+    for (size_t i = 0; i < n; ++i) emit(operands[i]);
+    emit(memory_flags(in.memarg.memory));
+    emit64(in.memarg.offset);
+  }
+  static std::optional<Handler> checked_access_handler(Opcode op) {
+    switch (op) {
+#define CHECKED(name) case Opcode::name: return Handler::name##Checked;
+      CHECKED(I32Load) CHECKED(I64Load) CHECKED(F32Load) CHECKED(F64Load) CHECKED(I32Load8S) CHECKED(I32Load8U)
+      CHECKED(I32Load16S) CHECKED(I32Load16U) CHECKED(I64Load8S) CHECKED(I64Load8U) CHECKED(I64Load16S)
+      CHECKED(I64Load16U) CHECKED(I64Load32S) CHECKED(I64Load32U) CHECKED(I32Store) CHECKED(I64Store)
+      CHECKED(F32Store) CHECKED(F64Store) CHECKED(I32Store8) CHECKED(I32Store16) CHECKED(I64Store8)
+      CHECKED(I64Store16) CHECKED(I64Store32) CHECKED(V128Load) CHECKED(V128Store)
+#undef CHECKED
+      default: return std::nullopt;
+    }
+  }
+  // memory.size and memory.grow of any memory (results of the memory's address type).
+  void translate_checked_memory_op(const Instruction& in) {
+    ValType address = ir_.memory_type(in.index).limits.is64 ? ValType::i64() : ValType::i32();
+    if (in.op == Opcode::MemorySize) return emit_with_operands(Handler::MemorySizeChecked, {memory_flags(in.index)}, 0, address);
+    if (in.op == Opcode::MemoryGrow) return emit_with_operands(Handler::MemoryGrowChecked, {memory_flags(in.index)}, 1, address);
+    unsupported(in);
+  }
+
   // ---- instructions with a fixed signature, in the generic layout ----
   void translate_simple(const Instruction& in) {
     std::optional<Handler> handler = simple_handler(in.op);
     if (!handler) return unsupported(in);
     const ir::OpInfo& info = op_info(in.op);
-    if ((info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) &&
-        (in.memarg.memory != 0 || ir_.memory_type(0).limits.is64 || in.memarg.offset > UINT32_MAX))
-      return unsupported(in);
-    if (info.imm == ImmKind::Memory && (in.index != 0 || ir_.memory_type(0).limits.is64)) return unsupported(in);
+    if ((info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) && !is_fast_memory(in.memarg.memory, in.memarg.offset))
+      return translate_checked_access(in);
+    if (info.imm == ImmKind::Memory && !is_fast_memory(in.index, 0)) return translate_checked_memory_op(in);
     if (translate_fused_address(in) || translate_op_store(in) || translate_read_modify_write(in)) return;
     ir::SigShape shape = sig_shape(info.sig);
     size_t n = shape.params.size();
@@ -1214,38 +1269,35 @@ class Translator final : public validate::CodeSink {
         return;
       }
 
+      // Tables (any index width: the flags say which).
       case Opcode::TableGet:
-        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableGet, {in.index}, 1, ir_.table_type(in.index).elem);
+        return emit_with_operands(Handler::TableGet, {table_flags(in.index)}, 1, ir_.table_type(in.index).elem);
       case Opcode::TableSet:
-        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableSet, {in.index}, 2);
+        return emit_with_operands(Handler::TableSet, {table_flags(in.index)}, 2);
       case Opcode::TableSize:
-        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableSize, {in.index}, 0, ValType::i32());
+        return emit_with_operands(Handler::TableSize, {table_flags(in.index)}, 0, table_address_type(in.index));
       case Opcode::TableGrow:
-        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableGrow, {in.index}, 2, ValType::i32());
+        return emit_with_operands(Handler::TableGrow, {table_flags(in.index)}, 2, table_address_type(in.index));
       case Opcode::TableFill:
-        if (ir_.table_type(in.index).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableFill, {in.index}, 3);
+        return emit_with_operands(Handler::TableFill, {table_flags(in.index)}, 3);
       case Opcode::TableCopy:
-        if (ir_.table_type(in.index).limits.is64 || ir_.table_type(in.index2).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableCopy, {in.index, in.index2}, 3);
+        return emit_with_operands(Handler::TableCopy, {table_flags(in.index), table_flags(in.index2)}, 3);
       case Opcode::TableInit:
-        if (ir_.table_type(in.index2).limits.is64) return unsupported(in);
-        return emit_with_operands(Handler::TableInit, {in.index2, in.index}, 3);
+        return emit_with_operands(Handler::TableInit, {table_flags(in.index2), in.index}, 3);
       case Opcode::ElemDrop:
         return emit_with_operands(Handler::ElemDrop, {in.index}, 0);
 
+      // Bulk memory: the fast forms for a 32-bit memory 0, checked ones otherwise.
       case Opcode::MemoryFill:
-        if (in.index != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        if (!is_fast_memory(in.index, 0)) return emit_with_operands(Handler::MemoryFillChecked, {memory_flags(in.index)}, 3);
         return emit_with_operands(Handler::MemoryFill, {}, 3);
       case Opcode::MemoryCopy:
-        if (in.index != 0 || in.index2 != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        if (!is_fast_memory(in.index, 0) || !is_fast_memory(in.index2, 0))
+          return emit_with_operands(Handler::MemoryCopyChecked, {memory_flags(in.index), memory_flags(in.index2)}, 3);
         return emit_with_operands(Handler::MemoryCopy, {}, 3);
       case Opcode::MemoryInit:
-        if (in.index2 != 0 || ir_.memory_type(0).limits.is64) return unsupported(in);
+        if (!is_fast_memory(in.index2, 0))
+          return emit_with_operands(Handler::MemoryInitChecked, {in.index, memory_flags(in.index2)}, 3);
         return emit_with_operands(Handler::MemoryInit, {in.index}, 3);
       case Opcode::DataDrop:
         return emit_with_operands(Handler::DataDrop, {in.index}, 0);

@@ -355,3 +355,58 @@ TEST_F(Interp, MultiplyAccumulateIntoMemory) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(Interp, Memory64AndMultipleMemories) {
+  Instance i = load(R"((module
+    (memory $small 1)
+    (memory $wide i64 1 4)
+    (func (export "roundtrip") (param i64) (result i32)
+      (i32.store $wide offset=0x10 (local.get 0) (i32.const 0x5eed))
+      (i32.store $small (i32.const 0) (i32.const 7))
+      (i32.add (i32.load $wide offset=0x10 (local.get 0)) (i32.load $small (i32.const 0))))
+    (func (export "grow") (param i64) (result i64) (memory.grow $wide (local.get 0)))
+    (func (export "size") (result i64) (memory.size $wide))
+    (func (export "oob") (param i64) (result i32) (i32.load $wide (local.get 0)))
+    (func (export "huge_offset") (result i32) (i32.load $wide offset=0xffffffffffff (i64.const 0)))
+    (func (export "copy") (result i32)
+      ;; between memories of different index widths
+      (memory.copy $small $wide (i32.const 100) (i64.const 0x10) (i32.const 4))
+      (i32.load $small (i32.const 100)))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int64_t)>("roundtrip")->call(100), 0x5eed + 7);
+  EXPECT_EQ(*i.get_typed_func<int64_t()>("size")->call(), 1);
+  EXPECT_EQ(*i.get_typed_func<int64_t(int64_t)>("grow")->call(2), 1);
+  EXPECT_EQ(*i.get_typed_func<int64_t(int64_t)>("grow")->call(2), -1);  // beyond the maximum of 4
+  EXPECT_EQ(*i.get_typed_func<int64_t()>("size")->call(), 3);
+  auto oob = i.get_typed_func<int32_t(int64_t)>("oob");
+  EXPECT_TRUE(oob->call(3 * 65536 - 4).has_value());
+  EXPECT_FALSE(oob->call(3 * 65536 - 3).has_value());
+  EXPECT_FALSE(oob->call(-1).has_value());  // 2^64 - 1: address + size overflows
+  Expected<int32_t> huge = i.get_typed_func<int32_t()>("huge_offset")->call();
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_EQ(huge.error().message, "out of bounds memory access");
+  EXPECT_EQ(*i.get_typed_func<int32_t()>("copy")->call(), 0);  // roundtrip wrote at 100 + 0x10, not 0x10
+}
+
+TEST_F(Interp, Table64) {
+  Instance i = load(R"((module
+    (table $t i64 2 funcref)
+    (elem (table $t) (i64.const 1) func $seven)
+    (type $r (func (result i32)))
+    (func $seven (result i32) (i32.const 7))
+    (func (export "call") (param i64) (result i32) (call_indirect $t (type $r) (local.get 0)))
+    (func (export "size") (result i64) (table.size $t))))");
+  EXPECT_EQ(*i.get_typed_func<int32_t(int64_t)>("call")->call(1), 7);
+  Expected<int32_t> null_entry = i.get_typed_func<int32_t(int64_t)>("call")->call(0);
+  ASSERT_FALSE(null_entry.has_value());
+  EXPECT_EQ(null_entry.error().message, "uninitialized element");
+  Expected<int32_t> far = i.get_typed_func<int32_t(int64_t)>("call")->call(int64_t{1} << 40);
+  ASSERT_FALSE(far.has_value());
+  EXPECT_EQ(far.error().message, "undefined element");
+  EXPECT_EQ(*i.get_typed_func<int64_t()>("size")->call(), 2);
+}
+
+}  // namespace
+}  // namespace kiln
