@@ -240,16 +240,8 @@ bool is_copyable(Handler h) {
   return name.substr(0, 2) != "Br" && name.substr(0, 5) != "AddBr";
 }
 
-ValType type_from_letter(char c) {
-  switch (c) {
-    case 'i': return ValType::i32();
-    case 'l': return ValType::i64();
-    case 'f': return ValType::f32();
-    case 'd': return ValType::f64();
-    case 'v': return ValType::v128();
-    default: return ValType::i32();  // 'a': the interpreter supports 32-bit memories
-  }
-}
+// The result type of a fixed-signature instruction on the fast paths (32-bit memory 0).
+ValType result_type(Opcode op) { return ir::sig_letter_type(sig_shape(op_info(op).sig).results[0], ValType::i32()); }
 
 class Translator final : public validate::CodeSink {
  public:
@@ -413,6 +405,12 @@ class Translator final : public validate::CodeSink {
     return start;
   }
   // Removes the last instruction (to replace it with a fused one).
+  // Emits a handler followed by its operand words; returns where it starts.
+  uint32_t emit_instruction(Handler h, std::initializer_list<uint32_t> words) {
+    uint32_t start = emit_handler(h);
+    for (uint32_t w : words) emit(w);
+    return start;
+  }
   // Removes the last instruction (to replace it with a fused one); the one before
   // it becomes the last again, so fusions can chain (e.g. add, compare, branch).
   void retract_last() {
@@ -651,11 +649,7 @@ class Translator final : public validate::CodeSink {
     if (!fused || lhs != last_.dst_location) return std::nullopt;
     uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.dst_location;
     retract_last();
-    uint32_t start = emit_handler(*fused);
-    emit(a);
-    emit(b);
-    emit(sum);
-    emit(rhs);
+    uint32_t start = emit_instruction(*fused, {a, b, sum, rhs});
     Patch p{pos(), start};
     emit(0);
     return p;
@@ -881,7 +875,7 @@ class Translator final : public validate::CodeSink {
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
-    if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
+    if (!shape.results.empty()) dst = push_slot(ir::sig_letter_type(shape.results[0], ValType::i32()));
     emit_handler(*handler);
     if (dst) emit(*dst);
     for (size_t i = 0; i < n; ++i) emit(operands[i]);
@@ -925,7 +919,7 @@ class Translator final : public validate::CodeSink {
       return;
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
-    if (!shape.results.empty()) dst = push_slot(type_from_letter(shape.results[0]));
+    if (!shape.results.empty()) dst = push_slot(ir::sig_letter_type(shape.results[0], ValType::i32()));
     uint32_t start = emit_handler(*handler);
     if (dst) emit(*dst);
     for (size_t i = 0; i < n; ++i) emit(operands[i]);
@@ -970,22 +964,12 @@ class Translator final : public validate::CodeSink {
     if (is_store) {
       Entry value = pop();
       pop();  // the address
-      emit_handler(*fused);
-      emit(a);
-      emit(b);
-      emit(sum);
-      emit(value.location());
-      emit(static_cast<uint32_t>(in.memarg.offset));
+      emit_instruction(*fused, {a, b, sum, value.location(), static_cast<uint32_t>(in.memarg.offset)});
       return true;
     }
     pop();  // the address
-    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
-    uint32_t start = emit_handler(*fused);
-    emit(dst);
-    emit(a);
-    emit(b);
-    emit(sum);
-    emit(static_cast<uint32_t>(in.memarg.offset));
+    uint32_t dst = push_slot(result_type(in.op));
+    uint32_t start = emit_instruction(*fused, {dst, a, b, sum, static_cast<uint32_t>(in.memarg.offset)});
     uint32_t operands[2] = {a, b};
     remember_result(start, Opcode::Nop, operands);
     return true;
@@ -1004,13 +988,8 @@ class Translator final : public validate::CodeSink {
     uint32_t a = last_.operands[0], b = last_.operands[1], t = last_.dst_location;
     retract_last();
     stack_.resize(stack_.size() - 2);
-    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
-    uint32_t start = emit_handler(*fused);
-    emit(dst);
-    emit(a);
-    emit(b);
-    emit(t);
-    emit(other);
+    uint32_t dst = push_slot(result_type(in.op));
+    uint32_t start = emit_instruction(*fused, {dst, a, b, t, other});
     uint32_t pair_operands[2] = {a, b};
     remember_result(start, Opcode::Nop, pair_operands);
     last_.handler = *fused;
@@ -1036,7 +1015,7 @@ class Translator final : public validate::CodeSink {
     if (is_store) value = pop().location();
     pop();  // the address
     std::optional<uint32_t> dst;
-    if (!is_store) dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
+    if (!is_store) dst = push_slot(result_type(in.op));
     uint32_t start = emit_handler(*fused);
     if (dst) emit(*dst);
     for (uint32_t w : {index, shift, scaled, base, sum}) emit(w);
@@ -1094,13 +1073,8 @@ class Translator final : public validate::CodeSink {
     uint32_t other = left ? operands[1] : operands[0];
     retract_last();
     stack_.resize(stack_.size() - 2);
-    uint32_t dst = push_slot(type_from_letter(sig_shape(op_info(in.op).sig).results[0]));
-    uint32_t start = emit_handler(*fused);
-    emit(dst);
-    emit(address);
-    emit(t);
-    emit(other);
-    emit(offset);
+    uint32_t dst = push_slot(result_type(in.op));
+    uint32_t start = emit_instruction(*fused, {dst, address, t, other, offset});
     uint32_t none[2] = {address, other};
     remember_result(start, Opcode::Nop, none);
     last_.handler = *fused;
@@ -1132,12 +1106,7 @@ class Translator final : public validate::CodeSink {
       emit(static_cast<uint32_t>(in.memarg.offset));
       return true;
     }
-    emit_handler(*rmw);
-    emit(p);
-    emit(t);
-    emit(x);
-    emit(sum);
-    emit(static_cast<uint32_t>(in.memarg.offset));
+    emit_instruction(*rmw, {p, t, x, sum, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
   static std::optional<Handler> read_modify_write(Handler load_op, Opcode store) {
@@ -1163,12 +1132,7 @@ class Translator final : public validate::CodeSink {
     uint32_t address_location = address.location();
     retract_last();
     stack_.resize(stack_.size() - 2);
-    emit_handler(*fused);
-    emit(address_location);
-    emit(a);
-    emit(b);
-    emit(t);
-    emit(static_cast<uint32_t>(in.memarg.offset));
+    emit_instruction(*fused, {address_location, a, b, t, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
 

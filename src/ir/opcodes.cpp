@@ -102,6 +102,17 @@ bool opcode_from_name(std::string_view name, Opcode* out) {
   return true;
 }
 
+ValType sig_letter_type(char letter, ValType address) {
+  switch (letter) {
+    case 'i': return ValType::i32();
+    case 'l': return ValType::i64();
+    case 'f': return ValType::f32();
+    case 'd': return ValType::f64();
+    case 'v': return ValType::v128();
+    default: return address;  // 'a'
+  }
+}
+
 SigShape sig_shape(Sig sig) {
   switch (sig) {
 #define SHAPE(name, params, results) \

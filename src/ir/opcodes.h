@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ir/types.h"
+
 namespace kiln::ir {
 
 enum class Opcode : uint16_t {
@@ -88,5 +90,7 @@ struct SigShape {
   std::string_view results;
 };
 SigShape sig_shape(Sig sig);
+// The type a signature letter stands for; 'a' is `address` (the memory's index type).
+ValType sig_letter_type(char letter, ValType address);
 
 }  // namespace kiln::ir

@@ -13,16 +13,6 @@ using ir::ValType;
 
 namespace {
 
-ValType type_from_letter(char c, ValType address) {
-  switch (c) {
-    case 'i': return ValType::i32();
-    case 'l': return ValType::i64();
-    case 'f': return ValType::f32();
-    case 'd': return ValType::f64();
-    case 'v': return ValType::v128();
-    default: return address;  // 'a'
-  }
-}
 
 
 }  // namespace
@@ -250,9 +240,9 @@ bool FunctionValidator::check_simple(const Instruction& in) {
   }
   ir::SigShape shape = sig_shape(info.sig);
   for (size_t i = shape.params.size(); i-- > 0;) {
-    if (!pop_expect(type_from_letter(shape.params[i], address))) return false;
+    if (!pop_expect(ir::sig_letter_type(shape.params[i], address))) return false;
   }
-  for (char c : shape.results) push(type_from_letter(c, address));
+  for (char c : shape.results) push(ir::sig_letter_type(c, address));
   return true;
 }
 
