@@ -449,12 +449,12 @@ struct Results<std::tuple<Ts...>> {
   static constexpr size_t slots = (slot_count<Ts>() + ... + 0);
   static std::tuple<Ts...> read(const uint64_t* in) {
     std::tuple<Ts...> out;
-    size_t at = 0;
+    [[maybe_unused]] size_t at = 0;
     std::apply([&](auto&... v) { ((v = read_slot<std::decay_t<decltype(v)>>(in + at), at += slot_count<std::decay_t<decltype(v)>>()), ...); }, out);
     return out;
   }
   static void write(uint64_t* out, const std::tuple<Ts...>& values) {
-    size_t at = 0;
+    [[maybe_unused]] size_t at = 0;
     std::apply([&](const auto&... v) { ((write_slot(out + at, v), at += slot_count<std::decay_t<decltype(v)>>()), ...); }, values);
   }
 };
@@ -474,7 +474,7 @@ class TypedFunc<R(Args...)> {
     constexpr size_t kArgSlots = (detail::slot_count<Args>() + ... + 0);
     constexpr size_t kSlots = std::max<size_t>({kArgSlots, detail::Results<R>::slots, size_t{1}});
     uint64_t slots[kSlots];
-    size_t at = 0;
+    [[maybe_unused]] size_t at = 0;
     ((detail::write_slot(slots + at, args), at += detail::slot_count<Args>()), ...);
     Expected<void> status = detail::call_raw(*func_.store(), func_.impl(), slots);
     if (!status) return std::move(status).error();
@@ -520,7 +520,7 @@ struct Wrapped {
   // The runtime entry point: arguments in slots, results back into slots.
   static Expected<void> invoke(Fn& fn, Caller& caller, uint64_t* slots) {
     std::tuple<std::decay_t<Args>...> args;
-    size_t at = 0;
+    [[maybe_unused]] size_t at = 0;
     std::apply([&](auto&... a) { ((a = read_slot<std::decay_t<decltype(a)>>(slots + at), at += slot_count<std::decay_t<decltype(a)>>()), ...); }, args);
     auto call = [&]() -> Ret {
       if constexpr (WithCaller) return std::apply([&](auto&... a) -> Ret { return fn(caller, a...); }, args);

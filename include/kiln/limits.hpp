@@ -19,7 +19,7 @@ class ResourceLimiter {
   // A table wants to go from `current` to `desired` elements.
   virtual bool table_growing(uint64_t current, uint64_t desired, std::optional<uint64_t> maximum) = 0;
   // A new instance is about to be created; `existing` are alive in the store.
-  virtual bool instance_creating(uint64_t existing) { return true; }
+  virtual bool instance_creating(uint64_t /*existing*/) { return true; }
 };
 
 }  // namespace kiln

@@ -58,6 +58,18 @@ for c in "$here"/*.c; do
   done
 done
 
+# The installed C++ headers compile cleanly in a strict consumer, with GCC and Clang.
+for cxx in g++ clang++; do
+  command -v "$cxx" >/dev/null || continue
+  # shellcheck disable=SC2086
+  if "$cxx" -std=c++20 -Wall -Wextra -Wpedantic -Werror $cflags -c "$root/examples/embed/host.cpp" \
+       -o "$work/host-$cxx.o" >"$work/host-$cxx.log" 2>&1; then
+    pass
+  else
+    fail "kiln.hpp is not warning-free under $cxx -Wall -Wextra -Wpedantic -Werror" "$work/host-$cxx.log"
+  fi
+done
+
 # A CMake consumer: examples/embed with find_package(Kiln).
 embed=$work/embed
 if cmake -S "$root/examples/embed" -B "$embed" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
