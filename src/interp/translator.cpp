@@ -23,8 +23,8 @@
 #include <map>
 #include <optional>
 
+#include "interp/fusion_tables.h"
 #include "interp/handlers.h"
-#include "interp/pairs.def"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "validate/function_validator.h"
@@ -98,147 +98,6 @@ constexpr size_t kNoEntry = SIZE_MAX;
 // In the flags operand of memory and table handlers: the low bits are the
 // index, this bit says the memory or table is 64-bit.
 constexpr uint32_t kWide = 0x80000000u;
-
-// A load feeding an ALU op: "t = load(p + off); d = t OP x" (load on the left)
-// or "d = x OP t" (on the right; same handler for commutative ops).
-std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) {
-#define LOAD_OP(l, o, left, right)                                   \
-  if (load == Opcode::l && op == Opcode::o) return load_on_left ? Handler::left : Handler::right;
-  LOAD_OP(I32Load, I32Add, I32AddLoad, I32AddLoad)
-  LOAD_OP(I32Load, I32Sub, I32SubLoadL, I32SubLoadR)
-  LOAD_OP(I32Load, I32And, I32AndLoad, I32AndLoad)
-  LOAD_OP(I32Load, I32Or, I32OrLoad, I32OrLoad)
-  LOAD_OP(I32Load, I32Xor, I32XorLoad, I32XorLoad)
-  LOAD_OP(I32Load, I32Mul, I32MulLoad, I32MulLoad)
-  LOAD_OP(I64Load, I64Add, I64AddLoad, I64AddLoad)
-  LOAD_OP(I64Load, I64Xor, I64XorLoad, I64XorLoad)
-  LOAD_OP(F32Load, F32Add, F32AddLoad, F32AddLoad)
-  LOAD_OP(F32Load, F32Mul, F32MulLoad, F32MulLoad)
-  LOAD_OP(F64Load, F64Add, F64AddLoad, F64AddLoad)
-  LOAD_OP(F64Load, F64Sub, F64SubLoadL, F64SubLoadR)
-  LOAD_OP(F64Load, F64Mul, F64MulLoad, F64MulLoad)
-  LOAD_OP(F64Load, F64Div, F64DivLoadL, F64DivLoadR)
-#undef LOAD_OP
-  return std::nullopt;
-}
-
-// An ALU op whose result is stored: "t = a OP b; store(p + off, t)".
-std::optional<Handler> fused_op_store(Opcode op, Opcode store) {
-#define OP_STORE(o, st, h) \
-  if (op == Opcode::o && store == Opcode::st) return Handler::h;
-  OP_STORE(I32Add, I32Store, I32AddStore)
-  OP_STORE(I32Xor, I32Store8, I32XorStore8)
-  OP_STORE(I32Add, I32Store8, I32AddStore8)
-  OP_STORE(I64Add, I64Store, I64AddStore)
-  OP_STORE(F32Add, F32Store, F32AddStore)
-  OP_STORE(F64Add, F64Store, F64AddStore)
-  OP_STORE(F64Sub, F64Store, F64SubStore)
-  OP_STORE(F64Mul, F64Store, F64MulStore)
-#undef OP_STORE
-  return std::nullopt;
-}
-
-// ALU pairs "t = a OP1 b; d = t OP2 c" fused into one instruction (pairs.def).
-std::optional<Handler> fused_pair(Opcode first, Opcode second) {
-  static const std::map<std::pair<Opcode, Opcode>, Handler> pairs = [] {
-    std::map<std::pair<Opcode, Opcode>, Handler> m;
-#define KILN_PAIR_ENTRY(T, a, b) m.emplace(std::make_pair(Opcode::T##a, Opcode::T##b), Handler::T##a##b);
-    KILN_ALL_PAIRS(KILN_PAIR_ENTRY)
-#undef KILN_PAIR_ENTRY
-    return m;
-  }();
-  auto it = pairs.find({first, second});
-  if (it == pairs.end()) return std::nullopt;
-  return it->second;
-}
-
-bool is_commutative(Opcode op) {
-  switch (op) {
-    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or: case Opcode::I32Xor:
-    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or: case Opcode::I64Xor:
-    case Opcode::F32Add: case Opcode::F32Mul: case Opcode::F64Add: case Opcode::F64Mul:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// "s = a + b; if (s OP c) jump", for an i32.add feeding a fused comparison.
-std::optional<Handler> add_branch(Handler branch) {
-  switch (branch) {
-    case Handler::BrI32Eq: return Handler::AddBrI32Eq;
-    case Handler::BrI32Ne: return Handler::AddBrI32Ne;
-    case Handler::BrI32LtS: return Handler::AddBrI32LtS;
-    case Handler::BrI32LtU: return Handler::AddBrI32LtU;
-    case Handler::BrI32GtS: return Handler::AddBrI32GtS;
-    case Handler::BrI32GtU: return Handler::AddBrI32GtU;
-    case Handler::BrI32LeS: return Handler::AddBrI32LeS;
-    case Handler::BrI32LeU: return Handler::AddBrI32LeU;
-    case Handler::BrI32GeS: return Handler::AddBrI32GeS;
-    case Handler::BrI32GeU: return Handler::AddBrI32GeU;
-    default: return std::nullopt;
-  }
-}
-
-// The comparison with its operands swapped: a < b is b > a.
-Handler mirrored_branch(Handler branch) {
-  switch (branch) {
-    case Handler::BrI32LtS: return Handler::BrI32GtS;
-    case Handler::BrI32GtS: return Handler::BrI32LtS;
-    case Handler::BrI32LtU: return Handler::BrI32GtU;
-    case Handler::BrI32GtU: return Handler::BrI32LtU;
-    case Handler::BrI32LeS: return Handler::BrI32GeS;
-    case Handler::BrI32GeS: return Handler::BrI32LeS;
-    case Handler::BrI32LeU: return Handler::BrI32GeU;
-    case Handler::BrI32GeU: return Handler::BrI32LeU;
-    default: return branch;  // Eq, Ne
-  }
-}
-
-// Compare-and-branch fusion: the branch handler for "jump if (a OP b)" and for
-// its negation (used by `if`, which jumps when the condition is false).
-struct FusedBranch {
-  Handler when_true;
-  Handler when_false;
-  uint32_t operands;  // 1 for eqz, else 2
-};
-
-std::optional<FusedBranch> fused_branch(Opcode op) {
-  switch (op) {
-    case Opcode::I32Eqz: return FusedBranch{Handler::BrIfZ, Handler::BrIfNz, 1};
-    case Opcode::I64Eqz: return FusedBranch{Handler::BrIfZ64, Handler::BrIfNz64, 1};
-#define FUSE(T, op, neg) \
-  case Opcode::T##op: return FusedBranch{Handler::Br##T##op, Handler::Br##T##neg, 2};
-    FUSE(I32, Eq, Ne) FUSE(I32, Ne, Eq) FUSE(I32, LtS, GeS) FUSE(I32, GeS, LtS) FUSE(I32, LtU, GeU)
-    FUSE(I32, GeU, LtU) FUSE(I32, GtS, LeS) FUSE(I32, LeS, GtS) FUSE(I32, GtU, LeU) FUSE(I32, LeU, GtU)
-    FUSE(I64, Eq, Ne) FUSE(I64, Ne, Eq) FUSE(I64, LtS, GeS) FUSE(I64, GeS, LtS) FUSE(I64, LtU, GeU)
-    FUSE(I64, GeU, LtU) FUSE(I64, GtS, LeS) FUSE(I64, LeS, GtS) FUSE(I64, GtU, LeU) FUSE(I64, LeU, GtU)
-#undef FUSE
-    // Float comparisons are false on NaN, so their negation is its own handler.
-#define FUSE_FLOAT(T, op) \
-  case Opcode::T##op: return FusedBranch{Handler::Br##T##op, Handler::Br##T##Not##op, 2};
-    FUSE_FLOAT(F32, Eq) FUSE_FLOAT(F32, Ne) FUSE_FLOAT(F32, Lt) FUSE_FLOAT(F32, Gt) FUSE_FLOAT(F32, Le)
-    FUSE_FLOAT(F32, Ge) FUSE_FLOAT(F64, Eq) FUSE_FLOAT(F64, Ne) FUSE_FLOAT(F64, Lt) FUSE_FLOAT(F64, Gt)
-    FUSE_FLOAT(F64, Le) FUSE_FLOAT(F64, Ge)
-#undef FUSE_FLOAT
-    default: return std::nullopt;
-  }
-}
-
-// Handlers safe to copy to another place in the same function: no jump operand
-// (which would be relative to the original) and nothing patched later.
-bool is_copyable(Handler h) {
-  switch (h) {
-    case Handler::Br: case Handler::BrIfNz: case Handler::BrIfZ: case Handler::BrIfNz64: case Handler::BrIfZ64:
-    case Handler::BrTable: case Handler::Fuel: case Handler::Return: case Handler::Return64:
-    case Handler::ReturnCall: case Handler::ReturnCallIndirect: case Handler::Unreachable:
-      return false;
-    default:
-      break;
-  }
-  std::string_view name = handler_name(h);
-  return name.substr(0, 2) != "Br" && name.substr(0, 5) != "AddBr";
-}
 
 // The result type of a fixed-signature instruction on the fast paths (32-bit memory 0).
 ValType result_type(Opcode op) { return ir::sig_letter_type(sig_shape(op_info(op).sig).results[0], ValType::i32()); }
@@ -882,18 +741,7 @@ class Translator final : public validate::CodeSink {
     emit(memory_flags(in.memarg.memory));
     emit64(in.memarg.offset);
   }
-  static std::optional<Handler> checked_access_handler(Opcode op) {
-    switch (op) {
-#define CHECKED(name) case Opcode::name: return Handler::name##Checked;
-      CHECKED(I32Load) CHECKED(I64Load) CHECKED(F32Load) CHECKED(F64Load) CHECKED(I32Load8S) CHECKED(I32Load8U)
-      CHECKED(I32Load16S) CHECKED(I32Load16U) CHECKED(I64Load8S) CHECKED(I64Load8U) CHECKED(I64Load16S)
-      CHECKED(I64Load16U) CHECKED(I64Load32S) CHECKED(I64Load32U) CHECKED(I32Store) CHECKED(I64Store)
-      CHECKED(F32Store) CHECKED(F64Store) CHECKED(I32Store8) CHECKED(I32Store16) CHECKED(I64Store8)
-      CHECKED(I64Store16) CHECKED(I64Store32) CHECKED(V128Load) CHECKED(V128Store)
-#undef CHECKED
-      default: return std::nullopt;
-    }
-  }
+
   // memory.size and memory.grow of any memory (results of the memory's address type).
   void translate_checked_memory_op(const Instruction& in) {
     ValType address = ir_.memory_type(in.index).limits.is64 ? ValType::i64() : ValType::i32();
@@ -1027,38 +875,9 @@ class Translator final : public validate::CodeSink {
     }
     return true;
   }
-  static std::optional<Handler> scaled_address_handler(Opcode op) {
-    switch (op) {
-      case Opcode::I32Load: return Handler::I32LoadScaled;
-      case Opcode::I64Load: return Handler::I64LoadScaled;
-      case Opcode::F64Load: return Handler::F64LoadScaled;
-      case Opcode::I32Load16S: return Handler::I32Load16SScaled;
-      case Opcode::I32Store: return Handler::I32StoreScaled;
-      case Opcode::I64Store: return Handler::I64StoreScaled;
-      case Opcode::F64Store: return Handler::F64StoreScaled;
-      default: return std::nullopt;
-    }
-  }
 
-  static std::optional<Handler> fused_address_handler(Opcode op) {
-    switch (op) {
-      case Opcode::I32Load: return Handler::I32LoadAdd;
-      case Opcode::I64Load: return Handler::I64LoadAdd;
-      case Opcode::F32Load: return Handler::F32LoadAdd;
-      case Opcode::F64Load: return Handler::F64LoadAdd;
-      case Opcode::I32Load8S: return Handler::I32Load8SAdd;
-      case Opcode::I32Load8U: return Handler::I32Load8UAdd;
-      case Opcode::I32Load16S: return Handler::I32Load16SAdd;
-      case Opcode::I32Load16U: return Handler::I32Load16UAdd;
-      case Opcode::I32Store: return Handler::I32StoreAdd;
-      case Opcode::I64Store: return Handler::I64StoreAdd;
-      case Opcode::F32Store: return Handler::F32StoreAdd;
-      case Opcode::F64Store: return Handler::F64StoreAdd;
-      case Opcode::I32Store8: return Handler::I32Store8Add;
-      case Opcode::I32Store16: return Handler::I32Store16Add;
-      default: return std::nullopt;
-    }
-  }
+
+
 
   // `t = load(p + off); d = t OP x`: one instruction (t is still stored where
   // the load put it).
@@ -1109,13 +928,7 @@ class Translator final : public validate::CodeSink {
     emit_instruction(*rmw, {p, t, x, sum, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
-  static std::optional<Handler> read_modify_write(Handler load_op, Opcode store) {
-    if (load_op == Handler::I32AddLoad && store == Opcode::I32Store) return Handler::I32AddRmw;
-    if (load_op == Handler::I64AddLoad && store == Opcode::I64Store) return Handler::I64AddRmw;
-    if (load_op == Handler::F32AddLoad && store == Opcode::F32Store) return Handler::F32AddRmw;
-    if (load_op == Handler::F64AddLoad && store == Opcode::F64Store) return Handler::F64AddRmw;
-    return std::nullopt;
-  }
+
 
   // `t = a OP b; store(p + off, t)` with the address needing no instruction in
   // between: one instruction.
