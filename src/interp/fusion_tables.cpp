@@ -33,6 +33,19 @@ std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) 
   return std::nullopt;
 }
 
+std::optional<Handler> fused_indexed_load_op(Opcode load, Opcode op, bool load_on_left) {
+#define LOAD_OP(l, o, left, right) \
+  if (load == Opcode::l && op == Opcode::o) return load_on_left ? Handler::left : Handler::right;
+  LOAD_OP(I32Load, I32Add, I32AddLoadIndexed, I32AddLoadIndexed)
+  LOAD_OP(F32Load, F32Add, F32AddLoadIndexed, F32AddLoadIndexed)
+  LOAD_OP(F32Load, F32Mul, F32MulLoadIndexed, F32MulLoadIndexed)
+  LOAD_OP(F64Load, F64Add, F64AddLoadIndexed, F64AddLoadIndexed)
+  LOAD_OP(F64Load, F64Sub, F64SubLoadIndexedL, F64SubLoadIndexedR)
+  LOAD_OP(F64Load, F64Mul, F64MulLoadIndexed, F64MulLoadIndexed)
+#undef LOAD_OP
+  return std::nullopt;
+}
+
 // An ALU op whose result is stored: "t = a OP b; store(p + off, t)".
 std::optional<Handler> fused_op_store(Opcode op, Opcode store) {
 #define OP_STORE(o, st, h) \

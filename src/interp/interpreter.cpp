@@ -636,6 +636,27 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   LOAD_OP(F64DivLoadR, double, double, x / t)
 #undef LOAD_OP
 
+  // An indexed load feeding an ALU op (s and t are stored where they were put,
+  // in order, before x is read).
+#define LOAD_INDEXED_OP(name, MemT, T, expr)                          \
+  L_##name : {                                                        \
+    uint32_t s = R(uint32_t, 1) + R(uint32_t, 2);                     \
+    SET(uint32_t, 3, s);                                              \
+    T t = static_cast<T>(rd<MemT>(mem + (uint64_t{s} + W(6))));       \
+    SET(T, 4, t);                                                     \
+    T x = R(T, 5);                                                    \
+    SET(T, 0, (expr));                                                \
+    NEXT(7);                                                          \
+  }
+  LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, t + x)
+  LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, t + x)
+  LOAD_INDEXED_OP(F32MulLoadIndexed, float, float, t * x)
+  LOAD_INDEXED_OP(F64AddLoadIndexed, double, double, t + x)
+  LOAD_INDEXED_OP(F64SubLoadIndexedL, double, double, t - x)
+  LOAD_INDEXED_OP(F64SubLoadIndexedR, double, double, x - t)
+  LOAD_INDEXED_OP(F64MulLoadIndexed, double, double, t * x)
+#undef LOAD_INDEXED_OP
+
   // An ALU op whose result is stored (t is stored first, then the address read).
 #define OP_STORE(name, T, MemT, expr)                                  \
   L_##name : {                                                         \
@@ -672,21 +693,40 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   RMW(F32AddRmw, float)
   RMW(F64AddRmw, double)
 #undef RMW
+  // c[i] += m: t and s are stored where they were put; `at` is computed after
+  // m was stored (p may be the slot m went to).
+#define ACCUMULATE(T, m, p_i, t_i, s_i, offset_i)            \
+  uint8_t* at = mem + (uint64_t{R(uint32_t, p_i)} + W(offset_i)); \
+  T t = rd<T>(at);                                           \
+  SET(T, t_i, t);                                            \
+  T s = t + (m);                                             \
+  SET(T, s_i, s);                                            \
+  wr<T>(at, s);
 #define MUL_ADD_RMW(name, T)                                 \
   L_##name : {                                               \
     T m = R(T, 1) * R(T, 2);                                 \
     SET(T, 3, m);                                            \
-    uint8_t* at = mem + (uint64_t{R(uint32_t, 0)} + W(6));   \
-    T t = rd<T>(at);                                         \
-    SET(T, 4, t);                                            \
-    T s = t + m;                                             \
-    SET(T, 5, s);                                            \
-    wr<T>(at, s);                                            \
+    ACCUMULATE(T, m, 0, 4, 5, 6)                             \
     NEXT(7);                                                 \
   }
   MUL_ADD_RMW(F32MulAddRmw, float)
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
+#define AXPY_RMW(name, T)                                    \
+  L_##name : {                                               \
+    uint32_t xs = R(uint32_t, 1) + R(uint32_t, 2);           \
+    SET(uint32_t, 3, xs);                                    \
+    T x = rd<T>(mem + (uint64_t{xs} + W(9)));                \
+    SET(T, 4, x);                                            \
+    T m = x * R(T, 5);                                       \
+    SET(T, 6, m);                                            \
+    ACCUMULATE(T, m, 0, 7, 8, 10)                            \
+    NEXT(11);                                                \
+  }
+  AXPY_RMW(F32AxpyRmw, float)
+  AXPY_RMW(F64AxpyRmw, double)
+#undef AXPY_RMW
+#undef ACCUMULATE
 
   // Checked accesses, for any memory (flags: its index, high bit: 64-bit),
   // with explicit bounds checks and 64-bit offsets (translator.cpp).

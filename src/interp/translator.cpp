@@ -91,7 +91,11 @@ struct LastInstruction {
   Handler handler = Handler::Count;  // the handler used, for fused forms (else Count)
   uint32_t loaded = 0;               // fused load+op: where the loaded value was stored;
                                      // fused pair: where the intermediate was stored
-  uint32_t third = 0;                // fused pair: its third operand
+  uint32_t third = 0;                // fused pair: its third operand; indexed load+op: x
+  // An i32.add-addressed load (fused_address_handler): the load's opcode (else
+  // Nop), with operands = the add's and `indexed_sum` where the sum was put.
+  Opcode indexed_load = Opcode::Nop;
+  uint32_t indexed_sum = 0;
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
@@ -396,25 +400,64 @@ class Translator final : public validate::CodeSink {
     uint32_t start = emit_handler(Handler::Br);
     emit_jump_target(label, start);
   }
-  // A back edge `br` to a loop: copy the loop's first instruction here and jump
-  // past it, saving one dispatch per iteration.
+  // A back edge `br` to a loop: copy the loop's first instructions here and jump
+  // past them, saving the dispatch of the `br`. When the copy reaches a `br` or
+  // a `br_table` (the `switch` at the top of an interpreter loop, typically), it
+  // ends there and needs no jump at all: the loop's dispatch is replicated at
+  // each back edge. Instructions are copied while is_copyable() allows, up to
+  // kMaxHeadInstructions / kMaxHeadWords.
+  static constexpr size_t kMaxHeadInstructions = 4;
+  static constexpr uint32_t kMaxHeadWords = 64;
   bool emit_loop_head_copy(Label& label) {
-    auto it = std::lower_bound(code_->offsets.begin(), code_->offsets.end(), std::make_pair(label.loop_start, 0u));
-    if (it == code_->offsets.end() || it->first != label.loop_start || std::next(it) == code_->offsets.end()) return false;
-    uint32_t length = std::next(it)->first - label.loop_start;
-    const void* address;
-    std::memcpy(&address, &code_->words[label.loop_start], sizeof address);
-    std::optional<Handler> head = handler_at(address);
-    if (!head || !is_copyable(*head)) return false;
-    uint32_t wasm_offset = it->second;
-    uint32_t start = pos();
-    emit_handler(*head);
-    code_->offsets.back().second = wasm_offset;
-    for (uint32_t w = label.loop_start + 2; w < label.loop_start + length; ++w) emit(code_->words[w]);
+    auto first = std::lower_bound(code_->offsets.begin(), code_->offsets.end(), std::make_pair(label.loop_start, 0u));
+    if (first == code_->offsets.end() || first->first != label.loop_start) return false;
+    const size_t first_index = static_cast<size_t>(first - code_->offsets.begin());
+    const size_t original_count = code_->offsets.size();  // the copies append to offsets
+    const uint32_t original_end = pos();
+    uint32_t resume = label.loop_start;  // the first instruction not copied
+    uint32_t words = 0;
+    for (size_t i = first_index; i < original_count && i - first_index < kMaxHeadInstructions; ++i) {
+      uint32_t from = code_->offsets[i].first;
+      uint32_t to = i + 1 < original_count ? code_->offsets[i + 1].first : original_end;
+      std::optional<Handler> h = handler_at_word(from);
+      if (!h || to <= from || (words += to - from) > kMaxHeadWords) break;
+      bool ends_copy = *h == Handler::Br || *h == Handler::BrTable;
+      if (!ends_copy && !is_copyable(*h)) break;
+      uint32_t copy = emit_handler(*h);
+      code_->offsets.back().second = code_->offsets[i].second;
+      for (uint32_t w = from + 2; w < to; ++w) emit(code_->words[w]);
+      if (ends_copy) {
+        // Br: rel; BrTable: index count rel...
+        uint32_t first_rel = *h == Handler::Br ? 2 : 4;
+        for (uint32_t w = first_rel; from + w < to; ++w) retarget_copied_jump(from, copy, w);
+        return true;
+      }
+      resume = to;
+    }
+    if (resume == label.loop_start) return false;
     uint32_t br = emit_handler(Handler::Br);
-    emit(static_cast<uint32_t>(static_cast<int32_t>(label.loop_start + length) - static_cast<int32_t>(br)));
-    (void)start;
+    emit(static_cast<uint32_t>(static_cast<int32_t>(resume) - static_cast<int32_t>(br)));
     return true;
+  }
+  std::optional<Handler> handler_at_word(uint32_t at) const {
+    const void* address;
+    std::memcpy(&address, &code_->words[at], sizeof address);
+    return handler_at(address);
+  }
+  // Word `w` of a jump instruction copied from `from` to `copy`: a target not yet
+  // known is patched along with the original's; a known one is made relative to
+  // the copy.
+  void retarget_copied_jump(uint32_t from, uint32_t copy, uint32_t w) {
+    for (Label& l : labels_) {
+      for (size_t p = 0, n = l.patches.size(); p < n; ++p) {
+        if (l.patches[p].word == from + w) {
+          l.patches.push_back({copy + w, copy});
+          return;
+        }
+      }
+    }
+    int32_t target = static_cast<int32_t>(from) + static_cast<int32_t>(code_->words[from + w]);
+    code_->words[copy + w] = static_cast<uint32_t>(target - static_cast<int32_t>(copy));
   }
   void emit_return() {
     const auto& results = labels_.front().results;
@@ -820,6 +863,9 @@ class Translator final : public validate::CodeSink {
     uint32_t start = emit_instruction(*fused, {dst, a, b, sum, static_cast<uint32_t>(in.memarg.offset)});
     uint32_t operands[2] = {a, b};
     remember_result(start, Opcode::Nop, operands);
+    last_.indexed_load = in.op;
+    last_.indexed_sum = sum;
+    last_.memory_offset = static_cast<uint32_t>(in.memarg.offset);
     return true;
   }
 
@@ -886,6 +932,7 @@ class Translator final : public validate::CodeSink {
     bool left = operands[0] == last_.dst_location && operands[1] != last_.dst_location;
     bool right = operands[1] == last_.dst_location && operands[0] != last_.dst_location;
     if (!left && !right) return false;
+    if (last_.indexed_load != Opcode::Nop) return translate_indexed_load_op(in, left, left ? operands[1] : operands[0]);
     std::optional<Handler> fused = fused_load_op(last_.op, in.op, left);
     if (!fused) return false;
     uint32_t address = last_.operands[0], offset = last_.memory_offset, t = last_.dst_location;
@@ -899,6 +946,27 @@ class Translator final : public validate::CodeSink {
     last_.handler = *fused;
     last_.memory_offset = offset;
     last_.loaded = t;
+    return true;
+  }
+
+  // `s = a + b; t = load(s + off); d = t OP x`: one instruction (s and t are
+  // still stored where they were put).
+  bool translate_indexed_load_op(const Instruction& in, bool left, uint32_t other) {
+    std::optional<Handler> fused = fused_indexed_load_op(last_.indexed_load, in.op, left);
+    if (!fused) return false;
+    uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.indexed_sum, t = last_.dst_location,
+             offset = last_.memory_offset;
+    retract_last();
+    stack_.resize(stack_.size() - 2);
+    uint32_t dst = push_slot(result_type(in.op));
+    uint32_t start = emit_instruction(*fused, {dst, a, b, sum, t, other, offset});
+    uint32_t operands[2] = {a, b};
+    remember_result(start, Opcode::Nop, operands);
+    last_.handler = *fused;
+    last_.indexed_sum = sum;
+    last_.loaded = t;
+    last_.third = other;
+    last_.memory_offset = offset;
     return true;
   }
 
@@ -923,6 +991,19 @@ class Translator final : public validate::CodeSink {
       emit_handler(multiply == Opcode::F64Mul ? Handler::F64MulAddRmw : Handler::F32MulAddRmw);
       for (uint32_t w : {p, a, b, product, t, sum}) emit(w);
       emit(static_cast<uint32_t>(in.memarg.offset));
+      return true;
+    }
+    // `c[i] += k * x[j]` with x[j] an indexed load: that folds in as well.
+    Handler indexed_multiply = *rmw == Handler::F64AddRmw   ? Handler::F64MulLoadIndexed
+                               : *rmw == Handler::F32AddRmw ? Handler::F32MulLoadIndexed
+                                                            : Handler::Count;
+    if (indexed_multiply != Handler::Count && last_.valid && last_.handler == indexed_multiply &&
+        last_.dst_location == x && last_.dst_location != p) {
+      uint32_t xa = last_.operands[0], xb = last_.operands[1], xs = last_.indexed_sum, loaded = last_.loaded,
+               k = last_.third, product = last_.dst_location, x_offset = last_.memory_offset;
+      retract_last();
+      emit_instruction(*rmw == Handler::F64AddRmw ? Handler::F64AxpyRmw : Handler::F32AxpyRmw,
+                       {p, xa, xb, xs, loaded, k, product, t, sum, x_offset, static_cast<uint32_t>(in.memarg.offset)});
       return true;
     }
     emit_instruction(*rmw, {p, t, x, sum, static_cast<uint32_t>(in.memarg.offset)});
@@ -952,6 +1033,7 @@ class Translator final : public validate::CodeSink {
   void remember_result(uint32_t start, Opcode op, const uint32_t* operands) {
     last_.valid = true;
     last_.handler = Handler::Count;
+    last_.indexed_load = Opcode::Nop;
     last_.start = start;
     last_.dst_word = start + 2;
     last_.dst_location = code_->words[start + 2];

@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <string>
 
+#include "interp/disassembler.h"
 #include "kiln/kiln.hpp"
+#include "runtime/engine.h"
+#include "runtime/module.h"
 
 namespace kiln {
 namespace {
@@ -23,6 +28,21 @@ struct Interp : ::testing::Test {
     return *instance;
   }
 };
+
+// The interpreter code of every function of a module, as `kiln inspect --code`
+// lists it: to check that a test exercises the fused form it is about.
+std::string listing(const char* text) {
+  runtime::Engine engine;
+  auto module = runtime::Module::from_bytes_or_text(engine, std::vector<uint8_t>(text, text + std::strlen(text)));
+  EXPECT_TRUE(module.has_value());
+  if (!module) return "";
+  std::string out;
+  for (uint32_t f = 0; f < (*module)->ir().functions.size(); ++f) {
+    Expected<const interp::Code*> code = (*module)->code(f);
+    if (code) out += interp::disassemble(**code);
+  }
+  return out;
+}
 
 TEST_F(Interp, PendingLocalReadSurvivesAWriteToThatLocal) {
   Instance i = load(R"((module
@@ -406,6 +426,110 @@ TEST_F(Interp, Table64) {
   ASSERT_FALSE(far.has_value());
   EXPECT_EQ(far.error().message, "undefined element");
   EXPECT_EQ(*i.get_typed_func<int64_t()>("size")->call(), 2);
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+constexpr const char* kIndexedLoads = R"((module
+    (memory 1)
+    (func (export "ops") (param i32 i32 f64) (result f64)
+      (f64.store offset=0 (i32.const 64) (f64.const 10))
+      (f64.store offset=8 (i32.const 64) (f64.const 100))
+      (f64.store offset=16 (i32.const 64) (f64.const 1000))
+      ;; (x[1] - k) + (k - x[2]) + x[0] * k with x at a + b
+      (f64.add
+        (f64.add (f64.sub (f64.load offset=8 (i32.add (local.get 0) (local.get 1))) (local.get 2))
+                 (f64.sub (local.get 2) (f64.load offset=16 (i32.add (local.get 0) (local.get 1)))))
+        (f64.mul (f64.load (i32.add (local.get 0) (local.get 1))) (local.get 2))))
+    (func (export "tee") (param i32 i32) (result i32)
+      (i32.store (i32.const 24) (i32.const 5))
+      ;; the sum is stored to local 0, which is then the other operand
+      (i32.add (i32.load (local.tee 0 (i32.add (local.get 0) (local.get 1)))) (local.get 0)))
+    (func (export "axpy") (param $c i32) (param $x i32) (param $k f64) (result f64)
+      (f64.store (i32.const 0) (f64.const 1.5))
+      (f64.store (i32.const 40) (f64.const 4))
+      ;; c[0] += x[j] * k, then c[0] += k * x[j] with the sum stored to $c
+      (f64.store (local.get $c)
+        (f64.add (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $c))) (local.get $k))
+                 (f64.load (local.get $c))))
+      (f64.store (local.get $c)
+        (f64.add (f64.mul (local.get $k) (f64.load offset=8 (local.tee $x (i32.add (local.get $x) (local.get $c)))))
+                 (f64.load (local.get $c))))
+      (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $x))))
+    (func (export "axpy32") (param i32 i32 f32) (result f32)
+      (f32.store (i32.const 8) (f32.const 2))
+      (f32.store (i32.const 16) (f32.const 0.25))
+      (f32.store offset=8 (local.get 0)
+        (f32.add (f32.mul (f32.load (i32.add (local.get 1) (local.get 0))) (local.get 2))
+                 (f32.load offset=8 (local.get 0))))
+      (f32.load offset=8 (local.get 0)))))";
+
+TEST_F(Interp, IndexedLoadsFeedingOps) {
+  Instance i = load(kIndexedLoads);
+  // (100 - 2) + (2 - 1000) + 10 * 2
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, double)>("ops")->call(60, 4, 2.0), -880.0);
+  // load(8 + 16) + (8 + 16)
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("tee")->call(8, 16), 5 + 24);
+  // c[0] = 1.5 + 4 * 2 = 9.5, then 9.5 + 2 * 4 = 17.5; $x = 32 + 0
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, double)>("axpy")->call(0, 32, 2.0), 17.5 + 32);
+  // 0.25 + 2 * 3
+  EXPECT_EQ(*i.get_typed_func<float(int32_t, int32_t, float)>("axpy32")->call(8, 0, 3.0f), 6.25f);
+  std::string code = listing(kIndexedLoads);
+  for (const char* fused : {"F64SubLoadIndexedL", "F64SubLoadIndexedR", "F64MulLoadIndexed", "I32AddLoadIndexed",
+                            "F64AxpyRmw", "F32AxpyRmw"})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+  // An out-of-bounds indexed load still traps.
+  Expected<double> oob = i.get_typed_func<double(int32_t, int32_t, double)>("ops")->call(65536 - 8, 0, 1.0);
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().message, "out of bounds memory access");
+}
+
+// A switch loop: a tiny bytecode interpreter whose `br_table` heads the loop, so
+// each back edge gets a copy of the dispatch (with targets both already known
+// and still to be patched), and one whose targets take a value (stubs).
+constexpr const char* kSwitchLoops = R"((module
+    (memory 1)
+    (data (i32.const 0) "\00\01\00\01\01\02")
+    (data (i32.const 16) "\00\00\00\01")
+    (func (export "vm") (param $pc i32) (result i32) (local $acc i32) (local $op i32)
+      (block $halt
+        (loop $next
+          (local.set $op (i32.load8_u (local.get $pc)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (block $double
+            (block $inc
+              (br_table $inc $double $halt (local.get $op)))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+            (br $next))
+          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+          (br $next)))
+      (local.get $acc))
+    (func (export "vm_values") (param $pc i32) (result i32) (local $acc i32)
+      (block $halt (result i32)
+        (loop $next
+          (block $inc (result i32)
+            (local.get $acc)
+            (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+            (br_table $inc $halt (i32.load8_u offset=15 (local.get $pc))))
+          (local.set $acc (i32.add (i32.const 3)))
+          (br $next))
+        (unreachable)))))";
+
+TEST_F(Interp, BackEdgesCopyASwitchDispatch) {
+  Instance i = load(kSwitchLoops);
+  // inc, double, inc, double, double, halt: ((0 + 1) * 2 + 1) * 2 * 2
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm")->call(0), 12);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm")->call(2), 4);
+  // three incs by 3, then halt with the value
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm_values")->call(0), 9);
+  std::string code = listing(kSwitchLoops);
+  size_t tables = 0;
+  for (size_t at = code.find("BrTable"); at != std::string::npos; at = code.find("BrTable", at + 1)) ++tables;
+  EXPECT_EQ(tables, 5u) << code;  // each function's own and one per back edge
 }
 
 }  // namespace
