@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "interp/handlers.h"
 #include "interp/numeric.h"
@@ -38,6 +39,23 @@ inline T rd(const uint8_t* p) {
 template <class T>
 inline void wr(uint8_t* p, T v) {
   std::memcpy(p, &v, sizeof v);
+}
+
+// Frame slots are 8 bytes (16 for v128). A 32-bit integer result is written as
+// all 8 (zero-extended, free after a 32-bit operation): a later 8-byte read of
+// the slot (Copy64, Return64, Select64, call arguments) is then forwarded from
+// the store, where after a 4-byte store it would wait for the store to reach
+// the cache (a store-forwarding stall, which cost fib a fifth of its time).
+// Floats are not: widening them would move each through an integer register.
+template <class T>
+inline void set_slot(uint8_t* p, T v) {
+  if constexpr (sizeof(T) < 8 && std::is_integral_v<T>) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof v);
+    std::memcpy(p, &bits, sizeof bits);
+  } else {
+    std::memcpy(p, &v, sizeof v);
+  }
 }
 
 inline const void* load_handler(const uint32_t* ip) {
@@ -244,7 +262,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
 
 #define W(i) ip[2 + (i)]
 #define R(T, i) rd<T>(fp + W(i))
-#define SET(T, i, v) wr<T>(fp + W(i), static_cast<T>(v))
+#define SET(T, i, v) set_slot<T>(fp + W(i), static_cast<T>(v))
 #ifdef KILN_PROFILE_DISPATCH
 #define DISPATCH()                  \
   do {                              \
@@ -712,20 +730,34 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   MUL_ADD_RMW(F32MulAddRmw, float)
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
-#define AXPY_RMW(name, T)                                    \
-  L_##name : {                                               \
-    uint32_t xs = R(uint32_t, 1) + R(uint32_t, 2);           \
-    SET(uint32_t, 3, xs);                                    \
-    T x = rd<T>(mem + (uint64_t{xs} + W(9)));                \
-    SET(T, 4, x);                                            \
-    T m = x * R(T, 5);                                       \
-    SET(T, 6, m);                                            \
-    ACCUMULATE(T, m, 0, 7, 8, 10)                            \
-    NEXT(11);                                                \
+  // c[i] += x[j] * k: operands from `first` on: xa xb xs x k m t s xoffset offset,
+  // and p at `first - 1`.
+#define AXPY(T, first)                                               \
+  uint32_t xs = R(uint32_t, first) + R(uint32_t, first + 1);         \
+  SET(uint32_t, first + 2, xs);                                      \
+  T x = rd<T>(mem + (uint64_t{xs} + W(first + 8)));                  \
+  SET(T, first + 3, x);                                              \
+  T m = x * R(T, first + 4);                                         \
+  SET(T, first + 5, m);                                              \
+  ACCUMULATE(T, m, first - 1, first + 6, first + 7, first + 9)
+#define AXPY_RMW(name, T) \
+  L_##name : {            \
+    AXPY(T, 1)            \
+    NEXT(11);             \
   }
   AXPY_RMW(F32AxpyRmw, float)
   AXPY_RMW(F64AxpyRmw, double)
 #undef AXPY_RMW
+#define AXPY_INDEXED_RMW(name, T)                  \
+  L_##name : {                                     \
+    SET(uint32_t, 2, R(uint32_t, 0) + R(uint32_t, 1)); \
+    AXPY(T, 3)                                     \
+    NEXT(13);                                      \
+  }
+  AXPY_INDEXED_RMW(F32AxpyIndexedRmw, float)
+  AXPY_INDEXED_RMW(F64AxpyIndexedRmw, double)
+#undef AXPY_INDEXED_RMW
+#undef AXPY
 #undef ACCUMULATE
 
   // Checked accesses, for any memory (flags: its index, high bit: 64-bit),

@@ -256,7 +256,7 @@ class Translator final : public validate::CodeSink {
     emit(static_cast<uint32_t>(value >> 32));
   }
   uint32_t emit_handler(Handler h) {
-    previous_ = last_;  // so retracting the new instruction can restore it
+    remember_history();  // so retracting the new instruction can restore last_
     last_.valid = false;
     copy_run_.count = 0;
     uint32_t start = pos();
@@ -279,8 +279,20 @@ class Translator final : public validate::CodeSink {
   void retract_last() {
     code_->words.resize(last_.start);
     code_->offsets.pop_back();
-    last_ = previous_;
-    previous_.valid = false;
+    if (history_.empty()) {
+      last_.valid = false;
+    } else {
+      last_ = history_.back();
+      history_.pop_back();
+    }
+  }
+  void remember_history() {
+    if (history_.size() == kHistory) history_.erase(history_.begin());
+    history_.push_back(last_);
+  }
+  const LastInstruction& previous() const {
+    static const LastInstruction kNone;
+    return history_.empty() ? kNone : history_.back();
   }
   // Adjacent 8-byte copies (typical at loop ends, where clang rotates locals)
   // merge into one instruction that performs them in order.
@@ -306,7 +318,7 @@ class Translator final : public validate::CodeSink {
   // A jump target: code before it may not be merged with code after it.
   void mark_jump_target() {
     last_.valid = false;
-    previous_.valid = false;
+    history_.clear();
     copy_run_.count = 0;
   }
   void patch_to_here(const Patch& p) {
@@ -497,14 +509,14 @@ class Translator final : public validate::CodeSink {
     // `compare; i32.eqz` as a condition: the compare's negation (float
     // comparisons included, which is why this is not done by rewriting eqz).
     if (last_.valid && last_.op == Opcode::I32Eqz && last_.stack_index == stack_.size() - 1 &&
-        !stack_.back().pending() && previous_.valid && previous_.stack_index == last_.stack_index &&
-        previous_.dst_location == last_.operands[0]) {
-      std::optional<FusedBranch> negated = fused_branch(previous_.op);
+        !stack_.back().pending() && previous().valid && previous().stack_index == last_.stack_index &&
+        previous().dst_location == last_.operands[0]) {
+      std::optional<FusedBranch> negated = fused_branch(previous().op);
       if (negated && negated->operands == 2) {
         std::swap(negated->when_true, negated->when_false);
         c.fused = negated;
-        c.operands[0] = previous_.operands[0];
-        c.operands[1] = previous_.operands[1];
+        c.operands[0] = previous().operands[0];
+        c.operands[1] = previous().operands[1];
         retract_last();  // the eqz
         retract_last();  // the compare
         pop();
@@ -1002,7 +1014,17 @@ class Translator final : public validate::CodeSink {
       uint32_t xa = last_.operands[0], xb = last_.operands[1], xs = last_.indexed_sum, loaded = last_.loaded,
                k = last_.third, product = last_.dst_location, x_offset = last_.memory_offset;
       retract_last();
-      emit_instruction(*rmw == Handler::F64AddRmw ? Handler::F64AxpyRmw : Handler::F32AxpyRmw,
+      bool f64 = *rmw == Handler::F64AddRmw;
+      // c = a + b just before (the address of c[i], kept in a local): in too.
+      if (last_.valid && last_.op == Opcode::I32Add && last_.dst_location == p) {
+        uint32_t pa = last_.operands[0], pb = last_.operands[1];
+        retract_last();
+        emit_instruction(f64 ? Handler::F64AxpyIndexedRmw : Handler::F32AxpyIndexedRmw,
+                         {pa, pb, p, xa, xb, xs, loaded, k, product, t, sum, x_offset,
+                          static_cast<uint32_t>(in.memarg.offset)});
+        return true;
+      }
+      emit_instruction(f64 ? Handler::F64AxpyRmw : Handler::F32AxpyRmw,
                        {p, xa, xb, xs, loaded, k, product, t, sum, x_offset, static_cast<uint32_t>(in.memarg.offset)});
       return true;
     }
@@ -1196,7 +1218,11 @@ class Translator final : public validate::CodeSink {
   std::vector<Entry> stack_;
   std::vector<Label> labels_;
   LastInstruction last_;
-  LastInstruction previous_;  // the instruction before last_, if it ended where last_ starts
+  // The instructions before last_, each ending where the next starts (the
+  // newest at the back), up to kHistory: retract_last() restores them one by
+  // one, so a fusion can take in several instructions. Cleared at jump targets.
+  static constexpr size_t kHistory = 4;
+  std::vector<LastInstruction> history_;
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)

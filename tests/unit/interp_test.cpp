@@ -460,6 +460,14 @@ constexpr const char* kIndexedLoads = R"((module
         (f64.add (f64.mul (local.get $k) (f64.load offset=8 (local.tee $x (i32.add (local.get $x) (local.get $c)))))
                  (f64.load (local.get $c))))
       (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $x))))
+    (func (export "axpy_indexed") (param $c i32) (param $i i32) (param $x i32) (param $k f64) (result f64)
+      (f64.store (i32.const 16) (f64.const 1.5))
+      (f64.store (i32.const 40) (f64.const 4))
+      ;; c = c + i; c[0] += x[i + 1] * k
+      (f64.store (local.tee $c (i32.add (local.get $c) (local.get $i)))
+        (f64.add (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $i))) (local.get $k))
+                 (f64.load (local.get $c))))
+      (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $c))))
     (func (export "axpy32") (param i32 i32 f32) (result f32)
       (f32.store (i32.const 8) (f32.const 2))
       (f32.store (i32.const 16) (f32.const 0.25))
@@ -476,11 +484,13 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("tee")->call(8, 16), 5 + 24);
   // c[0] = 1.5 + 4 * 2 = 9.5, then 9.5 + 2 * 4 = 17.5; $x = 32 + 0
   EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, double)>("axpy")->call(0, 32, 2.0), 17.5 + 32);
+  // c = 16: 1.5 + 4 * 2, plus 16
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, int32_t, double)>("axpy_indexed")->call(8, 8, 24, 2.0), 25.5);
   // 0.25 + 2 * 3
   EXPECT_EQ(*i.get_typed_func<float(int32_t, int32_t, float)>("axpy32")->call(8, 0, 3.0f), 6.25f);
   std::string code = listing(kIndexedLoads);
   for (const char* fused : {"F64SubLoadIndexedL", "F64SubLoadIndexedR", "F64MulLoadIndexed", "I32AddLoadIndexed",
-                            "F64AxpyRmw", "F32AxpyRmw"})
+                            "F64AxpyRmw", "F32AxpyRmw", "F64AxpyIndexedRmw"})
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
   // An out-of-bounds indexed load still traps.
   Expected<double> oob = i.get_typed_func<double(int32_t, int32_t, double)>("ops")->call(65536 - 8, 0, 1.0);
