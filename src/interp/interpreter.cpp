@@ -175,6 +175,17 @@ inline void init_frame(uint8_t* fp, const Code* code) {
   if (i < bytes) std::memcpy(to + i, from + i, 8);
 }
 
+// Arguments or results between the host's slots and a frame: a few 8-byte
+// slots, usually; inline moves beat a call to memcpy.
+inline void copy_slots(void* to, const void* from, size_t bytes) {
+  if (bytes > 64) {
+    std::memcpy(to, from, bytes);
+    return;
+  }
+  for (size_t i = 0; i < bytes; i += 8)
+    std::memcpy(static_cast<uint8_t*>(to) + i, static_cast<const uint8_t*>(from) + i, 8);
+}
+
 uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
@@ -256,7 +267,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   uint8_t* const stack_end = thread.stack_end();
   const char* trap_message = nullptr;
   ErrorKind trap_kind = ErrorKind::Trap;
-  std::optional<Error> host_error;
+  std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   uint8_t* callee_fp = nullptr;
 
@@ -1239,6 +1250,7 @@ error_exit: {
   // A trap here, or an error from a host function (a trap it raised, or an exit)
   // or from lazy translation: add this frame and the callers to its trace.
   Error error = std::move(*host_error);
+  host_error.reset();
   add_backtrace(error, thread, entry_depth, thread.current, ip);
   thread.calls.resize(entry_depth);
   return error;
@@ -1317,13 +1329,13 @@ Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
   uint8_t* fp = align16(thread.top);
   if (fp + code->frame_size > thread.stack_end() || thread.calls.full())
     return Error(ErrorKind::Exhaustion, "call stack exhausted");
-  std::memcpy(fp, slots, code->params_size);
+  copy_slots(fp, slots, code->params_size);
   init_frame(fp, code);
   thread.top = fp + code->frame_size;
   Expected<void> result = run(&thread, function, fp, nullptr);
   thread.top = saved_top;
   if (!result) return result;
-  std::memcpy(slots, fp, code->results_size);
+  copy_slots(slots, fp, code->results_size);
   return {};
 }
 

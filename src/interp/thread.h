@@ -5,6 +5,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+
+#include "base/error.h"
 
 namespace kiln::runtime {
 class Function;
@@ -68,6 +71,12 @@ class Thread {
   // Epoch interruption: trap once *epoch >= epoch_deadline.
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;
+
+  // The error the dispatch loop is about to return (a trap, or one from a host
+  // function or lazy translation): set and consumed at once, so nested runs
+  // (wasm -> host -> wasm) can share it. Here rather than a local of run(),
+  // where GCC zero-fills all of the optional<Error> on every entry into wasm.
+  std::optional<Error> pending_error;
 
  private:
   uint8_t* stack_ = nullptr;

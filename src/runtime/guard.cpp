@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstring>
-#include <mutex>
 
 namespace kiln::runtime {
 
@@ -17,7 +16,9 @@ constexpr size_t kMaxReservations = 16384;
 std::atomic<uintptr_t> g_bases[kMaxReservations];
 std::atomic<size_t> g_sizes[kMaxReservations];
 
-thread_local GuardedExecution* t_innermost = nullptr;
+// initial-exec: read with one instruction instead of a __tls_get_addr call in
+// the shared library (every entry into wasm touches it).
+thread_local GuardedExecution* t_innermost __attribute__((tls_model("initial-exec"))) = nullptr;
 
 struct sigaction g_previous_segv;
 struct sigaction g_previous_bus;
@@ -102,8 +103,10 @@ void unregister_reservation(const void* base) {
 }
 
 void enter_guarded(GuardedExecution* execution) {
-  static std::once_flag installed;
-  std::call_once(installed, install_handler);
+  // A function-local static: after the first call, one inlined check (where
+  // std::call_once is a call to pthread_once on every entry into wasm).
+  static const bool installed = (install_handler(), true);
+  (void)installed;
   execution->outer = t_innermost;
   execution->register_count = 0;
   t_innermost = execution;

@@ -1,5 +1,6 @@
 #include "runtime/store.h"
 
+#include <array>
 #include <cstring>
 
 #include "binary/instruction.h"
@@ -336,7 +337,15 @@ Expected<std::vector<Value>> Store::call(Function* function, std::span<const Val
   size_t param_slots = 0, result_slots = 0;
   for (const ValType& t : type.params) param_slots += t.byte_size() / 8;
   for (const ValType& t : type.results) result_slots += t.byte_size() / 8;
-  std::vector<RawValue> slots(std::max<size_t>({param_slots, result_slots, 1}));
+  // Slots on the stack for the usual few values (no allocation per call).
+  size_t slot_count = std::max<size_t>({param_slots, result_slots, 1});
+  std::array<RawValue, 16> inline_slots;
+  std::vector<RawValue> heap_slots;
+  std::span<RawValue> slots(inline_slots.data(), slot_count);
+  if (slot_count > inline_slots.size()) {
+    heap_slots.resize(slot_count);
+    slots = heap_slots;
+  }
   size_t at = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type.kind != type.params[i].kind)

@@ -179,6 +179,41 @@ TEST_F(Fixture, HostFunctionTrapsPropagate) {
   EXPECT_EQ(r.error().message, "negative input");
 }
 
+// wasm -> host -> wasm: a trap in the inner call comes out of the outer one
+// (the dispatch loop's pending error is shared by nested runs), and the store
+// stays usable.
+TEST_F(Fixture, TrapsThroughReentrantHostCalls) {
+  const char* text = R"((module
+    (import "host" "reenter" (func $reenter (param i32) (result i32)))
+    (func $inner (export "inner") (param i32) (result i32)
+      (if (i32.lt_s (local.get 0) (i32.const 0)) (then unreachable))
+      (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "outer") (param i32) (result i32)
+      (i32.add (call $reenter (local.get 0)) (i32.const 1)))))";
+  linker.func_wrap("host", "reenter", [](Caller& caller, int32_t x) -> Expected<int32_t> {
+    std::optional<Extern> inner = caller.get_export("inner");
+    if (!inner || !inner->func()) return Error(ErrorKind::Trap, "no inner");
+    Expected<TypedFunc<int32_t(int32_t)>> typed = inner->func()->typed<int32_t(int32_t)>();
+    if (!typed) return typed.error();
+    return typed->call(x);
+  });
+  Expected<Instance> instance = linker.instantiate(store, *Module::from_text(engine, text));
+  ASSERT_TRUE(instance.has_value()) << instance.error().to_string();
+  auto outer = instance->get_typed_func<int32_t(int32_t)>("outer");
+  EXPECT_EQ(*outer->call(5), 11);
+  Expected<int32_t> trapped = outer->call(-1);
+  ASSERT_FALSE(trapped.has_value());
+  EXPECT_EQ(trapped.error().kind, ErrorKind::Trap);
+  EXPECT_EQ(trapped.error().message, "unreachable");
+  ASSERT_GE(trapped.error().trace.size(), 2u);
+  EXPECT_EQ(trapped.error().trace[0].function, "inner");
+  EXPECT_EQ(*outer->call(7), 15);
+  Expected<int32_t> again = outer->call(-2);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().message, "unreachable");
+  EXPECT_EQ(*outer->call(0), 1);
+}
+
 TEST_F(Fixture, CallerGivesMemoryAccess) {
   const char* text = R"((module
     (import "host" "sum" (func $sum (param i32 i32) (result i32)))
