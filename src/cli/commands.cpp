@@ -23,6 +23,18 @@ bool read_file(const std::string& path, std::vector<uint8_t>& out) {
     std::cerr << "error: cannot read " << path << ": " << std::strerror(errno) << "\n";
     return false;
   }
+  // One read of the whole file where its size is known (a regular file): part
+  // of every `kiln run`'s startup. Else (a pipe, say) byte by byte.
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0 && in) {
+    out.resize(static_cast<size_t>(size));
+    in.read(reinterpret_cast<char*>(out.data()), size);
+    out.resize(static_cast<size_t>(in.gcount()));
+    return true;
+  }
+  in.clear();
   out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return true;
 }
