@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "interp/interpreter.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
 #include "runtime/module.h"
@@ -54,14 +55,15 @@ T must(Expected<T> value, const std::string& what) {
   return std::move(*value);
 }
 
-// The one place where the benchmarks call into wasm. Store::call checks typed
-// Values and allocates its results; when the faster typed-call API lands,
-// switch this body to it and every call benchmark follows.
+// The one place where the benchmarks call into wasm: the path of the typed
+// C++ call (TypedFunc::call), the arguments and results in raw slots, without
+// the type checks and result vector of the dynamic Store::call.
 inline uint32_t call_i32(Store& store, Function* function, uint32_t arg) {
-  const Value args[1] = {Value::i32(arg)};
-  Expected<std::vector<Value>> results = store.call(function, args);
-  if (!results) fail("call", results.error());
-  return (*results)[0].as_i32();
+  runtime::RawValue slots[1];
+  slots[0].i64 = arg;
+  Expected<void> status = interp::invoke(store.thread(), function, slots);
+  if (!status) fail("call", status.error());
+  return slots[0].i32;
 }
 
 // An exported function that calls `callee` (i32 -> i32) n times, feeding each
