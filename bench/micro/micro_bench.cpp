@@ -1,6 +1,7 @@
 // In-process measurements of the Kiln runtime, with Google Benchmark:
 //
-//   call/host_to_wasm   one Store::call of a trivial export (i32 -> i32) per item
+//   call/host_to_wasm   one call of a trivial export (i32 -> i32) per item, on the
+//                       typed-call path (raw slots)
 //   call/cpp_typed      the same through the C++ API's typed call (TypedFunc::call),
 //                       10 million calls
 //   call/cpp_dynamic    the same through Func::call (checked, dynamically typed Vals)
@@ -42,7 +43,6 @@ using runtime::Extern;
 using runtime::Function;
 using runtime::Module;
 using runtime::Store;
-using runtime::Value;
 
 [[noreturn]] void fail(const std::string& what, const Error& error) {
   std::fprintf(stderr, "kiln_micro_bench: %s: %s\n", what.c_str(), error.to_string().c_str());

@@ -11,10 +11,20 @@ namespace kiln::interp {
 using ir::Opcode;
 
 // A load feeding an ALU op: "t = load(p + off); d = t OP x" (load on the left)
-// or "d = x OP t" (on the right; same handler for commutative ops).
-std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) {
-#define LOAD_OP(l, o, left, right)                                   \
+// or "d = x OP t" (on the right; same handler for commutative ops). `indexed`:
+// the load is the i32.add-addressed form.
+std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left, bool indexed) {
+#define LOAD_OP(l, o, left, right) \
   if (load == Opcode::l && op == Opcode::o) return load_on_left ? Handler::left : Handler::right;
+  if (indexed) {
+    LOAD_OP(I32Load, I32Add, I32AddLoadIndexed, I32AddLoadIndexed)
+    LOAD_OP(F32Load, F32Add, F32AddLoadIndexed, F32AddLoadIndexed)
+    LOAD_OP(F32Load, F32Mul, F32MulLoadIndexed, F32MulLoadIndexed)
+    LOAD_OP(F64Load, F64Add, F64AddLoadIndexed, F64AddLoadIndexed)
+    LOAD_OP(F64Load, F64Sub, F64SubLoadIndexedL, F64SubLoadIndexedR)
+    LOAD_OP(F64Load, F64Mul, F64MulLoadIndexed, F64MulLoadIndexed)
+    return std::nullopt;
+  }
   LOAD_OP(I32Load, I32Add, I32AddLoad, I32AddLoad)
   LOAD_OP(I32Load, I32Sub, I32SubLoadL, I32SubLoadR)
   LOAD_OP(I32Load, I32And, I32AndLoad, I32AndLoad)
@@ -29,19 +39,6 @@ std::optional<Handler> fused_load_op(Opcode load, Opcode op, bool load_on_left) 
   LOAD_OP(F64Load, F64Sub, F64SubLoadL, F64SubLoadR)
   LOAD_OP(F64Load, F64Mul, F64MulLoad, F64MulLoad)
   LOAD_OP(F64Load, F64Div, F64DivLoadL, F64DivLoadR)
-#undef LOAD_OP
-  return std::nullopt;
-}
-
-std::optional<Handler> fused_indexed_load_op(Opcode load, Opcode op, bool load_on_left) {
-#define LOAD_OP(l, o, left, right) \
-  if (load == Opcode::l && op == Opcode::o) return load_on_left ? Handler::left : Handler::right;
-  LOAD_OP(I32Load, I32Add, I32AddLoadIndexed, I32AddLoadIndexed)
-  LOAD_OP(F32Load, F32Add, F32AddLoadIndexed, F32AddLoadIndexed)
-  LOAD_OP(F32Load, F32Mul, F32MulLoadIndexed, F32MulLoadIndexed)
-  LOAD_OP(F64Load, F64Add, F64AddLoadIndexed, F64AddLoadIndexed)
-  LOAD_OP(F64Load, F64Sub, F64SubLoadIndexedL, F64SubLoadIndexedR)
-  LOAD_OP(F64Load, F64Mul, F64MulLoadIndexed, F64MulLoadIndexed)
 #undef LOAD_OP
   return std::nullopt;
 }

@@ -12,11 +12,9 @@
 
 namespace kiln::interp {
 
-// "t = load(p + off); d = t OP x" (load on the left) or "d = x OP t".
-std::optional<Handler> fused_load_op(ir::Opcode load, ir::Opcode op, bool load_on_left);
-// "s = a + b; t = load(s + off); d = t OP x" or "d = x OP t": the load is the
-// i32.add-addressed form fused_address_handler() gives.
-std::optional<Handler> fused_indexed_load_op(ir::Opcode load, ir::Opcode op, bool load_on_left);
+// "t = load(p + off); d = t OP x" (load on the left) or "d = x OP t"; with
+// `indexed`, the load is the i32.add-addressed one ("s = a + b; t = load(s + off)").
+std::optional<Handler> fused_load_op(ir::Opcode load, ir::Opcode op, bool load_on_left, bool indexed = false);
 // "t = a OP b; store(p + off, t)".
 std::optional<Handler> fused_op_store(ir::Opcode op, ir::Opcode store);
 // "t = a OP1 b; d = t OP2 c" (pairs.def).

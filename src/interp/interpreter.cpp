@@ -637,14 +637,17 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef KILN_PAIR_BODY
 #undef PAIR
 
-  // A load feeding an ALU op (t is stored where the load put it, then x is read).
-#define LOAD_OP(name, MemT, T, expr)                                   \
-  L_##name : {                                                         \
-    T t = static_cast<T>(rd<MemT>(mem + (uint64_t{R(uint32_t, 1)} + W(4)))); \
-    SET(T, 2, t);                                                      \
-    T x = R(T, 3);                                                     \
-    SET(T, 0, (expr));                                                 \
-    NEXT(5);                                                           \
+  // A load feeding an ALU op: t is stored where the load put it, then x is read
+  // (operand words from `t_i` on: t x; `address` computed before).
+#define LOAD_THEN_OP(MemT, T, address, t_i, expr) \
+  T t = static_cast<T>(rd<MemT>(mem + (address)));  \
+  SET(T, t_i, t);                                   \
+  T x = R(T, t_i + 1);                              \
+  SET(T, 0, (expr));
+#define LOAD_OP(name, MemT, T, expr)                                              \
+  L_##name : {                                                                    \
+    LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(4), 2, expr)               \
+    NEXT(5);                                                                      \
   }
   LOAD_OP(I32AddLoad, uint32_t, uint32_t, t + x)
   LOAD_OP(I32SubLoadL, uint32_t, uint32_t, t - x)
@@ -665,17 +668,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   LOAD_OP(F64DivLoadR, double, double, x / t)
 #undef LOAD_OP
 
-  // An indexed load feeding an ALU op (s and t are stored where they were put,
-  // in order, before x is read).
-#define LOAD_INDEXED_OP(name, MemT, T, expr)                          \
-  L_##name : {                                                        \
-    uint32_t s = R(uint32_t, 1) + R(uint32_t, 2);                     \
-    SET(uint32_t, 3, s);                                              \
-    T t = static_cast<T>(rd<MemT>(mem + (uint64_t{s} + W(6))));       \
-    SET(T, 4, t);                                                     \
-    T x = R(T, 5);                                                    \
-    SET(T, 0, (expr));                                                \
-    NEXT(7);                                                          \
+  // The same after an address add: s = a + b is stored first.
+#define LOAD_INDEXED_OP(name, MemT, T, expr)                 \
+  L_##name : {                                               \
+    uint32_t s = R(uint32_t, 1) + R(uint32_t, 2);            \
+    SET(uint32_t, 3, s);                                     \
+    LOAD_THEN_OP(MemT, T, uint64_t{s} + W(6), 4, expr)       \
+    NEXT(7);                                                 \
   }
   LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, t + x)
   LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, t + x)
@@ -685,6 +684,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   LOAD_INDEXED_OP(F64SubLoadIndexedR, double, double, x - t)
   LOAD_INDEXED_OP(F64MulLoadIndexed, double, double, t * x)
 #undef LOAD_INDEXED_OP
+#undef LOAD_THEN_OP
 
   // An ALU op whose result is stored (t is stored first, then the address read).
 #define OP_STORE(name, T, MemT, expr)                                  \

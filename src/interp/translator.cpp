@@ -934,9 +934,6 @@ class Translator final : public validate::CodeSink {
     return true;
   }
 
-
-
-
   // `t = load(p + off); d = t OP x`: one instruction (t is still stored where
   // the load put it).
   bool translate_load_op(const Instruction& in, const uint32_t* operands) {
@@ -964,7 +961,7 @@ class Translator final : public validate::CodeSink {
   // `s = a + b; t = load(s + off); d = t OP x`: one instruction (s and t are
   // still stored where they were put).
   bool translate_indexed_load_op(const Instruction& in, bool left, uint32_t other) {
-    std::optional<Handler> fused = fused_indexed_load_op(last_.indexed_load, in.op, left);
+    std::optional<Handler> fused = fused_load_op(last_.indexed_load, in.op, left, /*indexed=*/true);
     if (!fused) return false;
     uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.indexed_sum, t = last_.dst_location,
              offset = last_.memory_offset;
@@ -1031,7 +1028,6 @@ class Translator final : public validate::CodeSink {
     emit_instruction(*rmw, {p, t, x, sum, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
-
 
   // `t = a OP b; store(p + off, t)` with the address needing no instruction in
   // between: one instruction.
