@@ -3,12 +3,14 @@
 #include "cli/wasi_setup.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace kiln::cli {
 
@@ -30,24 +32,48 @@ std::optional<std::string> parse_env(const std::string& spec) {
   return spec + "=" + value;
 }
 
+// A numeric socket address: IPv4 "a.b.c.d", IPv6 "[::1]" (or bare "::1"), or
+// "localhost" (127.0.0.1). Names are not resolved: the kiln binary is linked
+// statically for start-up time, and glibc's name service needs shared
+// libraries at run time (Wasmtime's --tcplisten takes an address too).
+std::optional<sockaddr_storage> socket_address(std::string host, unsigned port, socklen_t& length) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  sockaddr_storage storage{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v4;
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    length = sizeof *v6;
+  } else {
+    return std::nullopt;
+  }
+  return storage;
+}
+
 // --tcplisten HOST:PORT: a listening TCP socket the guest can sock_accept on.
 Expected<int> listen_on(const std::string& address) {
   size_t colon = address.rfind(':');
   if (colon == std::string::npos) return Error(ErrorKind::Usage, "--tcplisten wants HOST:PORT, not '" + address + "'");
-  std::string host = address.substr(0, colon), port = address.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    return Error(ErrorKind::Usage, "--tcplisten " + address + ": " + gai_strerror(rc));
-  int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  std::string port_text = address.substr(colon + 1);
+  char* end = nullptr;
+  unsigned long port = std::strtoul(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port > 65535)
+    return Error(ErrorKind::Usage, "--tcplisten " + address + ": bad port '" + port_text + "'");
+  socklen_t length = 0;
+  std::optional<sockaddr_storage> where = socket_address(address.substr(0, colon), port, length);
+  if (!where)
+    return Error(ErrorKind::Usage, "--tcplisten " + address + ": HOST must be an IPv4 or IPv6 address or localhost");
+  int fd = socket(where->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, found->ai_addr, found->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0;
+            bind(fd, reinterpret_cast<const sockaddr*>(&*where), length) == 0 && listen(fd, SOMAXCONN) == 0;
   int error = errno;
-  freeaddrinfo(found);
   if (!ok) {
     if (fd >= 0) close(fd);
     return Error(ErrorKind::Io, "--tcplisten " + address + ": " + std::strerror(error));
