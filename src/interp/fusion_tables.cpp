@@ -144,7 +144,7 @@ std::optional<FusedBranch> fused_branch(Opcode op) {
 bool is_copyable(Handler h) {
   switch (h) {
     case Handler::Br: case Handler::BrIfNz: case Handler::BrIfZ: case Handler::BrIfNz64: case Handler::BrIfZ64:
-    case Handler::BrTable: case Handler::Fuel: case Handler::Return: case Handler::Return64:
+    case Handler::BrTable: case Handler::BrTableLoadScaled: case Handler::Fuel: case Handler::Return: case Handler::Return64:
     case Handler::ReturnCall: case Handler::ReturnCallIndirect: case Handler::Unreachable:
       return false;
     default:

@@ -1126,6 +1126,21 @@ L_BrTable: {  // index count targets...
   ip += static_cast<int32_t>(W(2 + index));
   DISPATCH();
 }
+// `switch (code[pc])`: the index loaded from a scaled address (I32LoadScaled's
+// operands, then the count and targets). The shifted index, the address and
+// the loaded index are still stored where the translator put them.
+L_BrTableLoadScaled: {
+  uint32_t scaled = R(uint32_t, 0) << (R(uint32_t, 1) & 31);
+  SET(uint32_t, 2, scaled);
+  uint32_t sum = scaled + R(uint32_t, 3);
+  SET(uint32_t, 4, sum);
+  uint32_t index = rd<uint32_t>(mem + (uint64_t{sum} + W(6)));
+  SET(uint32_t, 5, index);
+  uint32_t count = W(7);
+  if (index >= count - 1) index = count - 1;
+  ip += static_cast<int32_t>(W(8 + index));
+  DISPATCH();
+}
 
 L_Call:  // func_index args
   callee = inst->funcs[W(0)];

@@ -19,6 +19,7 @@
 // caller's frame, so arguments are never copied for a call.
 #include "interp/translator.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -433,14 +434,14 @@ class Translator final : public validate::CodeSink {
       uint32_t to = i + 1 < original_count ? code_->offsets[i + 1].first : original_end;
       std::optional<Handler> h = handler_at_word(from);
       if (!h || to <= from || (words += to - from) > kMaxHeadWords) break;
-      bool ends_copy = *h == Handler::Br || *h == Handler::BrTable;
+      bool ends_copy = *h == Handler::Br || *h == Handler::BrTable || *h == Handler::BrTableLoadScaled;
       if (!ends_copy && !is_copyable(*h)) break;
       uint32_t copy = emit_handler(*h);
       code_->offsets.back().second = code_->offsets[i].second;
       for (uint32_t w = from + 2; w < to; ++w) emit(code_->words[w]);
       if (ends_copy) {
-        // Br: rel; BrTable: index count rel...
-        uint32_t first_rel = *h == Handler::Br ? 2 : 4;
+        // Br: rel; BrTable: index count rel...; BrTableLoadScaled: 7 operands, count, rel...
+        uint32_t first_rel = *h == Handler::Br ? 2 : *h == Handler::BrTable ? 4 : 10;
         for (uint32_t w = first_rel; from + w < to; ++w) retarget_copied_jump(from, copy, w);
         return true;
       }
@@ -661,8 +662,18 @@ class Translator final : public validate::CodeSink {
   void translate_br_table(const Instruction& in) {
     Entry index = pop();
     uint32_t count = static_cast<uint32_t>(in.targets.size());
-    uint32_t start = emit_handler(Handler::BrTable);
-    emit(index.location());
+    uint32_t start;
+    if (last_.valid && last_.handler == Handler::I32LoadScaled && last_.dst_location == index.location()) {
+      // `switch (code[pc])`, the dispatch of an interpreter written in C: the
+      // scaled load's operands (i shift scaled base sum; dst; offset) carry over.
+      uint32_t load[7];
+      std::copy_n(&code_->words[last_.start + 2], 7, load);
+      retract_last();
+      start = emit_instruction(Handler::BrTableLoadScaled, {load[1], load[2], load[3], load[4], load[5], load[0], load[6]});
+    } else {
+      start = emit_handler(Handler::BrTable);
+      emit(index.location());
+    }
     emit(count);
     uint32_t table = pos();
     for (uint32_t i = 0; i < count; ++i) emit(0);
@@ -930,6 +941,7 @@ class Translator final : public validate::CodeSink {
     if (dst) {
       uint32_t operands[2] = {index, base};
       remember_result(start, Opcode::Nop, operands);
+      last_.handler = *fused;  // a br_table on the loaded value takes it in
     }
     return true;
   }

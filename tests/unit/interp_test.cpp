@@ -542,5 +542,42 @@ TEST_F(Interp, BackEdgesCopyASwitchDispatch) {
   EXPECT_EQ(tables, 5u) << code;  // each function's own and one per back edge
 }
 
+// The same loop over 32-bit opcodes, `switch (code[pc])` as C compiles it: the
+// br_table takes in the scaled load of its index (BrTableLoadScaled), also in
+// the copies at the back edges; an opcode past the table takes the default.
+constexpr const char* kWordSwitch = R"((module
+    (memory 1)
+    (data (i32.const 64) "\00\00\00\00" "\01\00\00\00" "\00\00\00\00" "\01\00\00\00" "\07\00\00\00")
+    (func (export "vm") (param $pc i32) (result i32) (local $acc i32) (local $op i32)
+      (block $halt
+        (loop $next
+          (block $double
+            (block $inc
+              (br_table $inc $double $halt
+                (i32.load offset=60 (i32.add (i32.shl (local.get $pc) (i32.const 2)) (i32.const 4)))))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+            (br $next))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+          (br $next)))
+      (local.get $acc))))";
+
+TEST_F(Interp, SwitchOnALoadedWord) {
+  Instance i = load(kWordSwitch);
+  // inc, double, inc, double, then 7: past the table, the default (halt)
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm")->call(0), 6);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm")->call(2), 2);
+  std::string code = listing(kWordSwitch);
+  size_t fused = 0;
+  for (size_t at = code.find("BrTableLoadScaled"); at != std::string::npos; at = code.find("BrTableLoadScaled", at + 1))
+    ++fused;
+  EXPECT_EQ(fused, 3u) << code;  // the function's own and one per back edge
+  // An index loaded from outside memory traps.
+  Expected<int32_t> oob = i.get_typed_func<int32_t(int32_t)>("vm")->call(20000);
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().message, "out of bounds memory access");
+}
+
 }  // namespace
 }  // namespace kiln
