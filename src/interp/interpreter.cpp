@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 #include "interp/handlers.h"
@@ -479,6 +480,22 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   TRUNCOP(I64TruncF32U, float, uint64_t)
   TRUNCOP(I64TruncF64S, double, int64_t)
   TRUNCOP(I64TruncF64U, double, uint64_t)
+  // The guard |x| < 2^N admits exactly the values whose truncation fits (and
+  // not NaN); everything else gives the minimum, as x86's cvttss2si does.
+#define GUARDED_TRUNC(name, F, I)                                                  \
+  L_##name : {                                                                     \
+    F x = R(F, 1);                                                                 \
+    F s = std::fabs(x);                                                            \
+    SET(F, 2, s);                                                                  \
+    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));        \
+    SET(I, 0, s < limit ? static_cast<I>(x) : std::numeric_limits<I>::min());      \
+    NEXT(3);                                                                       \
+  }
+  GUARDED_TRUNC(I32TruncF32SGuarded, float, int32_t)
+  GUARDED_TRUNC(I32TruncF64SGuarded, double, int32_t)
+  GUARDED_TRUNC(I64TruncF32SGuarded, float, int64_t)
+  GUARDED_TRUNC(I64TruncF64SGuarded, double, int64_t)
+#undef GUARDED_TRUNC
   UNOP(I32TruncSatF32S, float, int32_t, (wasm_trunc_sat<int32_t, float>(a)))
   UNOP(I32TruncSatF32U, float, uint32_t, (wasm_trunc_sat<uint32_t, float>(a)))
   UNOP(I32TruncSatF64S, double, int32_t, (wasm_trunc_sat<int32_t, double>(a)))

@@ -317,12 +317,23 @@ class Translator final : public validate::CodeSink {
     std::memcpy(&code_->words[at], &address, sizeof address);
   }
   // A jump target: code before it may not be merged with code after it.
+  // Records `jumps` more jumps landing at the current position (kManyJumps for
+  // a loop start); fusions that remove instructions check the recent ones.
+  void note_jump_to_here(uint32_t jumps) {
+    if (!jump_targets_.empty() && jump_targets_.back().position == pos()) {
+      jump_targets_.back().jumps += jumps;
+      return;
+    }
+    if (jump_targets_.size() == kRecentJumpTargets) jump_targets_.erase(jump_targets_.begin());
+    jump_targets_.push_back({pos(), jumps});
+  }
   void mark_jump_target() {
     last_.valid = false;
     history_.clear();
     copy_run_.count = 0;
   }
   void patch_to_here(const Patch& p) {
+    note_jump_to_here(1);
     mark_jump_target();
     code_->words[p.word] = static_cast<uint32_t>(static_cast<int32_t>(pos() - p.instr_start));
   }
@@ -580,6 +591,7 @@ class Translator final : public validate::CodeSink {
                params, results);
     Label& label = labels_.back();
     if (in.op == Opcode::Loop) {
+      note_jump_to_here(kManyJumps);
       mark_jump_target();
       label.loop_start = pos();
       emit_interruption_points();
@@ -605,6 +617,7 @@ class Translator final : public validate::CodeSink {
     Label label = std::move(labels_.back());
     labels_.pop_back();
     if (reachable_) materialize_from(label.height);
+    if (reachable_ && (label.kind == FrameKind::Block || label.kind == FrameKind::Else)) fuse_guarded_truncation(label);
     last_.valid = false;  // a jump target: the previous instruction may not be rewritten
     if (label.else_patch) patch_to_here(*label.else_patch);
     for (const Patch& p : label.patches) patch_to_here(p);
@@ -621,6 +634,62 @@ class Translator final : public validate::CodeSink {
     reset_stack(label.height, label.results);
     reachable_ = !label.dead;
     if (label.kind == FrameKind::Loop && reachable_) start_fuel_segment();
+  }
+  // `(int)f` in C, compiled without non-trapping conversions, becomes
+  //   if (f32.abs x) < 2^31 then (i32.trunc_f32_s x) else INT_MIN
+  // as an if/else with a result, or as two blocks with a br_if and local.sets.
+  // Either translates to five instructions (abs, branch, trunc, br, copy), four
+  // of which run; at the `end` both arms meet, they become one.
+  struct GuardedTruncation {
+    Handler abs, branch, trunc, fused;
+    uint64_t limit_bits, min_bits;
+  };
+  static constexpr GuardedTruncation kGuardedTruncations[] = {
+      {Handler::F32Abs, Handler::BrF32NotLt, Handler::I32TruncF32S, Handler::I32TruncF32SGuarded, 0x4f000000,
+       0x80000000},
+      {Handler::F64Abs, Handler::BrF64NotLt, Handler::I32TruncF64S, Handler::I32TruncF64SGuarded,
+       0x41e0000000000000, 0x80000000},
+      {Handler::F32Abs, Handler::BrF32NotLt, Handler::I64TruncF32S, Handler::I64TruncF32SGuarded, 0x5f000000,
+       0x8000000000000000},
+      {Handler::F64Abs, Handler::BrF64NotLt, Handler::I64TruncF64S, Handler::I64TruncF64SGuarded,
+       0x43e0000000000000, 0x8000000000000000},
+  };
+  void fuse_guarded_truncation(Label& label) {
+    // The only branch to this end is the `then` arm's Br; nothing else may jump
+    // into the five instructions but the guard's own branch to the copy.
+    if (label.patches.size() != 1 || label.else_patch) return;
+    auto& offsets = code_->offsets;
+    if (offsets.size() < 5) return;
+    const size_t first = offsets.size() - 5;
+    uint32_t at[5];
+    std::optional<Handler> h[5];
+    for (size_t i = 0; i < 5; ++i) {
+      at[i] = offsets[first + i].first;
+      h[i] = handler_at_word(at[i]);
+    }
+    if (h[3] != Handler::Br || h[4] != Handler::Copy64 || pos() != at[4] + 4) return;
+    if (label.patches[0].instr_start != at[3]) return;
+    for (const JumpTarget& t : jump_targets_)
+      if (t.position > at[0] && t.position <= at[4] && (t.position != at[4] || t.jumps != 1)) return;
+    const uint32_t* w = code_->words.data();
+    // abs: s x; branch: s limit rel; trunc: dst x; copy: dst min
+    uint32_t s = w[at[0] + 2], x = w[at[0] + 3], dst = w[at[2] + 2];
+    if (w[at[1] + 2] != s || w[at[2] + 3] != x || w[at[4] + 2] != dst) return;
+    if (static_cast<int32_t>(w[at[1] + 4]) != static_cast<int32_t>(at[4] - at[1])) return;  // not less: the copy
+    for (const GuardedTruncation& g : kGuardedTruncations) {
+      if (h[0] != g.abs || h[1] != g.branch || h[2] != g.trunc) continue;
+      if (constant_slot(g.limit_bits, 0, 8) != w[at[1] + 3] || constant_slot(g.min_bits, 0, 8) != w[at[4] + 3])
+        return;
+      uint32_t wasm_offset = offsets[first + 2].second;  // the trunc's, for traces
+      code_->words.resize(at[0]);
+      offsets.resize(first);
+      label.patches.clear();
+      std::erase_if(jump_targets_, [&](const JumpTarget& t) { return t.position > at[0]; });
+      mark_jump_target();  // the history refers to the removed instructions
+      emit_instruction(g.fused, {dst, x, s});
+      offsets.back().second = wasm_offset;
+      return;
+    }
   }
   void translate_unreachable(const Instruction& in) {
     switch (in.op) {
@@ -1231,6 +1300,13 @@ class Translator final : public validate::CodeSink {
   // one, so a fusion can take in several instructions. Cleared at jump targets.
   static constexpr size_t kHistory = 4;
   std::vector<LastInstruction> history_;
+  struct JumpTarget {
+    uint32_t position;
+    uint32_t jumps;
+  };
+  static constexpr size_t kRecentJumpTargets = 8;
+  static constexpr uint32_t kManyJumps = UINT32_MAX / 2;
+  std::vector<JumpTarget> jump_targets_;  // the latest positions jumps land at, oldest first
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)

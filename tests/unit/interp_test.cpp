@@ -498,6 +498,78 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
   EXPECT_EQ(oob.error().message, "out of bounds memory access");
 }
 
+// `(int)f` as clang compiles it without non-trapping conversions: a guard
+// |x| < 2^N around the trapping truncation, INT_MIN otherwise; as an if/else
+// and as two blocks with local.sets. Each becomes one guarded truncation.
+constexpr const char* kGuardedTruncations = R"((module
+    (func (export "if_f32_i32") (param f32) (result i32)
+      (if (result i32) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))
+        (then (i32.trunc_f32_s (local.get 0)))
+        (else (i32.const 0x80000000))))
+    (func (export "blocks_f32_i32") (param f32) (result i32) (local i32)
+      (block $done
+        (block $out_of_range
+          (br_if $out_of_range (i32.eqz (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))))
+          (local.set 1 (i32.trunc_f32_s (local.get 0)))
+          (br $done))
+        (local.set 1 (i32.const 0x80000000)))
+      (local.get 1))
+    (func (export "if_f64_i32") (param f64) (result i32)
+      (if (result i32) (f64.lt (f64.abs (local.get 0)) (f64.const 0x1p31))
+        (then (i32.trunc_f64_s (local.get 0)))
+        (else (i32.const 0x80000000))))
+    (func (export "if_f32_i64") (param f32) (result i64)
+      (if (result i64) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p63))
+        (then (i64.trunc_f32_s (local.get 0)))
+        (else (i64.const 0x8000000000000000))))
+    (func (export "if_f64_i64") (param f64) (result i64)
+      (if (result i64) (f64.lt (f64.abs (local.get 0)) (f64.const 0x1p63))
+        (then (i64.trunc_f64_s (local.get 0)))
+        (else (i64.const 0x8000000000000000))))
+    ;; Not the idiom: a limit of 2^30 must keep the plain code (and its result).
+    (func (export "other_limit") (param f32) (result i32)
+      (if (result i32) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p30))
+        (then (i32.trunc_f32_s (local.get 0)))
+        (else (i32.const 0x80000000))))))";
+
+TEST_F(Interp, GuardedTruncationIdiom) {
+  Instance i = load(kGuardedTruncations);
+  const float inf = INFINITY, nan = NAN;
+  for (const char* name : {"if_f32_i32", "blocks_f32_i32"}) {
+    auto f = *i.get_typed_func<int32_t(float)>(name);
+    EXPECT_EQ(*f.call(2.9f), 2) << name;
+    EXPECT_EQ(*f.call(-2.9f), -2) << name;
+    EXPECT_EQ(*f.call(2147483520.0f), 2147483520) << name;  // the largest float below 2^31
+    EXPECT_EQ(*f.call(2147483648.0f), INT32_MIN) << name;
+    EXPECT_EQ(*f.call(-2147483648.0f), INT32_MIN) << name;
+    EXPECT_EQ(*f.call(1e20f), INT32_MIN) << name;
+    EXPECT_EQ(*f.call(-inf), INT32_MIN) << name;
+    EXPECT_EQ(*f.call(nan), INT32_MIN) << name;
+  }
+  auto f64_i32 = *i.get_typed_func<int32_t(double)>("if_f64_i32");
+  EXPECT_EQ(*f64_i32.call(2147483647.9), 2147483647);
+  EXPECT_EQ(*f64_i32.call(-2147483647.9), -2147483647);
+  EXPECT_EQ(*f64_i32.call(2147483648.0), INT32_MIN);
+  EXPECT_EQ(*f64_i32.call(-nan), INT32_MIN);
+  auto f32_i64 = *i.get_typed_func<int64_t(float)>("if_f32_i64");
+  EXPECT_EQ(*f32_i64.call(-1e18f), static_cast<int64_t>(-1e18f));
+  EXPECT_EQ(*f32_i64.call(9.3e18f), INT64_MIN);
+  EXPECT_EQ(*f32_i64.call(inf), INT64_MIN);
+  auto f64_i64 = *i.get_typed_func<int64_t(double)>("if_f64_i64");
+  EXPECT_EQ(*f64_i64.call(-123456789012.75), -123456789012);
+  EXPECT_EQ(*f64_i64.call(9223372036854775808.0), INT64_MIN);
+  EXPECT_EQ(*f64_i64.call(nan), INT64_MIN);
+  auto other = *i.get_typed_func<int32_t(float)>("other_limit");
+  EXPECT_EQ(*other.call(1e9f), 1000000000);
+  EXPECT_EQ(*other.call(2e9f), INT32_MIN);
+  std::string code = listing(kGuardedTruncations);
+  for (const char* fused : {"I32TruncF32SGuarded", "I32TruncF64SGuarded", "I64TruncF32SGuarded", "I64TruncF64SGuarded"})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+  size_t guarded = 0;
+  for (size_t at = code.find("Guarded"); at != std::string::npos; at = code.find("Guarded", at + 1)) ++guarded;
+  EXPECT_EQ(guarded, 5u) << code;  // every function but other_limit
+}
+
 // A switch loop: a tiny bytecode interpreter whose `br_table` heads the loop, so
 // each back edge gets a copy of the dispatch (with targets both already known
 // and still to be patched), and one whose targets take a value (stubs).
