@@ -723,64 +723,53 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   OP_STORE(F64MulStore, double, double, a * b)
 #undef OP_STORE
 
-  // Read-modify-write c[i] += x (t and s are stored where they were put).
-#define RMW(name, T)                                         \
-  L_##name : {                                               \
-    uint8_t* at = mem + (uint64_t{R(uint32_t, 0)} + W(4));   \
-    T t = rd<T>(at);                                         \
-    SET(T, 1, t);                                            \
-    T s = t + R(T, 2);                                       \
-    SET(T, 3, s);                                            \
-    wr<T>(at, s);                                            \
-    NEXT(5);                                                 \
+  // Read-modify-write c[i] += m at address p (handlers.def: the loaded value,
+  // the product and the sum are temporaries, never stored).
+#define ACCUMULATE(T, m, p, offset_i)                       \
+  uint8_t* at = mem + (uint64_t{p} + W(offset_i));           \
+  wr<T>(at, rd<T>(at) + (m));
+#define RMW(name, T)                             \
+  L_##name : {                                   \
+    ACCUMULATE(T, R(T, 1), R(uint32_t, 0), 2)    \
+    NEXT(3);                                     \
   }
   RMW(I32AddRmw, uint32_t)
   RMW(I64AddRmw, uint64_t)
   RMW(F32AddRmw, float)
   RMW(F64AddRmw, double)
 #undef RMW
-  // c[i] += m: t and s are stored where they were put; `at` is computed after
-  // m was stored (p may be the slot m went to).
-#define ACCUMULATE(T, m, p_i, t_i, s_i, offset_i)            \
-  uint8_t* at = mem + (uint64_t{R(uint32_t, p_i)} + W(offset_i)); \
-  T t = rd<T>(at);                                           \
-  SET(T, t_i, t);                                            \
-  T s = t + (m);                                             \
-  SET(T, s_i, s);                                            \
-  wr<T>(at, s);
 #define MUL_ADD_RMW(name, T)                                 \
   L_##name : {                                               \
-    T m = R(T, 1) * R(T, 2);                                 \
-    SET(T, 3, m);                                            \
-    ACCUMULATE(T, m, 0, 4, 5, 6)                             \
-    NEXT(7);                                                 \
+    ACCUMULATE(T, R(T, 1) * R(T, 2), R(uint32_t, 0), 3)      \
+    NEXT(4);                                                 \
   }
   MUL_ADD_RMW(F32MulAddRmw, float)
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
-  // c[i] += x[j] * k: operands from `first` on: xa xb xs x k m t s xoffset offset,
-  // and p at `first - 1`.
-#define AXPY(T, first)                                               \
-  uint32_t xs = R(uint32_t, first) + R(uint32_t, first + 1);         \
-  SET(uint32_t, first + 2, xs);                                      \
-  T x = rd<T>(mem + (uint64_t{xs} + W(first + 8)));                  \
-  SET(T, first + 3, x);                                              \
-  T m = x * R(T, first + 4);                                         \
-  SET(T, first + 5, m);                                              \
-  ACCUMULATE(T, m, first - 1, first + 6, first + 7, first + 9)
-#define AXPY_RMW(name, T) \
-  L_##name : {            \
-    AXPY(T, 1)            \
-    NEXT(11);             \
+  // c[i] += x[j] * k: operands from `first` on: xa xb xs k xoffset offset, and
+  // p at `first - 1` with its value in `p`. xs = xa + xb is stored first, so a
+  // p in the same slot reads it (as the unfused code would).
+#define AXPY(T, first, p)                                             \
+  uint32_t xs = R(uint32_t, first) + R(uint32_t, first + 1);          \
+  SET(uint32_t, first + 2, xs);                                       \
+  if (W(first + 2) == W(first - 1)) p = xs;                           \
+  T m = rd<T>(mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
+  ACCUMULATE(T, m, p, first + 5)
+#define AXPY_RMW(name, T)          \
+  L_##name : {                     \
+    uint32_t p = R(uint32_t, 0);   \
+    AXPY(T, 1, p)                  \
+    NEXT(7);                       \
   }
   AXPY_RMW(F32AxpyRmw, float)
   AXPY_RMW(F64AxpyRmw, double)
 #undef AXPY_RMW
-#define AXPY_INDEXED_RMW(name, T)                  \
-  L_##name : {                                     \
-    SET(uint32_t, 2, R(uint32_t, 0) + R(uint32_t, 1)); \
-    AXPY(T, 3)                                     \
-    NEXT(13);                                      \
+#define AXPY_INDEXED_RMW(name, T)                    \
+  L_##name : {                                       \
+    uint32_t p = R(uint32_t, 0) + R(uint32_t, 1);    \
+    SET(uint32_t, 2, p);                             \
+    AXPY(T, 3, p)                                    \
+    NEXT(9);                                         \
   }
   AXPY_INDEXED_RMW(F32AxpyIndexedRmw, float)
   AXPY_INDEXED_RMW(F64AxpyIndexedRmw, double)

@@ -353,6 +353,9 @@ class Translator final : public validate::CodeSink {
   }
 
   // ---- the virtual operand stack ----
+  // A stack slot (not a parameter, local or constant): its value is read once,
+  // by the instruction that pops it.
+  bool is_temporary(uint32_t slot) const { return slot >= stack_base_; }
   uint32_t next_home() const { return stack_.empty() ? stack_base_ : stack_.back().end(); }
   uint32_t push_slot(ValType type) {
     Entry e;
@@ -1061,7 +1064,8 @@ class Translator final : public validate::CodeSink {
   }
 
   // `t = load(p + off); s = t + x; store(p + off, s)`: a read-modify-write
-  // (c[i] += x) as one instruction, still storing t and s where they were put.
+  // (c[i] += x) as one instruction. Only when t and s are temporaries, which
+  // nothing reads afterwards: the handler keeps them in registers.
   bool translate_read_modify_write(const Instruction& in) {
     if (!last_.valid || op_info(in.op).imm != ImmKind::MemArg) return false;
     std::optional<Handler> rmw = read_modify_write(last_.handler, in.op);
@@ -1069,18 +1073,18 @@ class Translator final : public validate::CodeSink {
     const Entry& address = stack_[stack_.size() - 2];
     if (address.location() != last_.operands[0] || in.memarg.offset != last_.memory_offset) return false;
     if (address.location() == last_.loaded || address.location() == last_.dst_location) return false;
-    uint32_t p = last_.operands[0], x = last_.operands[1], t = last_.loaded, sum = last_.dst_location;
+    if (!is_temporary(last_.loaded) || !is_temporary(last_.dst_location)) return false;
+    uint32_t p = last_.operands[0], x = last_.operands[1];
     retract_last();
     stack_.resize(stack_.size() - 2);
     // `c[j] += a * b` (axpy): the multiply right before folds in too.
     Opcode multiply = *rmw == Handler::F64AddRmw ? Opcode::F64Mul : *rmw == Handler::F32AddRmw ? Opcode::F32Mul : Opcode::Nop;
     if (multiply != Opcode::Nop && last_.valid && last_.op == multiply && last_.dst_location == x &&
-        last_.dst_location != p) {
-      uint32_t a = last_.operands[0], b = last_.operands[1], product = last_.dst_location;
+        last_.dst_location != p && is_temporary(x)) {
+      uint32_t a = last_.operands[0], b = last_.operands[1];
       retract_last();
-      emit_handler(multiply == Opcode::F64Mul ? Handler::F64MulAddRmw : Handler::F32MulAddRmw);
-      for (uint32_t w : {p, a, b, product, t, sum}) emit(w);
-      emit(static_cast<uint32_t>(in.memarg.offset));
+      emit_instruction(multiply == Opcode::F64Mul ? Handler::F64MulAddRmw : Handler::F32MulAddRmw,
+                       {p, a, b, static_cast<uint32_t>(in.memarg.offset)});
       return true;
     }
     // `c[i] += k * x[j]` with x[j] an indexed load: that folds in as well.
@@ -1088,9 +1092,9 @@ class Translator final : public validate::CodeSink {
                                : *rmw == Handler::F32AddRmw ? Handler::F32MulLoadIndexed
                                                             : Handler::Count;
     if (indexed_multiply != Handler::Count && last_.valid && last_.handler == indexed_multiply &&
-        last_.dst_location == x && last_.dst_location != p) {
-      uint32_t xa = last_.operands[0], xb = last_.operands[1], xs = last_.indexed_sum, loaded = last_.loaded,
-               k = last_.third, product = last_.dst_location, x_offset = last_.memory_offset;
+        last_.dst_location == x && last_.dst_location != p && is_temporary(x) && is_temporary(last_.loaded)) {
+      uint32_t xa = last_.operands[0], xb = last_.operands[1], xs = last_.indexed_sum, k = last_.third,
+               x_offset = last_.memory_offset;
       retract_last();
       bool f64 = *rmw == Handler::F64AddRmw;
       // c = a + b just before (the address of c[i], kept in a local): in too.
@@ -1098,15 +1102,14 @@ class Translator final : public validate::CodeSink {
         uint32_t pa = last_.operands[0], pb = last_.operands[1];
         retract_last();
         emit_instruction(f64 ? Handler::F64AxpyIndexedRmw : Handler::F32AxpyIndexedRmw,
-                         {pa, pb, p, xa, xb, xs, loaded, k, product, t, sum, x_offset,
-                          static_cast<uint32_t>(in.memarg.offset)});
+                         {pa, pb, p, xa, xb, xs, k, x_offset, static_cast<uint32_t>(in.memarg.offset)});
         return true;
       }
       emit_instruction(f64 ? Handler::F64AxpyRmw : Handler::F32AxpyRmw,
-                       {p, xa, xb, xs, loaded, k, product, t, sum, x_offset, static_cast<uint32_t>(in.memarg.offset)});
+                       {p, xa, xb, xs, k, x_offset, static_cast<uint32_t>(in.memarg.offset)});
       return true;
     }
-    emit_instruction(*rmw, {p, t, x, sum, static_cast<uint32_t>(in.memarg.offset)});
+    emit_instruction(*rmw, {p, x, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
 

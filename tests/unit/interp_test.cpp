@@ -498,6 +498,35 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
   EXPECT_EQ(oob.error().message, "out of bounds memory access");
 }
 
+// c[i] += x as one instruction keeps the loaded value and the sum in
+// registers; when the code keeps either in a local (local.tee), the fused form
+// must not be used, or the local would miss its value.
+constexpr const char* kReadModifyWrite = R"((module
+    (memory 1)
+    (func (export "rmw") (param $p i32) (param $x i32) (param $a f64) (param $b f64) (result f64)
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (local.get $x)))
+      (f64.store offset=8 (local.get $p) (f64.add (f64.mul (local.get $a) (local.get $b)) (f64.load offset=8 (local.get $p))))
+      (f64.add (f64.load offset=8 (local.get $p)) (f64.convert_i32_s (i32.load (local.get $p)))))
+    (func (export "tee_sum") (param $p i32) (param $x i32) (result i32) (local $s i32)
+      (i32.store (local.get $p) (i32.const 40))
+      (i32.store (local.get $p) (local.tee $s (i32.add (i32.load (local.get $p)) (local.get $x))))
+      (i32.add (local.get $s) (i32.load (local.get $p))))
+    (func (export "tee_product") (param $p i32) (param $a f64) (param $b f64) (result f64) (local $m f64)
+      (f64.store (local.get $p) (f64.const 0.5))
+      (f64.store (local.get $p) (f64.add (local.tee $m (f64.mul (local.get $a) (local.get $b))) (f64.load (local.get $p))))
+      (f64.add (local.get $m) (f64.load (local.get $p))))))";
+
+TEST_F(Interp, ReadModifyWriteKeepsLocalsRight) {
+  Instance i = load(kReadModifyWrite);
+  // memory starts zeroed: [16] = 0 + 7, [24] = 0 + 1.5 * 4
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, double, double)>("rmw")->call(16, 7, 1.5, 4.0), 6.0 + 7);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("tee_sum")->call(32, 2), 42 + 42);
+  EXPECT_EQ(*i.get_typed_func<double(int32_t, double, double)>("tee_product")->call(40, 2.0, 3.0), 6.0 + 6.5);
+  std::string code = listing(kReadModifyWrite);
+  for (const char* fused : {"I32AddRmw", "F64MulAddRmw"})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+}
+
 // `(int)f` as clang compiles it without non-trapping conversions: a guard
 // |x| < 2^N around the trapping truncation, INT_MIN otherwise; as an if/else
 // and as two blocks with local.sets. Each becomes one guarded truncation.
