@@ -580,22 +580,20 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
 
   // Array indexing: t = i << k, s = t + base (both stored), then the access.
-#define SCALED_ADDRESS(i)                                    \
-  uint32_t scaled = R(uint32_t, i) << (R(uint32_t, i + 1) & 31); \
-  SET(uint32_t, i + 2, scaled);                              \
-  uint32_t sum = scaled + R(uint32_t, i + 3);                \
-  SET(uint32_t, i + 4, sum);
+#define SCALED_ADDRESS(i)                                                        \
+  uint32_t sum = (R(uint32_t, i) << (R(uint32_t, i + 1) & 31)) + R(uint32_t, i + 2); \
+  SET(uint32_t, i + 3, sum);
 #define LOAD_SCALED(name, MemT, Result)                      \
   L_##name : {                                               \
     SCALED_ADDRESS(1)                                        \
-    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(6))));  \
-    NEXT(7);                                                 \
+    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(5))));  \
+    NEXT(6);                                                 \
   }
 #define STORE_SCALED(name, ValT, MemT)                       \
   L_##name : {                                               \
     SCALED_ADDRESS(0)                                        \
-    wr<MemT>(mem + (uint64_t{sum} + W(6)), static_cast<MemT>(R(ValT, 5))); \
-    NEXT(7);                                                 \
+    wr<MemT>(mem + (uint64_t{sum} + W(5)), static_cast<MemT>(R(ValT, 4))); \
+    NEXT(6);                                                 \
   }
   LOAD_SCALED(I32LoadScaled, uint32_t, uint32_t)
   LOAD_SCALED(I64LoadScaled, uint64_t, uint64_t)
@@ -608,16 +606,15 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef STORE_SCALED
 #undef SCALED_ADDRESS
 
-  // ALU pairs: t = a OP1 b (stored where the first op put it); dst = t OP2 c.
+  // ALU pairs: t = a OP1 b, a temporary (never stored); dst = t OP2 c.
 #define PAIR(name, T, first, second) \
   L_##name : {                       \
     T a = R(T, 1);                   \
     T b = R(T, 2);                   \
     T t = (first);                   \
-    SET(T, 3, t);                    \
-    T c = R(T, 4);                   \
+    T c = R(T, 3);                   \
     SET(T, 0, (second));             \
-    NEXT(5);                         \
+    NEXT(4);                         \
   }
 // The operations of pairs.def, per type: KILN_OP_<Type><Op>(x, y).
 #define KILN_OP_I32Add(x, y) ((x) + (y))
@@ -1133,18 +1130,16 @@ L_BrTable: {  // index count targets...
   DISPATCH();
 }
 // `switch (code[pc])`: the index loaded from a scaled address (I32LoadScaled's
-// operands, then the count and targets). The shifted index, the address and
-// the loaded index are still stored where the translator put them.
+// operands, then the count and targets). The address and the loaded index are
+// still stored where the translator put them.
 L_BrTableLoadScaled: {
-  uint32_t scaled = R(uint32_t, 0) << (R(uint32_t, 1) & 31);
-  SET(uint32_t, 2, scaled);
-  uint32_t sum = scaled + R(uint32_t, 3);
-  SET(uint32_t, 4, sum);
-  uint32_t index = rd<uint32_t>(mem + (uint64_t{sum} + W(6)));
-  SET(uint32_t, 5, index);
-  uint32_t count = W(7);
+  uint32_t sum = (R(uint32_t, 0) << (R(uint32_t, 1) & 31)) + R(uint32_t, 2);
+  SET(uint32_t, 3, sum);
+  uint32_t index = rd<uint32_t>(mem + (uint64_t{sum} + W(5)));
+  SET(uint32_t, 4, index);
+  uint32_t count = W(6);
   if (index >= count - 1) index = count - 1;
-  ip += static_cast<int32_t>(W(8 + index));
+  ip += static_cast<int32_t>(W(7 + index));
   DISPATCH();
 }
 

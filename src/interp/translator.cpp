@@ -90,8 +90,7 @@ struct LastInstruction {
   uint32_t operands[2] = {};
   uint32_t memory_offset = 0;  // loads: the static offset
   Handler handler = Handler::Count;  // the handler used, for fused forms (else Count)
-  uint32_t loaded = 0;               // fused load+op: where the loaded value was stored;
-                                     // fused pair: where the intermediate was stored
+  uint32_t loaded = 0;               // fused load+op: where the loaded value was stored
   uint32_t third = 0;                // fused pair: its third operand; indexed load+op: x
   // An i32.add-addressed load (fused_address_handler): the load's opcode (else
   // Nop), with operands = the add's and `indexed_sum` where the sum was put.
@@ -454,8 +453,8 @@ class Translator final : public validate::CodeSink {
       code_->offsets.back().second = code_->offsets[i].second;
       for (uint32_t w = from + 2; w < to; ++w) emit(code_->words[w]);
       if (ends_copy) {
-        // Br: rel; BrTable: index count rel...; BrTableLoadScaled: 7 operands, count, rel...
-        uint32_t first_rel = *h == Handler::Br ? 2 : *h == Handler::BrTable ? 4 : 10;
+        // Br: rel; BrTable: index count rel...; BrTableLoadScaled: 6 operands, count, rel...
+        uint32_t first_rel = *h == Handler::Br ? 2 : *h == Handler::BrTable ? 4 : 9;
         for (uint32_t w = first_rel; from + w < to; ++w) retarget_copied_jump(from, copy, w);
         return true;
       }
@@ -737,11 +736,11 @@ class Translator final : public validate::CodeSink {
     uint32_t start;
     if (last_.valid && last_.handler == Handler::I32LoadScaled && last_.dst_location == index.location()) {
       // `switch (code[pc])`, the dispatch of an interpreter written in C: the
-      // scaled load's operands (i shift scaled base sum; dst; offset) carry over.
-      uint32_t load[7];
-      std::copy_n(&code_->words[last_.start + 2], 7, load);
+      // scaled load's operands (dst; i shift base sum; offset) carry over.
+      uint32_t load[6];
+      std::copy_n(&code_->words[last_.start + 2], 6, load);
       retract_last();
-      start = emit_instruction(Handler::BrTableLoadScaled, {load[1], load[2], load[3], load[4], load[5], load[0], load[6]});
+      start = emit_instruction(Handler::BrTableLoadScaled, {load[1], load[2], load[3], load[4], load[0], load[5]});
     } else {
       start = emit_handler(Handler::BrTable);
       emit(index.location());
@@ -964,31 +963,31 @@ class Translator final : public validate::CodeSink {
     return true;
   }
 
-  // `t = a OP1 b; d = t OP2 c`: one instruction (which also stores t where the
-  // first op put it). Pairs come from fused_pair().
+  // `t = a OP1 b; d = t OP2 c`: one instruction, when t is a temporary (the
+  // handler keeps it in a register; a local.tee of it keeps the two
+  // instructions). Pairs come from fused_pair().
   bool translate_fused_pair(const Instruction& in, const uint32_t* operands) {
     if (!last_.valid) return false;
     std::optional<Handler> fused = fused_pair(last_.op, in.op);
-    if (!fused) return false;
+    if (!fused || !is_temporary(last_.dst_location)) return false;
     uint32_t other;
     if (operands[0] == last_.dst_location && operands[1] != last_.dst_location) other = operands[1];
     else if (operands[1] == last_.dst_location && operands[0] != last_.dst_location && is_commutative(in.op)) other = operands[0];
     else return false;
-    uint32_t a = last_.operands[0], b = last_.operands[1], t = last_.dst_location;
+    uint32_t a = last_.operands[0], b = last_.operands[1];
     retract_last();
     stack_.resize(stack_.size() - 2);
     uint32_t dst = push_slot(result_type(in.op));
-    uint32_t start = emit_instruction(*fused, {dst, a, b, t, other});
+    uint32_t start = emit_instruction(*fused, {dst, a, b, other});
     uint32_t pair_operands[2] = {a, b};
     remember_result(start, Opcode::Nop, pair_operands);
     last_.handler = *fused;
-    last_.loaded = t;
     last_.third = other;
     return true;
   }
 
   // A fused `(i << k) + base` feeding a load or store: array indexing, one
-  // instruction (the shifted index and the sum are still stored).
+  // instruction (the sum is still stored; the shifted index is a temporary).
   bool translate_scaled_address(const Instruction& in) {
     if (!last_.valid || last_.handler != Handler::I32ShlAdd) return false;
     std::optional<Handler> fused = scaled_address_handler(in.op);
@@ -997,7 +996,7 @@ class Translator final : public validate::CodeSink {
     const Entry& address = stack_[stack_.size() - (is_store ? 2 : 1)];
     if (address.location() != last_.dst_location) return false;
     if (is_store && !stack_.back().pending()) return false;
-    uint32_t index = last_.operands[0], shift = last_.operands[1], scaled = last_.loaded, base = last_.third,
+    uint32_t index = last_.operands[0], shift = last_.operands[1], base = last_.third,
              sum = last_.dst_location;
     retract_last();
     std::optional<uint32_t> value;
@@ -1007,7 +1006,7 @@ class Translator final : public validate::CodeSink {
     if (!is_store) dst = push_slot(result_type(in.op));
     uint32_t start = emit_handler(*fused);
     if (dst) emit(*dst);
-    for (uint32_t w : {index, shift, scaled, base, sum}) emit(w);
+    for (uint32_t w : {index, shift, base, sum}) emit(w);
     if (value) emit(*value);
     emit(static_cast<uint32_t>(in.memarg.offset));
     if (dst) {

@@ -219,13 +219,16 @@ TEST_F(Interp, FusedSumsThatLiveInLocals) {
 
 TEST_F(Interp, FusedFloatPairsRoundEachStep) {
   // (a*b)+c with two roundings, never a fused multiply-add.
-  Instance i = load(R"((module
+  constexpr const char* kMulAdd = R"((module
     (func (export "muladd") (param f64 f64 f64) (result f64)
-      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))))");
+      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))))";
+  Instance i = load(kMulAdd);
   double a = 1.0 + 0x1p-30, b = 1.0 - 0x1p-30, c = -1.0;
   double expected = a * b;  // rounds to 1.0 - 2^-60 -> 1.0 (2^-60 is below half an ulp)
   expected = expected + c;
   EXPECT_EQ(*i.get_typed_func<double(double, double, double)>("muladd")->call(a, b, c), expected);
+  // The product is a temporary: the pair is fused (and the product never stored).
+  EXPECT_NE(listing(kMulAdd).find("F64MulAdd "), std::string::npos) << listing(kMulAdd);
 }
 
 }  // namespace
