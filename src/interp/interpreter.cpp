@@ -651,17 +651,16 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef KILN_PAIR_BODY
 #undef PAIR
 
-  // A load feeding an ALU op: t is stored where the load put it, then x is read
-  // (operand words from `t_i` on: t x; `address` computed before).
-#define LOAD_THEN_OP(MemT, T, address, t_i, expr) \
+  // A load feeding an ALU op: t, the loaded value, is a temporary (never
+  // stored); x is the operand word at `x_i`, `address` computed before.
+#define LOAD_THEN_OP(MemT, T, address, x_i, expr) \
   T t = static_cast<T>(rd<MemT>(mem + (address)));  \
-  SET(T, t_i, t);                                   \
-  T x = R(T, t_i + 1);                              \
+  T x = R(T, x_i);                                  \
   SET(T, 0, (expr));
 #define LOAD_OP(name, MemT, T, expr)                                              \
   L_##name : {                                                                    \
-    LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(4), 2, expr)               \
-    NEXT(5);                                                                      \
+    LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(3), 2, expr)               \
+    NEXT(4);                                                                      \
   }
   LOAD_OP(I32AddLoad, uint32_t, uint32_t, t + x)
   LOAD_OP(I32SubLoadL, uint32_t, uint32_t, t - x)
@@ -687,8 +686,8 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##name : {                                               \
     uint32_t s = R(uint32_t, 1) + R(uint32_t, 2);            \
     SET(uint32_t, 3, s);                                     \
-    LOAD_THEN_OP(MemT, T, uint64_t{s} + W(6), 4, expr)       \
-    NEXT(7);                                                 \
+    LOAD_THEN_OP(MemT, T, uint64_t{s} + W(5), 4, expr)       \
+    NEXT(6);                                                 \
   }
   LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, t + x)
   LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, t + x)
@@ -700,15 +699,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef LOAD_INDEXED_OP
 #undef LOAD_THEN_OP
 
-  // An ALU op whose result is stored (t is stored first, then the address read).
+  // An ALU op whose result t, a temporary (never stored), goes to memory.
 #define OP_STORE(name, T, MemT, expr)                                  \
   L_##name : {                                                         \
     T a = R(T, 1);                                                     \
     T b = R(T, 2);                                                     \
-    T t = (expr);                                                      \
-    SET(T, 3, t);                                                      \
-    wr<MemT>(mem + (uint64_t{R(uint32_t, 0)} + W(4)), static_cast<MemT>(t)); \
-    NEXT(5);                                                           \
+    wr<MemT>(mem + (uint64_t{R(uint32_t, 0)} + W(3)), static_cast<MemT>(expr)); \
+    NEXT(4);                                                           \
   }
   OP_STORE(I32AddStore, uint32_t, uint32_t, a + b)
   OP_STORE(I32XorStore8, uint32_t, uint8_t, a ^ b)

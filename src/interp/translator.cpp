@@ -1017,10 +1017,10 @@ class Translator final : public validate::CodeSink {
     return true;
   }
 
-  // `t = load(p + off); d = t OP x`: one instruction (t is still stored where
-  // the load put it).
+  // `t = load(p + off); d = t OP x`: one instruction, when t is a temporary
+  // (the handler keeps it in a register).
   bool translate_load_op(const Instruction& in, const uint32_t* operands) {
-    if (!last_.valid) return false;
+    if (!last_.valid || !is_temporary(last_.dst_location)) return false;
     bool left = operands[0] == last_.dst_location && operands[1] != last_.dst_location;
     bool right = operands[1] == last_.dst_location && operands[0] != last_.dst_location;
     if (!left && !right) return false;
@@ -1032,7 +1032,7 @@ class Translator final : public validate::CodeSink {
     retract_last();
     stack_.resize(stack_.size() - 2);
     uint32_t dst = push_slot(result_type(in.op));
-    uint32_t start = emit_instruction(*fused, {dst, address, t, other, offset});
+    uint32_t start = emit_instruction(*fused, {dst, address, other, offset});
     uint32_t none[2] = {address, other};
     remember_result(start, Opcode::Nop, none);
     last_.handler = *fused;
@@ -1041,8 +1041,8 @@ class Translator final : public validate::CodeSink {
     return true;
   }
 
-  // `s = a + b; t = load(s + off); d = t OP x`: one instruction (s and t are
-  // still stored where they were put).
+  // `s = a + b; t = load(s + off); d = t OP x`: one instruction (s is still
+  // stored where it was put; t is a temporary, translate_load_op checked).
   bool translate_indexed_load_op(const Instruction& in, bool left, uint32_t other) {
     std::optional<Handler> fused = fused_load_op(last_.indexed_load, in.op, left, /*indexed=*/true);
     if (!fused) return false;
@@ -1051,7 +1051,7 @@ class Translator final : public validate::CodeSink {
     retract_last();
     stack_.resize(stack_.size() - 2);
     uint32_t dst = push_slot(result_type(in.op));
-    uint32_t start = emit_instruction(*fused, {dst, a, b, sum, t, other, offset});
+    uint32_t start = emit_instruction(*fused, {dst, a, b, sum, other, offset});
     uint32_t operands[2] = {a, b};
     remember_result(start, Opcode::Nop, operands);
     last_.handler = *fused;
@@ -1113,7 +1113,7 @@ class Translator final : public validate::CodeSink {
   }
 
   // `t = a OP b; store(p + off, t)` with the address needing no instruction in
-  // between: one instruction.
+  // between and t a temporary: one instruction.
   bool translate_op_store(const Instruction& in) {
     if (!last_.valid || op_info(in.op).imm != ImmKind::MemArg) return false;
     if (stack_.size() < 2 || stack_.back().location() != last_.dst_location) return false;
@@ -1123,11 +1123,12 @@ class Translator final : public validate::CodeSink {
     // The address must have been on the stack before the op: pending, or a
     // temporary below the op's result.
     if (!address.pending() && address.home >= stack_.back().home) return false;
-    uint32_t a = last_.operands[0], b = last_.operands[1], t = last_.dst_location;
+    if (!is_temporary(last_.dst_location)) return false;
+    uint32_t a = last_.operands[0], b = last_.operands[1];
     uint32_t address_location = address.location();
     retract_last();
     stack_.resize(stack_.size() - 2);
-    emit_instruction(*fused, {address_location, a, b, t, static_cast<uint32_t>(in.memarg.offset)});
+    emit_instruction(*fused, {address_location, a, b, static_cast<uint32_t>(in.memarg.offset)});
     return true;
   }
 

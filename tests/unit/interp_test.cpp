@@ -530,6 +530,32 @@ TEST_F(Interp, ReadModifyWriteKeepsLocalsRight) {
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
 }
 
+// A loaded value feeding an op, or an op's result feeding a store, is fused
+// only as a temporary; kept in a local (local.tee) it must still reach it.
+constexpr const char* kTeedIntermediates = R"((module
+    (memory 1)
+    (func (export "load_op") (param $p i32) (param $x i32) (result i32)
+      (i32.store (local.get $p) (i32.const 40))
+      (i32.add (i32.add (i32.load (local.get $p)) (local.get $x))              ;; fused
+               (i32.add (local.tee $p (i32.load (local.get $p))) (local.get $x))) ;; not
+      (local.get $p)
+      (i32.add))
+    (func (export "op_store") (param $p i32) (param $x i32) (result i32)
+      (i32.store (local.get $p) (i32.add (local.get $x) (i32.const 3)))           ;; fused
+      (i32.store offset=4 (local.get $p) (local.tee $x (i32.add (local.get $x) (i32.const 1)))) ;; not
+      (i32.add (i32.add (i32.load (local.get $p)) (i32.load offset=4 (local.get $p))) (local.get $x)))))";
+
+TEST_F(Interp, TeedIntermediatesAreKept) {
+  Instance i = load(kTeedIntermediates);
+  // (40 + 2) + (40 + 2) + 40
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("load_op")->call(8, 2), 124);
+  // (5 + 3) + 6 + 6
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("op_store")->call(16, 5), 8 + 6 + 6);
+  std::string code = listing(kTeedIntermediates);
+  for (const char* fused : {"I32AddLoad ", "I32AddStore "})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+}
+
 // `(int)f` as clang compiles it without non-trapping conversions: a guard
 // |x| < 2^N around the trapping truncation, INT_MIN otherwise; as an if/else
 // and as two blocks with local.sets. Each becomes one guarded truncation.
