@@ -588,7 +588,18 @@ constexpr const char* kGuardedTruncations = R"((module
     (func (export "other_limit") (param f32) (result i32)
       (if (result i32) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p30))
         (then (i32.trunc_f32_s (local.get 0)))
-        (else (i32.const 0x80000000))))))";
+        (else (i32.const 0x80000000))))
+    ;; The same shape, but a second branch also lands on the INT_MIN arm: fusing
+    ;; would drop that jump's target, so it stays unfused.
+    (func (export "second_jump") (param f32 i32) (result i32) (local i32)
+      (block $done
+        (block $out_of_range
+          (br_if $out_of_range (local.get 1))
+          (br_if $out_of_range (i32.eqz (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))))
+          (local.set 2 (i32.trunc_f32_s (local.get 0)))
+          (br $done))
+        (local.set 2 (i32.const 0x80000000)))
+      (local.get 2))))";
 
 TEST_F(Interp, GuardedTruncationIdiom) {
   Instance i = load(kGuardedTruncations);
@@ -620,12 +631,15 @@ TEST_F(Interp, GuardedTruncationIdiom) {
   auto other = *i.get_typed_func<int32_t(float)>("other_limit");
   EXPECT_EQ(*other.call(1e9f), 1000000000);
   EXPECT_EQ(*other.call(2e9f), INT32_MIN);
+  auto second_jump = *i.get_typed_func<int32_t(float, int32_t)>("second_jump");
+  EXPECT_EQ(*second_jump.call(7.5f, 0), 7);
+  EXPECT_EQ(*second_jump.call(7.5f, 1), INT32_MIN);  // the other jump still reaches the INT_MIN arm
   std::string code = listing(kGuardedTruncations);
   for (const char* fused : {"I32TruncF32SGuarded", "I32TruncF64SGuarded", "I64TruncF32SGuarded", "I64TruncF64SGuarded"})
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
   size_t guarded = 0;
   for (size_t at = code.find("Guarded"); at != std::string::npos; at = code.find("Guarded", at + 1)) ++guarded;
-  EXPECT_EQ(guarded, 5u) << code;  // every function but other_limit
+  EXPECT_EQ(guarded, 5u) << code;  // every function but other_limit and second_jump
 }
 
 // A switch loop: a tiny bytecode interpreter whose `br_table` heads the loop, so
