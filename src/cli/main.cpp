@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);
   run->add_flag("--inherit-env", run_options.inherit_env, "Give the guest the host's whole environment");
-  run->add_option("--tcplisten", run_options.tcplisten, "Listen on a TCP socket the guest can sock_accept on")
+  run->add_option("--tcplisten", run_options.tcplisten, "Listen on a TCP socket the guest can sock_accept on (HOST: an IP address or localhost)")
       ->type_name("HOST:PORT")
       ->allow_extra_args(false);
   run->add_option("--fuel", run_options.limits.fuel, "Trap with 'all fuel consumed' after about N instructions");

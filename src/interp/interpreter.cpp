@@ -482,14 +482,12 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   TRUNCOP(I64TruncF64U, double, uint64_t)
   // The guard |x| < 2^N admits exactly the values whose truncation fits (and
   // not NaN); everything else gives the minimum, as x86's cvttss2si does.
-#define GUARDED_TRUNC(name, F, I)                                                  \
-  L_##name : {                                                                     \
-    F x = R(F, 1);                                                                 \
-    F s = std::fabs(x);                                                            \
-    SET(F, 2, s);                                                                  \
-    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));        \
-    SET(I, 0, s < limit ? static_cast<I>(x) : std::numeric_limits<I>::min());      \
-    NEXT(3);                                                                       \
+#define GUARDED_TRUNC(name, F, I)                                                   \
+  L_##name : {                                                                      \
+    F x = R(F, 1);                                                                  \
+    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));         \
+    SET(I, 0, std::fabs(x) < limit ? static_cast<I>(x) : std::numeric_limits<I>::min()); \
+    NEXT(2);                                                                        \
   }
   GUARDED_TRUNC(I32TruncF32SGuarded, float, int32_t)
   GUARDED_TRUNC(I32TruncF64SGuarded, double, int32_t)
@@ -579,7 +577,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(I32Store8Add, uint32_t, uint8_t)
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
 
-  // Array indexing: t = i << k, s = t + base (both stored), then the access.
+  // Array indexing: s = (i << k) + base (stored), then the access.
 #define SCALED_ADDRESS(i)                                                        \
   uint32_t sum = (R(uint32_t, i) << (R(uint32_t, i + 1) & 31)) + R(uint32_t, i + 2); \
   SET(uint32_t, i + 3, sum);
@@ -741,17 +739,15 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
   // c[i] += x[j] * k: operands from `first` on: xa xb xs k xoffset offset, and
-  // p at `first - 1` with its value in `p`. xs = xa + xb is stored first, so a
-  // p in the same slot reads it (as the unfused code would).
+  // p's value in `p` (xs never shares p's slot: the translator checks).
 #define AXPY(T, first, p)                                             \
   uint32_t xs = R(uint32_t, first) + R(uint32_t, first + 1);          \
   SET(uint32_t, first + 2, xs);                                       \
-  if (W(first + 2) == W(first - 1)) p = xs;                           \
   T m = rd<T>(mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
   ACCUMULATE(T, m, p, first + 5)
-#define AXPY_RMW(name, T)          \
-  L_##name : {                     \
-    uint32_t p = R(uint32_t, 0);   \
+#define AXPY_RMW(name, T)              \
+  L_##name : {                         \
+    const uint32_t p = R(uint32_t, 0); \
     AXPY(T, 1, p)                  \
     NEXT(7);                       \
   }
@@ -760,7 +756,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef AXPY_RMW
 #define AXPY_INDEXED_RMW(name, T)                    \
   L_##name : {                                       \
-    uint32_t p = R(uint32_t, 0) + R(uint32_t, 1);    \
+    const uint32_t p = R(uint32_t, 0) + R(uint32_t, 1); \
     SET(uint32_t, 2, p);                             \
     AXPY(T, 3, p)                                    \
     NEXT(9);                                         \
@@ -1119,13 +1115,18 @@ L_BrIfZ64:
   ADD_BRANCH_IF(AddBrI32GeS, int32_t, >=)
   ADD_BRANCH_IF(AddBrI32GeU, uint32_t, >=)
 #undef ADD_BRANCH_IF
-L_BrTable: {  // index count targets...
-  uint32_t index = R(uint32_t, 0);
-  uint32_t count = W(1);
-  if (index >= count - 1) index = count - 1;
-  ip += static_cast<int32_t>(W(2 + index));
-  DISPATCH();
-}
+  // The jump of a br_table whose count word is W(count_i), targets after it;
+  // an index past the table takes the last (default) target.
+#define BR_TABLE_JUMP(index, count_i)                      \
+  do {                                                     \
+    uint32_t count = W(count_i);                           \
+    uint32_t i = (index);                                  \
+    if (i >= count - 1) i = count - 1;                     \
+    ip += static_cast<int32_t>(W((count_i) + 1 + i));      \
+    DISPATCH();                                            \
+  } while (0)
+L_BrTable:  // index count targets...
+  BR_TABLE_JUMP(R(uint32_t, 0), 1);
 // `switch (code[pc])`: the index loaded from a scaled address (I32LoadScaled's
 // operands, then the count and targets). The address and the loaded index are
 // still stored where the translator put them.
@@ -1134,11 +1135,9 @@ L_BrTableLoadScaled: {
   SET(uint32_t, 3, sum);
   uint32_t index = rd<uint32_t>(mem + (uint64_t{sum} + W(5)));
   SET(uint32_t, 4, index);
-  uint32_t count = W(6);
-  if (index >= count - 1) index = count - 1;
-  ip += static_cast<int32_t>(W(7 + index));
-  DISPATCH();
+  BR_TABLE_JUMP(index, 6);
 }
+#undef BR_TABLE_JUMP
 
 L_Call:  // func_index args
   callee = inst->funcs[W(0)];

@@ -315,25 +315,26 @@ class Translator final : public validate::CodeSink {
     const void* address = handler_address(h);
     std::memcpy(&code_->words[at], &address, sizeof address);
   }
-  // A jump target: code before it may not be merged with code after it.
-  // Records `jumps` more jumps landing at the current position (kManyJumps for
-  // a loop start); fusions that remove instructions check the recent ones.
-  void note_jump_to_here(uint32_t jumps) {
+  // A jump target, reached by `jumps` more jumps (kManyJumps for a loop start):
+  // code before it may not be merged with code after it. The recent targets are
+  // kept, for fusions that remove instructions (fuse_guarded_truncation).
+  void mark_jump_target(uint32_t jumps) {
     if (!jump_targets_.empty() && jump_targets_.back().position == pos()) {
       jump_targets_.back().jumps += jumps;
-      return;
+    } else {
+      if (jump_targets_.size() == kRecentJumpTargets) jump_targets_.erase(jump_targets_.begin());
+      jump_targets_.push_back({pos(), jumps});
     }
-    if (jump_targets_.size() == kRecentJumpTargets) jump_targets_.erase(jump_targets_.begin());
-    jump_targets_.push_back({pos(), jumps});
+    forget_history();
   }
-  void mark_jump_target() {
+  // Nothing emitted so far may be rewritten by what follows.
+  void forget_history() {
     last_.valid = false;
     history_.clear();
     copy_run_.count = 0;
   }
   void patch_to_here(const Patch& p) {
-    note_jump_to_here(1);
-    mark_jump_target();
+    mark_jump_target(1);
     code_->words[p.word] = static_cast<uint32_t>(static_cast<int32_t>(pos() - p.instr_start));
   }
   // Emits the target word of a jump instruction starting at `instr_start`.
@@ -593,8 +594,7 @@ class Translator final : public validate::CodeSink {
                params, results);
     Label& label = labels_.back();
     if (in.op == Opcode::Loop) {
-      note_jump_to_here(kManyJumps);
-      mark_jump_target();
+      mark_jump_target(kManyJumps);
       label.loop_start = pos();
       emit_interruption_points();
     }
@@ -676,7 +676,7 @@ class Translator final : public validate::CodeSink {
     const uint32_t* w = code_->words.data();
     // abs: s x; branch: s limit rel; trunc: dst x; copy: dst min
     uint32_t s = w[at[0] + 2], x = w[at[0] + 3], dst = w[at[2] + 2];
-    if (w[at[1] + 2] != s || w[at[2] + 3] != x || w[at[4] + 2] != dst) return;
+    if (w[at[1] + 2] != s || w[at[2] + 3] != x || w[at[4] + 2] != dst || !is_temporary(s)) return;
     if (static_cast<int32_t>(w[at[1] + 4]) != static_cast<int32_t>(at[4] - at[1])) return;  // not less: the copy
     for (const GuardedTruncation& g : kGuardedTruncations) {
       if (h[0] != g.abs || h[1] != g.branch || h[2] != g.trunc) continue;
@@ -687,8 +687,8 @@ class Translator final : public validate::CodeSink {
       offsets.resize(first);
       label.patches.clear();
       std::erase_if(jump_targets_, [&](const JumpTarget& t) { return t.position > at[0]; });
-      mark_jump_target();  // the history refers to the removed instructions
-      emit_instruction(g.fused, {dst, x, s});
+      forget_history();  // it refers to the removed instructions
+      emit_instruction(g.fused, {dst, x});
       offsets.back().second = wasm_offset;
       return;
     }
@@ -1090,8 +1090,10 @@ class Translator final : public validate::CodeSink {
     Handler indexed_multiply = *rmw == Handler::F64AddRmw   ? Handler::F64MulLoadIndexed
                                : *rmw == Handler::F32AddRmw ? Handler::F32MulLoadIndexed
                                                             : Handler::Count;
+    // (Not when x's address sum goes to p's own slot: the handler keeps p in a register.)
     if (indexed_multiply != Handler::Count && last_.valid && last_.handler == indexed_multiply &&
-        last_.dst_location == x && last_.dst_location != p && is_temporary(x) && is_temporary(last_.loaded)) {
+        last_.dst_location == x && last_.dst_location != p && is_temporary(x) && is_temporary(last_.loaded) &&
+        last_.indexed_sum != p) {
       uint32_t xa = last_.operands[0], xb = last_.operands[1], xs = last_.indexed_sum, k = last_.third,
                x_offset = last_.memory_offset;
       retract_last();
