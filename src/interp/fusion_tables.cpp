@@ -206,3 +206,104 @@ std::optional<Handler> read_modify_write(Handler load_op, Opcode store) {
   return std::nullopt;
 }
 }  // namespace kiln::interp
+
+namespace kiln::interp {
+
+// The handlers whose code writes W(0) with SET_DST and an integer type
+// (interpreter.cpp); a handler listed here that does not is caught by the
+// check build (KILN_CHECK_ACCUMULATOR, the sanitizer build), which compares
+// every accumulator read with the slot.
+bool sets_accumulator(Handler h) {
+  switch (h) {
+#define H(name) case Handler::name:
+    // Numeric operators with an integer result (UNOP, BINOP, DIVOP).
+    H(I32Eqz) H(I32Eq) H(I32Ne) H(I32LtS) H(I32LtU) H(I32GtS) H(I32GtU) H(I32LeS) H(I32LeU) H(I32GeS) H(I32GeU)
+    H(I64Eqz) H(I64Eq) H(I64Ne) H(I64LtS) H(I64LtU) H(I64GtS) H(I64GtU) H(I64LeS) H(I64LeU) H(I64GeS) H(I64GeU)
+    H(F32Eq) H(F32Ne) H(F32Lt) H(F32Gt) H(F32Le) H(F32Ge) H(F64Eq) H(F64Ne) H(F64Lt) H(F64Gt) H(F64Le) H(F64Ge)
+    H(I32Clz) H(I32Ctz) H(I32Popcnt) H(I32Add) H(I32Sub) H(I32Mul) H(I32And) H(I32Or) H(I32Xor) H(I32Shl)
+    H(I32ShrS) H(I32ShrU) H(I32Rotl) H(I32Rotr) H(I64Clz) H(I64Ctz) H(I64Popcnt) H(I64Add) H(I64Sub) H(I64Mul)
+    H(I64And) H(I64Or) H(I64Xor) H(I64Shl) H(I64ShrS) H(I64ShrU) H(I64Rotl) H(I64Rotr)
+    H(I32DivS) H(I32DivU) H(I32RemS) H(I32RemU) H(I64DivS) H(I64DivU) H(I64RemS) H(I64RemU)
+    H(I32WrapI64) H(I64ExtendI32S) H(I64ExtendI32U) H(I32Extend8S) H(I32Extend16S) H(I64Extend8S)
+    H(I64Extend16S) H(I64Extend32S)
+    // Loads (LOAD, LOAD_ADD, LOAD_SCALED; float loads move bits, as integers).
+    H(I32Load) H(I64Load) H(F32Load) H(F64Load) H(I32Load8S) H(I32Load8U) H(I32Load16S) H(I32Load16U)
+    H(I64Load8S) H(I64Load8U) H(I64Load16S) H(I64Load16U) H(I64Load32S) H(I64Load32U)
+    H(I32LoadAdd) H(I64LoadAdd) H(F32LoadAdd) H(F64LoadAdd) H(I32Load8SAdd) H(I32Load8UAdd) H(I32Load16SAdd)
+    H(I32Load16UAdd) H(I32LoadScaled) H(I64LoadScaled) H(F64LoadScaled) H(I32Load16SScaled)
+    // Integer load+op (LOAD_OP, LOAD_INDEXED_OP).
+    H(I32AddLoad) H(I32SubLoadL) H(I32SubLoadR) H(I32AndLoad) H(I32OrLoad) H(I32XorLoad) H(I32MulLoad)
+    H(I64AddLoad) H(I64XorLoad) H(I32AddLoadIndexed)
+    H(Copy64) H(Select64) H(Select64Acc)
+#undef H
+#define KILN_PAIR_CASE(T, a, b) case Handler::T##a##b:
+    KILN_PAIRS_I32(KILN_PAIR_CASE)
+    KILN_PAIRS_I64(KILN_PAIR_CASE)
+#undef KILN_PAIR_CASE
+#define KILN_ACC_ALU_CASE(T, op) case Handler::T##op##AccA: case Handler::T##op##AccB:
+    KILN_ACC_ALU(KILN_ACC_ALU_CASE)
+#undef KILN_ACC_ALU_CASE
+#define KILN_ACC_COMPARE_CASE(name, T, op) case Handler::name##AccA: case Handler::name##AccB:
+    KILN_ACC_VALUE_COMPARE(KILN_ACC_COMPARE_CASE)
+#undef KILN_ACC_COMPARE_CASE
+#define KILN_ACC_LOAD_CASE(name, MemT, Result) case Handler::name##Acc:
+    KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
+#undef KILN_ACC_LOAD_CASE
+#define KILN_ACC_PAIR_CASE(T, a, b) case Handler::T##a##b##AccA: case Handler::T##a##b##AccC:
+    KILN_ACC_PAIRS(KILN_ACC_PAIR_CASE)
+#undef KILN_ACC_PAIR_CASE
+#define KILN_ACC_LOAD_ADD_CASE(name, MemT, Result) case Handler::name##AccA: case Handler::name##AccB:
+    KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
+#undef KILN_ACC_LOAD_ADD_CASE
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<Handler> accumulator_form(Handler h, uint32_t operand) {
+  switch (h) {
+#define KILN_ACC_ALU_CASE(T, op) \
+  case Handler::T##op:           \
+    return operand == 1 ? Handler::T##op##AccA : operand == 2 ? std::optional(Handler::T##op##AccB) : std::nullopt;
+    KILN_ACC_ALU(KILN_ACC_ALU_CASE)
+#undef KILN_ACC_ALU_CASE
+#define KILN_ACC_VALUE_COMPARE_CASE(name, T, op) \
+  case Handler::name:                           \
+    return operand == 1 ? Handler::name##AccA : operand == 2 ? std::optional(Handler::name##AccB) : std::nullopt;
+    KILN_ACC_VALUE_COMPARE(KILN_ACC_VALUE_COMPARE_CASE)
+#undef KILN_ACC_VALUE_COMPARE_CASE
+#define KILN_ACC_COMPARE_CASE(name, T, op) \
+  case Handler::name:                     \
+    return operand == 0 ? Handler::name##AccA : operand == 1 ? std::optional(Handler::name##AccB) : std::nullopt;
+    KILN_ACC_COMPARE(KILN_ACC_COMPARE_CASE)
+#undef KILN_ACC_COMPARE_CASE
+#define KILN_ACC_LOAD_CASE(name, MemT, Result) \
+  case Handler::name:                         \
+    return operand == 1 ? std::optional(Handler::name##Acc) : std::nullopt;
+    KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
+#undef KILN_ACC_LOAD_CASE
+#define KILN_ACC_STORE_CASE(name, ValT, MemT) \
+  case Handler::name:                        \
+    return operand == 0 ? Handler::name##AccAddr : operand == 1 ? std::optional(Handler::name##AccValue) : std::nullopt;
+    KILN_ACC_STORE(KILN_ACC_STORE_CASE)
+#undef KILN_ACC_STORE_CASE
+#define KILN_ACC_PAIR_CASE(T, a, b) \
+  case Handler::T##a##b:            \
+    return operand == 1 ? Handler::T##a##b##AccA : operand == 3 ? std::optional(Handler::T##a##b##AccC) : std::nullopt;
+    KILN_ACC_PAIRS(KILN_ACC_PAIR_CASE)
+#undef KILN_ACC_PAIR_CASE
+#define KILN_ACC_LOAD_ADD_CASE(name, MemT, Result) \
+  case Handler::name:                             \
+    return operand == 1 ? Handler::name##AccA : operand == 2 ? std::optional(Handler::name##AccB) : std::nullopt;
+    KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
+#undef KILN_ACC_LOAD_ADD_CASE
+    case Handler::Return64: return operand == 0 ? std::optional(Handler::Return64Acc) : std::nullopt;
+    case Handler::BrIfNz: return operand == 0 ? std::optional(Handler::BrIfNzAcc) : std::nullopt;
+    case Handler::BrIfZ: return operand == 0 ? std::optional(Handler::BrIfZAcc) : std::nullopt;
+    case Handler::Select64: return operand == 3 ? std::optional(Handler::Select64Acc) : std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace kiln::interp

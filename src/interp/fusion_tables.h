@@ -46,4 +46,11 @@ std::optional<Handler> checked_access_handler(ir::Opcode access);
 // is relative to the original) and nothing patched later.
 bool is_copyable(Handler h);
 
+// The accumulator (accumulator.def): whether a handler leaves the value it
+// writes to its W(0) slot in the accumulator; and the form of `h` that takes
+// its operand `operand` (the operand word W(operand), a slot it reads) from the
+// accumulator instead, if it has one.
+bool sets_accumulator(Handler h);
+std::optional<Handler> accumulator_form(Handler h, uint32_t operand);
+
 }  // namespace kiln::interp

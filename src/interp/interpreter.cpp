@@ -59,6 +59,15 @@ inline void set_slot(uint8_t* p, T v) {
   }
 }
 
+// The accumulator's contents for a value written with set_slot: the slot's 8
+// bytes (accumulator.def).
+template <class T>
+inline uint64_t slot_bits(T v) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof v);
+  return bits;
+}
+
 inline const void* load_handler(const uint32_t* ip) {
   const void* h;
   std::memcpy(&h, ip, sizeof h);
@@ -66,6 +75,18 @@ inline const void* load_handler(const uint32_t* ip) {
 }
 
 const void* const* g_handler_table = nullptr;
+
+#ifdef KILN_CHECK_ACCUMULATOR
+void check_accumulator(uint64_t acc, const uint8_t* slot, const uint32_t* ip) {
+  uint64_t value;
+  std::memcpy(&value, slot, sizeof value);
+  if (value == acc) return;
+  std::optional<Handler> h = handler_at(load_handler(ip));
+  std::fprintf(stderr, "kiln: accumulator %llx, slot %llx in %s\n", static_cast<unsigned long long>(acc),
+               static_cast<unsigned long long>(value), h ? handler_name(*h) : "?");
+  std::abort();
+}
+#endif
 
 #ifdef KILN_PROFILE_DISPATCH
 // A profiling build (cmake -DKILN_PROFILE_DISPATCH=ON) counts every dispatch and
@@ -271,10 +292,27 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   uint8_t* callee_fp = nullptr;
+  uint64_t acc = 0;  // the accumulator (accumulator.def)
 
 #define W(i) ip[2 + (i)]
 #define R(T, i) rd<T>(fp + W(i))
 #define SET(T, i, v) set_slot<T>(fp + W(i), static_cast<T>(v))
+// The destination W(0) of a producer: an integer result also goes to the
+// accumulator (sets_accumulator() in fusion_tables.cpp lists the producers).
+#define SET_DST(T, v)                                      \
+  do {                                                     \
+    T dst_value = static_cast<T>(v);                       \
+    set_slot<T>(fp + W(0), dst_value);                     \
+    if constexpr (std::is_integral_v<T>) acc = slot_bits(dst_value); \
+  } while (0)
+// Operand i of an accumulator form, which the accumulator holds. The check
+// build compares it with the slot: a consumer placed after an instruction that
+// is not a producer (or does not produce that slot) aborts there.
+#ifdef KILN_CHECK_ACCUMULATOR
+#define ACC(T, i) (check_accumulator(acc, fp + W(i), ip), static_cast<T>(acc))
+#else
+#define ACC(T, i) static_cast<T>(acc)
+#endif
 #ifdef KILN_PROFILE_DISPATCH
 #define DISPATCH()                  \
   do {                              \
@@ -315,14 +353,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define UNOP(name, T, Result, expr) \
   L_##name : {                      \
     T a = R(T, 1);                  \
-    SET(Result, 0, (expr));         \
+    SET_DST(Result, (expr));        \
     NEXT(2);                        \
   }
 #define BINOP(name, T, Result, expr) \
   L_##name : {                       \
     T a = R(T, 1);                   \
     T b = R(T, 2);                   \
-    SET(Result, 0, (expr));          \
+    SET_DST(Result, (expr));         \
     NEXT(3);                         \
   }
 
@@ -396,7 +434,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     T b = R(T, 2);                                        \
     if (b == 0) TRAP("integer divide by zero");           \
     overflow_check;                                       \
-    SET(T, 0, (expr));                                    \
+    SET_DST(T, (expr));                                   \
     NEXT(3);                                              \
   }
   DIVOP(I32DivS, int32_t, a / b, if (a == INT32_MIN && b == -1) TRAP("integer overflow"))
@@ -510,7 +548,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define LOAD(name, MemT, Result)                        \
   L_##name : {                                          \
     uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);      \
-    SET(Result, 0, rd<MemT>(mem + ea));                 \
+    SET_DST(Result, rd<MemT>(mem + ea));                \
     NEXT(3);                                            \
   }
 #define STORE(name, ValT, MemT)                         \
@@ -542,6 +580,27 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE(I64Store8, uint64_t, uint8_t)
   STORE(I64Store16, uint64_t, uint16_t)
   STORE(I64Store32, uint64_t, uint32_t)
+#define ACC_LOAD(name, MemT, Result)                          \
+  L_##name##Acc : {                                           \
+    uint64_t ea = uint64_t{ACC(uint32_t, 1)} + W(2);          \
+    SET_DST(Result, rd<MemT>(mem + ea));                      \
+    NEXT(3);                                                  \
+  }
+  KILN_ACC_LOAD(ACC_LOAD)
+#undef ACC_LOAD
+#define ACC_STORE(name, ValT, MemT)                                      \
+  L_##name##AccAddr : {                                                  \
+    uint64_t ea = uint64_t{ACC(uint32_t, 0)} + W(2);                     \
+    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
+    NEXT(3);                                                             \
+  }                                                                      \
+  L_##name##AccValue : {                                                 \
+    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);                       \
+    wr<MemT>(mem + ea, static_cast<MemT>(ACC(ValT, 1)));                 \
+    NEXT(3);                                                             \
+  }
+  KILN_ACC_STORE(ACC_STORE)
+#undef ACC_STORE
 
   // Loads and stores with an address folded from an i32.add (translator.cpp); the
   // sum is stored too, as the add would have.
@@ -549,7 +608,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##name : {                                                           \
     uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);                      \
     SET(uint32_t, 3, sum);                                               \
-    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(4))));              \
+    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
     NEXT(5);                                                             \
   }
   // The sum is stored before the other operands are read: they may be the very
@@ -576,6 +635,21 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(F64StoreAdd, uint64_t, uint64_t)
   STORE_ADD(I32Store8Add, uint32_t, uint8_t)
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
+#define ACC_LOAD_ADD(name, MemT, Result)                                 \
+  L_##name##AccA : {                                                     \
+    uint32_t sum = ACC(uint32_t, 1) + R(uint32_t, 2);                    \
+    SET(uint32_t, 3, sum);                                               \
+    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
+    NEXT(5);                                                             \
+  }                                                                      \
+  L_##name##AccB : {                                                     \
+    uint32_t sum = R(uint32_t, 1) + ACC(uint32_t, 2);                    \
+    SET(uint32_t, 3, sum);                                               \
+    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
+    NEXT(5);                                                             \
+  }
+  KILN_ACC_LOAD_ADD(ACC_LOAD_ADD)
+#undef ACC_LOAD_ADD
 
   // Array indexing: s = (i << k) + base (stored), then the access.
 #define SCALED_ADDRESS(i)                                                        \
@@ -584,7 +658,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define LOAD_SCALED(name, MemT, Result)                      \
   L_##name : {                                               \
     SCALED_ADDRESS(1)                                        \
-    SET(Result, 0, rd<MemT>(mem + (uint64_t{sum} + W(5))));  \
+    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(5)))); \
     NEXT(6);                                                 \
   }
 #define STORE_SCALED(name, ValT, MemT)                       \
@@ -611,7 +685,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     T b = R(T, 2);                   \
     T t = (first);                   \
     T c = R(T, 3);                   \
-    SET(T, 0, (second));             \
+    SET_DST(T, (second));            \
     NEXT(4);                         \
   }
 // The operations of pairs.def, per type: KILN_OP_<Type><Op>(x, y).
@@ -649,12 +723,57 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef KILN_PAIR_BODY
 #undef PAIR
 
+  // Accumulator forms of ALU ops (accumulator.def): a or b from the accumulator.
+#define ACC_ALU(T, op)                                            \
+  L_##T##op##AccA : {                                             \
+    KILN_CTYPE_##T a = ACC(KILN_CTYPE_##T, 1);                    \
+    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                      \
+    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##op(a, b));               \
+    NEXT(3);                                                      \
+  }                                                               \
+  L_##T##op##AccB : {                                             \
+    KILN_CTYPE_##T a = R(KILN_CTYPE_##T, 1);                      \
+    KILN_CTYPE_##T b = ACC(KILN_CTYPE_##T, 2);                    \
+    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##op(a, b));               \
+    NEXT(3);                                                      \
+  }
+  KILN_ACC_ALU(ACC_ALU)
+#undef ACC_ALU
+  // Pairs with a (AccA) or c (AccC) from the accumulator: the pair's code with
+  // `read_a` / `read_c` as the reads of those operands.
+#define ACC_PAIR_FORM(label, T, first, second, read_a, read_c) \
+  L_##label : {                                                \
+    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);              \
+    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                   \
+    KILN_CTYPE_##T t = KILN_OP_##T##first(a, b);               \
+    KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, 3);              \
+    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##second(t, c));        \
+    NEXT(4);                                                   \
+  }
+#define ACC_PAIR(T, first, second)                                    \
+  ACC_PAIR_FORM(T##first##second##AccA, T, first, second, ACC, R)     \
+  ACC_PAIR_FORM(T##first##second##AccC, T, first, second, R, ACC)
+  KILN_ACC_PAIRS(ACC_PAIR)
+#undef ACC_PAIR
+#undef ACC_PAIR_FORM
+#define ACC_VALUE_COMPARE(name, T, op)          \
+  L_##name##AccA : {                            \
+    SET_DST(uint32_t, ACC(T, 1) op R(T, 2));    \
+    NEXT(3);                                    \
+  }                                             \
+  L_##name##AccB : {                            \
+    SET_DST(uint32_t, R(T, 1) op ACC(T, 2));    \
+    NEXT(3);                                    \
+  }
+  KILN_ACC_VALUE_COMPARE(ACC_VALUE_COMPARE)
+#undef ACC_VALUE_COMPARE
+
   // A load feeding an ALU op: t, the loaded value, is a temporary (never
   // stored); x is the operand word at `x_i`, `address` computed before.
 #define LOAD_THEN_OP(MemT, T, address, x_i, expr) \
   T t = static_cast<T>(rd<MemT>(mem + (address)));  \
   T x = R(T, x_i);                                  \
-  SET(T, 0, (expr));
+  SET_DST(T, (expr));
 #define LOAD_OP(name, MemT, T, expr)                                              \
   L_##name : {                                                                    \
     LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(3), 2, expr)               \
@@ -888,7 +1007,7 @@ L_DataDrop:
 
   // ---- variables and parametric ---------------------------------------------------
 L_Copy64:
-  std::memcpy(fp + W(0), fp + W(1), 8);
+  SET_DST(uint64_t, R(uint64_t, 1));
   NEXT(2);
 L_Copy64x2:
   std::memcpy(fp + W(0), fp + W(1), 8);
@@ -910,7 +1029,12 @@ L_Copy128:
   NEXT(2);
 L_Select64: {  // dst a b cond
   uint64_t v = R(uint32_t, 3) ? R(uint64_t, 1) : R(uint64_t, 2);
-  SET(uint64_t, 0, v);
+  SET_DST(uint64_t, v);
+  NEXT(4);
+}
+L_Select64Acc: {
+  uint64_t v = ACC(uint32_t, 3) ? R(uint64_t, 1) : R(uint64_t, 2);
+  SET_DST(uint64_t, v);
   NEXT(4);
 }
 L_Select128: {
@@ -1009,37 +1133,27 @@ L_EpochCheck:
 L_Br:
   ip += static_cast<int32_t>(W(0));
   DISPATCH();
+  // Jumps by the relative target in W(rel_i) if `cond`, else goes on to the
+  // next instruction, `n` operand words on.
+#define JUMP_IF(cond, rel_i, n)                 \
+  do {                                          \
+    if (cond) {                                 \
+      ip += static_cast<int32_t>(W(rel_i));     \
+      DISPATCH();                               \
+    }                                           \
+    NEXT(n);                                    \
+  } while (0)
 L_BrIfNz:
-  if (R(uint32_t, 0)) {
-    ip += static_cast<int32_t>(W(1));
-    DISPATCH();
-  }
-  NEXT(2);
+  JUMP_IF(R(uint32_t, 0), 1, 2);
 L_BrIfZ:
-  if (!R(uint32_t, 0)) {
-    ip += static_cast<int32_t>(W(1));
-    DISPATCH();
-  }
-  NEXT(2);
+  JUMP_IF(!R(uint32_t, 0), 1, 2);
 L_BrIfNz64:
-  if (R(uint64_t, 0)) {
-    ip += static_cast<int32_t>(W(1));
-    DISPATCH();
-  }
-  NEXT(2);
+  JUMP_IF(R(uint64_t, 0), 1, 2);
 L_BrIfZ64:
-  if (!R(uint64_t, 0)) {
-    ip += static_cast<int32_t>(W(1));
-    DISPATCH();
-  }
-  NEXT(2);
-#define BRANCH_IF(name, T, op)             \
-  L_##name:                                \
-  if (R(T, 0) op R(T, 1)) {                \
-    ip += static_cast<int32_t>(W(2));      \
-    DISPATCH();                            \
-  }                                        \
-  NEXT(3);
+  JUMP_IF(!R(uint64_t, 0), 1, 2);
+#define BRANCH_IF(name, T, op) \
+  L_##name:                    \
+  JUMP_IF(R(T, 0) op R(T, 1), 2, 3);
   BRANCH_IF(BrI32Eq, uint32_t, ==)
   BRANCH_IF(BrI32Ne, uint32_t, !=)
   BRANCH_IF(BrI32LtS, int32_t, <)
@@ -1073,13 +1187,20 @@ L_BrIfZ64:
   BRANCH_IF(BrF64Le, double, <=)
   BRANCH_IF(BrF64Ge, double, >=)
 #undef BRANCH_IF
-#define BRANCH_IF_NOT(name, T, op)         \
-  L_##name:                                \
-  if (!(R(T, 0) op R(T, 1))) {             \
-    ip += static_cast<int32_t>(W(2));      \
-    DISPATCH();                            \
-  }                                        \
-  NEXT(3);
+#define ACC_BRANCH_IF(name, T, op)          \
+  L_##name##AccA:                           \
+  JUMP_IF(ACC(T, 0) op R(T, 1), 2, 3);      \
+  L_##name##AccB:                           \
+  JUMP_IF(R(T, 0) op ACC(T, 1), 2, 3);
+  KILN_ACC_COMPARE(ACC_BRANCH_IF)
+#undef ACC_BRANCH_IF
+L_BrIfNzAcc:
+  JUMP_IF(ACC(uint32_t, 0), 1, 2);
+L_BrIfZAcc:
+  JUMP_IF(!ACC(uint32_t, 0), 1, 2);
+#define BRANCH_IF_NOT(name, T, op) \
+  L_##name:                        \
+  JUMP_IF(!(R(T, 0) op R(T, 1)), 2, 3);
   BRANCH_IF_NOT(BrF32NotEq, float, ==)
   BRANCH_IF_NOT(BrF32NotNe, float, !=)
   BRANCH_IF_NOT(BrF32NotLt, float, <)
@@ -1240,6 +1361,9 @@ do_host_call:
   goto L_Return;  // a tail call to a host function returns its results
 
 
+L_Return64Acc:
+  wr<uint64_t>(fp, ACC(uint64_t, 0));
+  goto L_Return;
 L_Return64:  // src: move the single 8-byte result to the frame start, then return
   wr<uint64_t>(fp, R(uint64_t, 0));
 L_Return:
@@ -1271,6 +1395,9 @@ error_exit: {
 #undef W
 #undef R
 #undef SET
+#undef SET_DST
+#undef JUMP_IF
+#undef ACC
 #undef DISPATCH
 #undef NEXT
 #undef TRAP

@@ -147,6 +147,7 @@ class Translator final : public validate::CodeSink {
     close_fuel_segment();
     code_->frame_size = std::max(max_extent_, code_->results_size);
     code_->frame_size = (code_->frame_size + 15) & ~15u;
+    use_accumulator();
     return std::move(code_);
   }
 
@@ -319,6 +320,7 @@ class Translator final : public validate::CodeSink {
   // code before it may not be merged with code after it. The recent targets are
   // kept, for fusions that remove instructions (fuse_guarded_truncation).
   void mark_jump_target(uint32_t jumps) {
+    all_jump_targets_.push_back(pos());
     if (!jump_targets_.empty() && jump_targets_.back().position == pos()) {
       jump_targets_.back().jumps += jumps;
     } else {
@@ -462,9 +464,35 @@ class Translator final : public validate::CodeSink {
       resume = to;
     }
     if (resume == label.loop_start) return false;
+    all_jump_targets_.push_back(resume);
     uint32_t br = emit_handler(Handler::Br);
     emit(static_cast<uint32_t>(static_cast<int32_t>(resume) - static_cast<int32_t>(br)));
     return true;
+  }
+  // The last pass (accumulator.def): an instruction right after a producer of
+  // the accumulator, reading the slot it wrote, takes the value from the
+  // accumulator instead. Not where a jump lands: the accumulator would hold
+  // whatever the jumping path left there. Only handlers change, no operand.
+  void use_accumulator() {
+    std::sort(all_jump_targets_.begin(), all_jump_targets_.end());
+    const auto& offsets = code_->offsets;
+    for (size_t i = 1; i < offsets.size(); ++i) {
+      const uint32_t previous = offsets[i - 1].first, at = offsets[i].first;
+      const uint32_t end = i + 1 < offsets.size() ? offsets[i + 1].first : pos();
+      if (previous >= at || at >= end) continue;
+      if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), at)) continue;
+      std::optional<Handler> producer = handler_at_word(previous);
+      std::optional<Handler> consumer = handler_at_word(at);
+      if (!producer || !consumer || !sets_accumulator(*producer) || at - previous < 3) continue;
+      const uint32_t produced = code_->words[previous + 2];
+      for (uint32_t operand = 0; at + 2 + operand < end; ++operand) {
+        if (code_->words[at + 2 + operand] != produced) continue;
+        if (std::optional<Handler> form = accumulator_form(*consumer, operand)) {
+          write_handler(at, *form);
+          break;
+        }
+      }
+    }
   }
   std::optional<Handler> handler_at_word(uint32_t at) const {
     const void* address;
@@ -1312,6 +1340,9 @@ class Translator final : public validate::CodeSink {
   static constexpr size_t kRecentJumpTargets = 8;
   static constexpr uint32_t kManyJumps = UINT32_MAX / 2;
   std::vector<JumpTarget> jump_targets_;  // the latest positions jumps land at, oldest first
+  // Every position a jump lands at (some may be stale after a fusion removed
+  // code: that only keeps use_accumulator from a rewrite).
+  std::vector<uint32_t> all_jump_targets_;
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)

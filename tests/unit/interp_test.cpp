@@ -185,6 +185,49 @@ TEST_F(Interp, ConstantsAreSharedAndNeverOverwritten) {
   EXPECT_EQ(*f->call(), 15);  // a second call starts from fresh constants
 }
 
+// The accumulator (src/interp/accumulator.def): a result the next instruction
+// reads comes from a register. clz -> and -> load8_u -> sub -> return is one
+// such chain: every instruction after the first takes its accumulator form.
+constexpr const char* kAccumulatorChain = R"((module
+    (memory 1)
+    (data (i32.const 0) "\64\65\66\67\68\69\6a\6b\6c\6d\6e\6f\70\71\72\73")
+    (func (export "chain") (param $a i32) (param $b i32) (result i32)
+      (i32.sub (i32.load8_u (i32.and (i32.clz (local.get $a)) (i32.const 15))) (local.get $b)))))";
+
+TEST_F(Interp, AccumulatorCarriesAResultToTheNextInstruction) {
+  Instance i = load(kAccumulatorChain);
+  auto chain = *i.get_typed_func<int32_t(int32_t, int32_t)>("chain");
+  EXPECT_EQ(*chain.call(1, 5), 115 - 5);        // clz 31 & 15 = 15: byte 0x73
+  EXPECT_EQ(*chain.call(0x10000, 0), 100 + 15);  // clz 15
+  EXPECT_EQ(*chain.call(0, 200), 100 - 200);     // clz 32 & 15 = 0
+  std::string code = listing(kAccumulatorChain);
+  for (const char* form : {"I32AndAccA", "I32Load8UAcc", "I32SubAccA", "Return64Acc"})
+    EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
+}
+
+// Where a jump lands the accumulator holds what the jumping path left there
+// (here b & 1, its branch condition), not the value in the slot: the xor after
+// the block must read the block's result from its slot on both paths.
+constexpr const char* kAccumulatorJoin = R"((module
+    (func (export "join") (param $a i32) (param $b i32) (result i32)
+      (block $done (result i32)
+        (i32.add (local.get $a) (i32.const 1))
+        (br_if $done (i32.and (local.get $b) (i32.const 1)))
+        (drop)
+        (i32.mul (local.get $a) (i32.const 3)))
+      (i32.xor (i32.const 0x100)))))";
+
+TEST_F(Interp, AccumulatorIsNotReadWhereAJumpLands) {
+  Instance i = load(kAccumulatorJoin);
+  auto join = *i.get_typed_func<int32_t(int32_t, int32_t)>("join");
+  EXPECT_EQ(*join.call(10, 1), (10 + 1) ^ 0x100);  // branch taken with a + 1
+  EXPECT_EQ(*join.call(10, 2), (10 * 3) ^ 0x100);  // fall through with a * 3
+  std::string code = listing(kAccumulatorJoin);
+  EXPECT_NE(code.find("BrIfNzAcc"), std::string::npos) << code;  // the condition comes from the and
+  EXPECT_NE(code.find("I32Xor "), std::string::npos) << code;    // the join reads its slot
+  EXPECT_EQ(code.find("I32XorAcc"), std::string::npos) << code;
+}
+
 }  // namespace
 }  // namespace kiln
 
