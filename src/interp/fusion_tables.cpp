@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "interp/pairs.def"
@@ -209,11 +210,32 @@ std::optional<Handler> read_modify_write(Handler load_op, Opcode store) {
 
 namespace kiln::interp {
 
-// The handlers whose code writes W(0) with SET_DST and an integer type
-// (interpreter.cpp); a handler listed here that does not is caught by the
-// check build (KILN_CHECK_ACCUMULATOR, the sanitizer build), which compares
-// every accumulator read with the slot.
-bool sets_accumulator(Handler h) {
+namespace {
+
+template <class T>
+constexpr Accumulator accumulator_of() {
+  if constexpr (std::is_same_v<T, float>) {
+    return Accumulator::F32;
+  } else if constexpr (std::is_same_v<T, double>) {
+    return Accumulator::F64;
+  } else {
+    return Accumulator::Integer;
+  }
+}
+
+// The C types of the pair types (pairs.def).
+using I32 = uint32_t;
+using I64 = uint64_t;
+using F32 = float;
+using F64 = double;
+
+}  // namespace
+
+// The handlers whose code writes W(0) with SET_DST (interpreter.cpp), by the
+// type written; a handler listed here that does not is caught by the check
+// build (KILN_CHECK_ACCUMULATOR, the sanitizer build), which compares every
+// accumulator read with the slot.
+Accumulator accumulator_set_by(Handler h) {
   switch (h) {
 #define H(name) case Handler::name:
     // Numeric operators with an integer result (UNOP, BINOP, DIVOP).
@@ -226,6 +248,7 @@ bool sets_accumulator(Handler h) {
     H(I32DivS) H(I32DivU) H(I32RemS) H(I32RemU) H(I64DivS) H(I64DivU) H(I64RemS) H(I64RemU)
     H(I32WrapI64) H(I64ExtendI32S) H(I64ExtendI32U) H(I32Extend8S) H(I32Extend16S) H(I64Extend8S)
     H(I64Extend16S) H(I64Extend32S)
+    H(I32TruncF32SGuarded) H(I32TruncF64SGuarded) H(I64TruncF32SGuarded) H(I64TruncF64SGuarded)
     // Loads (LOAD, LOAD_ADD, LOAD_SCALED; float loads move bits, as integers).
     H(I32Load) H(I64Load) H(F32Load) H(F64Load) H(I32Load8S) H(I32Load8U) H(I32Load16S) H(I32Load16U)
     H(I64Load8S) H(I64Load8U) H(I64Load16S) H(I64Load16U) H(I64Load32S) H(I64Load32U)
@@ -235,73 +258,125 @@ bool sets_accumulator(Handler h) {
     H(I32AddLoad) H(I32SubLoadL) H(I32SubLoadR) H(I32AndLoad) H(I32OrLoad) H(I32XorLoad) H(I32MulLoad)
     H(I64AddLoad) H(I64XorLoad) H(I32AddLoadIndexed)
     H(Copy64) H(Select64) H(Select64Acc)
-#undef H
-#define KILN_PAIR_CASE(T, a, b) case Handler::T##a##b:
-    KILN_PAIRS_I32(KILN_PAIR_CASE)
-    KILN_PAIRS_I64(KILN_PAIR_CASE)
-#undef KILN_PAIR_CASE
-#define KILN_ACC_ALU_CASE(T, op) case Handler::T##op##AccA: case Handler::T##op##AccB:
-    KILN_ACC_ALU(KILN_ACC_ALU_CASE)
-#undef KILN_ACC_ALU_CASE
-#define KILN_ACC_COMPARE_CASE(name, T, op) case Handler::name##AccA: case Handler::name##AccB:
-    KILN_ACC_VALUE_COMPARE(KILN_ACC_COMPARE_CASE)
-#undef KILN_ACC_COMPARE_CASE
 #define KILN_ACC_LOAD_CASE(name, MemT, Result) case Handler::name##Acc:
     KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
 #undef KILN_ACC_LOAD_CASE
-#define KILN_ACC_PAIR_CASE(T, a, b) case Handler::T##a##b##AccA: case Handler::T##a##b##AccC:
-    KILN_ACC_PAIRS(KILN_ACC_PAIR_CASE)
-#undef KILN_ACC_PAIR_CASE
 #define KILN_ACC_LOAD_ADD_CASE(name, MemT, Result) case Handler::name##AccA: case Handler::name##AccB:
     KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
 #undef KILN_ACC_LOAD_ADD_CASE
-      return true;
+#define KILN_ACC_COMPARE_CASE(name, T, op) case Handler::name##AccA: case Handler::name##AccB:
+    KILN_ACC_VALUE_COMPARE(KILN_ACC_COMPARE_CASE)
+#undef KILN_ACC_COMPARE_CASE
+#define KILN_ACC_GUARDED_CASE(name, F, I) case Handler::name##Acc:
+    KILN_ACC_GUARDED(KILN_ACC_GUARDED_CASE)
+#undef KILN_ACC_GUARDED_CASE
+      return Accumulator::Integer;
+    // Float arithmetic (BINOP, UNOP, float load+op).
+    H(F32Add) H(F32Sub) H(F32Mul) H(F32Div) H(F32Min) H(F32Max) H(F32Ceil) H(F32Floor) H(F32Trunc) H(F32Nearest)
+    H(F32ConvertI64S) H(F32ConvertI64U) H(F32AddLoad) H(F32MulLoad) H(F32AddLoadIndexed) H(F32MulLoadIndexed)
+      return Accumulator::F32;
+    H(F64Add) H(F64Sub) H(F64Mul) H(F64Div) H(F64Min) H(F64Max) H(F64Ceil) H(F64Floor) H(F64Trunc) H(F64Nearest)
+    H(F64ConvertI64S) H(F64ConvertI64U) H(F64AddLoad) H(F64SubLoadL) H(F64SubLoadR) H(F64MulLoad) H(F64DivLoadL)
+    H(F64DivLoadR) H(F64AddLoadIndexed) H(F64SubLoadIndexedL) H(F64SubLoadIndexedR) H(F64MulLoadIndexed)
+      return Accumulator::F64;
+#undef H
     default:
-      return false;
+      break;
+  }
+  // The forms generated from lists, by their result type.
+  switch (h) {
+#define KILN_PAIR_CASE(T, a, b) \
+  case Handler::T##a##b:        \
+  case Handler::T##a##b##AccA:  \
+  case Handler::T##a##b##AccC:  \
+    return accumulator_of<T>();
+    KILN_ALL_PAIRS(KILN_PAIR_CASE)
+#undef KILN_PAIR_CASE
+#define KILN_ACC_ALU_CASE(T, op) \
+  case Handler::T##op##AccA:     \
+  case Handler::T##op##AccB:     \
+    return accumulator_of<T>();
+    KILN_ACC_ALU(KILN_ACC_ALU_CASE)
+#undef KILN_ACC_ALU_CASE
+#define KILN_ACC_UNARY_CASE(name, T, Result, expr) \
+  case Handler::name:                              \
+  case Handler::name##Acc:                         \
+    return accumulator_of<Result>();
+    KILN_ACC_UNARY(KILN_ACC_UNARY_CASE)
+#undef KILN_ACC_UNARY_CASE
+    default:
+      return Accumulator::None;
   }
 }
 
-std::optional<Handler> accumulator_form(Handler h, uint32_t operand) {
+std::optional<AccumulatorForm> accumulator_form(Handler h, uint32_t operand) {
+  // `first` reads operand `first_operand`, `second` the next one.
+  auto either = [operand](uint32_t first_operand, Handler first, Handler second,
+                          Accumulator reads) -> std::optional<AccumulatorForm> {
+    if (operand == first_operand) return AccumulatorForm{first, reads};
+    if (operand == first_operand + 1) return AccumulatorForm{second, reads};
+    return std::nullopt;
+  };
+  auto only = [operand](uint32_t only_operand, Handler form, Accumulator reads) -> std::optional<AccumulatorForm> {
+    if (operand == only_operand) return AccumulatorForm{form, reads};
+    return std::nullopt;
+  };
   switch (h) {
 #define KILN_ACC_ALU_CASE(T, op) \
   case Handler::T##op:           \
-    return operand == 1 ? Handler::T##op##AccA : operand == 2 ? std::optional(Handler::T##op##AccB) : std::nullopt;
+    return either(1, Handler::T##op##AccA, Handler::T##op##AccB, accumulator_of<T>());
     KILN_ACC_ALU(KILN_ACC_ALU_CASE)
 #undef KILN_ACC_ALU_CASE
 #define KILN_ACC_VALUE_COMPARE_CASE(name, T, op) \
   case Handler::name:                           \
-    return operand == 1 ? Handler::name##AccA : operand == 2 ? std::optional(Handler::name##AccB) : std::nullopt;
+    return either(1, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_VALUE_COMPARE(KILN_ACC_VALUE_COMPARE_CASE)
 #undef KILN_ACC_VALUE_COMPARE_CASE
 #define KILN_ACC_COMPARE_CASE(name, T, op) \
   case Handler::name:                     \
-    return operand == 0 ? Handler::name##AccA : operand == 1 ? std::optional(Handler::name##AccB) : std::nullopt;
+    return either(0, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_COMPARE(KILN_ACC_COMPARE_CASE)
 #undef KILN_ACC_COMPARE_CASE
-#define KILN_ACC_LOAD_CASE(name, MemT, Result) \
-  case Handler::name:                         \
-    return operand == 1 ? std::optional(Handler::name##Acc) : std::nullopt;
+  // Forms Name##Acc of one-operand handlers (dst x), x of type T.
+#define KILN_ACC_X_CASE(name, T) \
+  case Handler::name:            \
+    return only(1, Handler::name##Acc, accumulator_of<T>());
+#define KILN_ACC_LOAD_CASE(name, MemT, Result) KILN_ACC_X_CASE(name, uint32_t)
+#define KILN_ACC_UNARY_CASE(name, T, Result, expr) KILN_ACC_X_CASE(name, T)
+#define KILN_ACC_GUARDED_CASE(name, F, I) KILN_ACC_X_CASE(name, F)
     KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
+    KILN_ACC_UNARY(KILN_ACC_UNARY_CASE)
+    KILN_ACC_GUARDED(KILN_ACC_GUARDED_CASE)
 #undef KILN_ACC_LOAD_CASE
-#define KILN_ACC_STORE_CASE(name, ValT, MemT) \
-  case Handler::name:                        \
-    return operand == 0 ? Handler::name##AccAddr : operand == 1 ? std::optional(Handler::name##AccValue) : std::nullopt;
+#undef KILN_ACC_UNARY_CASE
+#undef KILN_ACC_GUARDED_CASE
+#undef KILN_ACC_X_CASE
+#define KILN_ACC_STORE_CASE(name, ValT, MemT)                         \
+  case Handler::name:                                                \
+    if (operand == 0) return AccumulatorForm{Handler::name##AccAddr, Accumulator::Integer}; \
+    return only(1, Handler::name##AccValue, accumulator_of<ValT>());
     KILN_ACC_STORE(KILN_ACC_STORE_CASE)
 #undef KILN_ACC_STORE_CASE
-#define KILN_ACC_PAIR_CASE(T, a, b) \
-  case Handler::T##a##b:            \
-    return operand == 1 ? Handler::T##a##b##AccA : operand == 3 ? std::optional(Handler::T##a##b##AccC) : std::nullopt;
+#define KILN_ACC_STORE_ADD_CASE(name, ValT, MemT) \
+  case Handler::name:                            \
+    return only(3, Handler::name##AccValue, accumulator_of<ValT>());
+    KILN_ACC_STORE_ADD(KILN_ACC_STORE_ADD_CASE)
+#undef KILN_ACC_STORE_ADD_CASE
+#define KILN_ACC_PAIR_CASE(T, a, b)                                                          \
+  case Handler::T##a##b:                                                                     \
+    if (operand == 1) return AccumulatorForm{Handler::T##a##b##AccA, accumulator_of<T>()}; \
+    return only(3, Handler::T##a##b##AccC, accumulator_of<T>());
     KILN_ACC_PAIRS(KILN_ACC_PAIR_CASE)
 #undef KILN_ACC_PAIR_CASE
 #define KILN_ACC_LOAD_ADD_CASE(name, MemT, Result) \
   case Handler::name:                             \
-    return operand == 1 ? Handler::name##AccA : operand == 2 ? std::optional(Handler::name##AccB) : std::nullopt;
+    return either(1, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
 #undef KILN_ACC_LOAD_ADD_CASE
-    case Handler::Return64: return operand == 0 ? std::optional(Handler::Return64Acc) : std::nullopt;
-    case Handler::BrIfNz: return operand == 0 ? std::optional(Handler::BrIfNzAcc) : std::nullopt;
-    case Handler::BrIfZ: return operand == 0 ? std::optional(Handler::BrIfZAcc) : std::nullopt;
-    case Handler::Select64: return operand == 3 ? std::optional(Handler::Select64Acc) : std::nullopt;
+    case Handler::Return64: return only(0, Handler::Return64Acc, Accumulator::Integer);
+    case Handler::BrIfNz: return only(0, Handler::BrIfNzAcc, Accumulator::Integer);
+    case Handler::BrIfZ: return only(0, Handler::BrIfZAcc, Accumulator::Integer);
+    case Handler::Select64: return only(3, Handler::Select64Acc, Accumulator::Integer);
     default: return std::nullopt;
   }
 }

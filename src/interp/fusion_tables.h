@@ -46,11 +46,16 @@ std::optional<Handler> checked_access_handler(ir::Opcode access);
 // is relative to the original) and nothing patched later.
 bool is_copyable(Handler h);
 
-// The accumulator (accumulator.def): whether a handler leaves the value it
-// writes to its W(0) slot in the accumulator; and the form of `h` that takes
-// its operand `operand` (the operand word W(operand), a slot it reads) from the
-// accumulator instead, if it has one.
-bool sets_accumulator(Handler h);
-std::optional<Handler> accumulator_form(Handler h, uint32_t operand);
+// The accumulators (accumulator.def): which one a handler leaves the value it
+// writes to its W(0) slot in, if any; and the form of `h` that takes its
+// operand `operand` (the operand word W(operand), a slot it reads) from an
+// accumulator instead, with the accumulator it reads.
+enum class Accumulator : uint8_t { None, Integer, F32, F64 };
+Accumulator accumulator_set_by(Handler h);
+struct AccumulatorForm {
+  Handler form;
+  Accumulator reads;
+};
+std::optional<AccumulatorForm> accumulator_form(Handler h, uint32_t operand);
 
 }  // namespace kiln::interp

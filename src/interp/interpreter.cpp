@@ -32,9 +32,17 @@ namespace {
 
 template <class T>
 inline T rd(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
+  if constexpr (std::is_floating_point_v<T>) {
+    // A float load typed as one, so it goes straight into a vector register.
+    // (Since the accumulator holds floats as bits, GCC lowers a memcpy into a
+    // float to an integer load and a move across: three more cycles.)
+    using Unaligned [[gnu::may_alias, gnu::aligned(1)]] = T;
+    return *reinterpret_cast<const Unaligned*>(p);
+  } else {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
 }
 
 template <class T>
@@ -76,14 +84,32 @@ inline const void* load_handler(const uint32_t* ip) {
 
 const void* const* g_handler_table = nullptr;
 
+// The value of type T in the accumulator (accumulator.def). Floats travel as
+// their bits in the integer register: a float variable kept across all the
+// handlers would live on the C++ stack (no vector register survives the
+// calls some handlers make), a store and a reload again.
+template <class T>
+inline T accumulator_as(uint64_t acc) {
+  if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<float>(static_cast<uint32_t>(acc));
+  } else if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<double>(acc);
+  } else {
+    return static_cast<T>(acc);
+  }
+}
+
 #ifdef KILN_CHECK_ACCUMULATOR
+// Aborts unless the accumulator holds what `slot` does: the slot's 8 bytes, or
+// 4 for an f32 (set_slot writes no more).
+template <class T>
 void check_accumulator(uint64_t acc, const uint8_t* slot, const uint32_t* ip) {
-  uint64_t value;
-  std::memcpy(&value, slot, sizeof value);
-  if (value == acc) return;
+  uint64_t in_slot = 0;
+  std::memcpy(&in_slot, slot, std::is_same_v<T, float> ? sizeof(float) : sizeof in_slot);
+  if (in_slot == acc) return;
   std::optional<Handler> h = handler_at(load_handler(ip));
   std::fprintf(stderr, "kiln: accumulator %llx, slot %llx in %s\n", static_cast<unsigned long long>(acc),
-               static_cast<unsigned long long>(value), h ? handler_name(*h) : "?");
+               static_cast<unsigned long long>(in_slot), h ? handler_name(*h) : "?");
   std::abort();
 }
 #endif
@@ -292,26 +318,27 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   uint8_t* callee_fp = nullptr;
-  uint64_t acc = 0;  // the accumulator (accumulator.def)
+  // The accumulator (accumulator.def): a value's bits as set_slot writes them.
+  uint64_t acc = 0;
 
 #define W(i) ip[2 + (i)]
 #define R(T, i) rd<T>(fp + W(i))
 #define SET(T, i, v) set_slot<T>(fp + W(i), static_cast<T>(v))
-// The destination W(0) of a producer: an integer result also goes to the
-// accumulator (sets_accumulator() in fusion_tables.cpp lists the producers).
-#define SET_DST(T, v)                                      \
-  do {                                                     \
-    T dst_value = static_cast<T>(v);                       \
-    set_slot<T>(fp + W(0), dst_value);                     \
-    if constexpr (std::is_integral_v<T>) acc = slot_bits(dst_value); \
+// The destination W(0) of a producer: the result also goes to the accumulator
+// of its type (accumulator_set_by() in fusion_tables.cpp lists the producers).
+#define SET_DST(T, v)                                                  \
+  do {                                                                 \
+    T dst_value = static_cast<T>(v);                                   \
+    set_slot<T>(fp + W(0), dst_value);                                 \
+    acc = slot_bits(dst_value);                                        \
   } while (0)
-// Operand i of an accumulator form, which the accumulator holds. The check
-// build compares it with the slot: a consumer placed after an instruction that
-// is not a producer (or does not produce that slot) aborts there.
+// Operand i of an accumulator form, which the accumulator of type T holds.
+// The check build compares it with the slot: a consumer placed after an
+// instruction that is not a producer (or does not produce that slot) aborts.
 #ifdef KILN_CHECK_ACCUMULATOR
-#define ACC(T, i) (check_accumulator(acc, fp + W(i), ip), static_cast<T>(acc))
+#define ACC(T, i) (check_accumulator<T>(acc, fp + W(i), ip), accumulator_as<T>(acc))
 #else
-#define ACC(T, i) static_cast<T>(acc)
+#define ACC(T, i) accumulator_as<T>(acc)
 #endif
 #ifdef KILN_PROFILE_DISPATCH
 #define DISPATCH()                  \
@@ -350,12 +377,14 @@ L_I64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // ---- numeric operators -----------------------------------------------------
-#define UNOP(name, T, Result, expr) \
-  L_##name : {                      \
-    T a = R(T, 1);                  \
-    SET_DST(Result, (expr));        \
-    NEXT(2);                        \
+// `read` reads the operand: R, or ACC for an accumulator form.
+#define UNOP_FORM(label, T, Result, expr, read) \
+  L_##label : {                                 \
+    T a = read(T, 1);                           \
+    SET_DST(Result, (expr));                    \
+    NEXT(2);                                    \
   }
+#define UNOP(name, T, Result, expr) UNOP_FORM(name, T, Result, expr, R)
 #define BINOP(name, T, Result, expr) \
   L_##name : {                       \
     T a = R(T, 1);                   \
@@ -364,7 +393,6 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     NEXT(3);                         \
   }
 
-  UNOP(I32Eqz, uint32_t, uint32_t, a == 0)
   BINOP(I32Eq, uint32_t, uint32_t, a == b)
   BINOP(I32Ne, uint32_t, uint32_t, a != b)
   BINOP(I32LtS, int32_t, uint32_t, a < b)
@@ -452,7 +480,6 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   UNOP(F32Floor, float, float, wasm_floor(a))
   UNOP(F32Trunc, float, float, wasm_trunc_float(a))
   UNOP(F32Nearest, float, float, wasm_nearest(a))
-  UNOP(F32Sqrt, float, float, std::sqrt(a))
   BINOP(F32Add, float, float, a + b)
   BINOP(F32Sub, float, float, a - b)
   BINOP(F32Mul, float, float, a * b)
@@ -466,7 +493,6 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   UNOP(F64Floor, double, double, wasm_floor(a))
   UNOP(F64Trunc, double, double, wasm_trunc_float(a))
   UNOP(F64Nearest, double, double, wasm_nearest(a))
-  UNOP(F64Sqrt, double, double, std::sqrt(a))
   BINOP(F64Add, double, double, a + b)
   BINOP(F64Sub, double, double, a - b)
   BINOP(F64Mul, double, double, a * b)
@@ -475,20 +501,18 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   BINOP(F64Max, double, double, wasm_max(a, b))
   BINOP(F64Copysign, uint64_t, uint64_t, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull))
 
+  // Unary operators with an accumulator form (accumulator.def): both forms.
+#define ACC_UNOP(name, T, Result, expr) \
+  UNOP_FORM(name, T, Result, expr, R)   \
+  UNOP_FORM(name##Acc, T, Result, expr, ACC)
+  KILN_ACC_UNARY(ACC_UNOP)
+#undef ACC_UNOP
+
   // ---- conversions -------------------------------------------------------------
-  UNOP(I32WrapI64, uint64_t, uint32_t, a)
-  UNOP(I64ExtendI32S, int32_t, int64_t, a)
-  UNOP(I64ExtendI32U, uint32_t, uint64_t, a)
-  UNOP(F32ConvertI32S, int32_t, float, a)
-  UNOP(F32ConvertI32U, uint32_t, float, a)
   UNOP(F32ConvertI64S, int64_t, float, a)
   UNOP(F32ConvertI64U, uint64_t, float, a)
-  UNOP(F32DemoteF64, double, float, a)
-  UNOP(F64ConvertI32S, int32_t, double, a)
-  UNOP(F64ConvertI32U, uint32_t, double, a)
   UNOP(F64ConvertI64S, int64_t, double, a)
   UNOP(F64ConvertI64U, uint64_t, double, a)
-  UNOP(F64PromoteF32, float, double, a)
   UNOP(I32ReinterpretF32, uint32_t, uint32_t, a)
   UNOP(I64ReinterpretF64, uint64_t, uint64_t, a)
   UNOP(F32ReinterpretI32, uint32_t, uint32_t, a)
@@ -520,18 +544,19 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   TRUNCOP(I64TruncF64U, double, uint64_t)
   // The guard |x| < 2^N admits exactly the values whose truncation fits (and
   // not NaN); everything else gives the minimum, as x86's cvttss2si does.
-#define GUARDED_TRUNC(name, F, I)                                                   \
-  L_##name : {                                                                      \
-    F x = R(F, 1);                                                                  \
-    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));         \
-    SET(I, 0, std::fabs(x) < limit ? static_cast<I>(x) : std::numeric_limits<I>::min()); \
-    NEXT(2);                                                                        \
+#define GUARDED_TRUNC_FORM(label, F, I, read)                                          \
+  L_##label : {                                                                      \
+    F x = read(F, 1);                                                                \
+    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));          \
+    SET_DST(I, std::fabs(x) < limit ? static_cast<I>(x) : std::numeric_limits<I>::min()); \
+    NEXT(2);                                                                         \
   }
-  GUARDED_TRUNC(I32TruncF32SGuarded, float, int32_t)
-  GUARDED_TRUNC(I32TruncF64SGuarded, double, int32_t)
-  GUARDED_TRUNC(I64TruncF32SGuarded, float, int64_t)
-  GUARDED_TRUNC(I64TruncF64SGuarded, double, int64_t)
+#define GUARDED_TRUNC(name, F, I)            \
+  GUARDED_TRUNC_FORM(name, F, I, R)          \
+  GUARDED_TRUNC_FORM(name##Acc, F, I, ACC)
+  KILN_ACC_GUARDED(GUARDED_TRUNC)
 #undef GUARDED_TRUNC
+#undef GUARDED_TRUNC_FORM
   UNOP(I32TruncSatF32S, float, int32_t, (wasm_trunc_sat<int32_t, float>(a)))
   UNOP(I32TruncSatF32U, float, uint32_t, (wasm_trunc_sat<uint32_t, float>(a)))
   UNOP(I32TruncSatF64S, double, int32_t, (wasm_trunc_sat<int32_t, double>(a)))
@@ -650,6 +675,15 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   }
   KILN_ACC_LOAD_ADD(ACC_LOAD_ADD)
 #undef ACC_LOAD_ADD
+#define ACC_STORE_ADD(name, ValT, MemT)                                  \
+  L_##name##AccValue : {                                                 \
+    uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);                      \
+    SET(uint32_t, 2, sum);                                               \
+    wr<MemT>(mem + (uint64_t{sum} + W(4)), static_cast<MemT>(ACC(ValT, 3))); \
+    NEXT(5);                                                             \
+  }
+  KILN_ACC_STORE_ADD(ACC_STORE_ADD)
+#undef ACC_STORE_ADD
 
   // Array indexing: s = (i << k) + base (stored), then the access.
 #define SCALED_ADDRESS(i)                                                        \
@@ -713,6 +747,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define KILN_OP_F64Add(x, y) ((x) + (y))
 #define KILN_OP_F64Sub(x, y) ((x) - (y))
 #define KILN_OP_F64Mul(x, y) ((x) * (y))
+// (and for the accumulator forms, accumulator.def)
+#define KILN_OP_F32Div(x, y) ((x) / (y))
+#define KILN_OP_F32Min(x, y) wasm_min((x), (y))
+#define KILN_OP_F32Max(x, y) wasm_max((x), (y))
+#define KILN_OP_F64Div(x, y) ((x) / (y))
+#define KILN_OP_F64Min(x, y) wasm_min((x), (y))
+#define KILN_OP_F64Max(x, y) wasm_max((x), (y))
 #define KILN_CTYPE_I32 uint32_t
 #define KILN_CTYPE_I64 uint64_t
 #define KILN_CTYPE_F32 float

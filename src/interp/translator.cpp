@@ -483,15 +483,28 @@ class Translator final : public validate::CodeSink {
       if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), at)) continue;
       std::optional<Handler> producer = handler_at_word(previous);
       std::optional<Handler> consumer = handler_at_word(at);
-      if (!producer || !consumer || !sets_accumulator(*producer) || at - previous < 3) continue;
+      if (!producer || !consumer || at - previous < 3) continue;
+      const Accumulator produced_in = accumulator_set_by(*producer);
+      if (produced_in == Accumulator::None) continue;
       const uint32_t produced = code_->words[previous + 2];
       for (uint32_t operand = 0; at + 2 + operand < end; ++operand) {
         if (code_->words[at + 2 + operand] != produced) continue;
-        if (std::optional<Handler> form = accumulator_form(*consumer, operand)) {
-          write_handler(at, *form);
-          break;
-        }
+        std::optional<AccumulatorForm> form = accumulator_form(*consumer, operand);
+        if (!form || form->reads != produced_in || writes_before_reading(*consumer, at, produced)) continue;
+        write_handler(at, form->form);
+        break;
       }
+    }
+  }
+  // Stores with an added address write the sum (operand 2) before they read
+  // the value: if the sum goes to the produced slot, the value is the sum.
+  bool writes_before_reading(Handler consumer, uint32_t at, uint32_t produced) const {
+    switch (consumer) {
+      case Handler::I32StoreAdd: case Handler::I64StoreAdd: case Handler::F32StoreAdd: case Handler::F64StoreAdd:
+      case Handler::I32Store8Add: case Handler::I32Store16Add:
+        return code_->words[at + 4] == produced;
+      default:
+        return false;
     }
   }
   std::optional<Handler> handler_at_word(uint32_t at) const {

@@ -205,6 +205,30 @@ TEST_F(Interp, AccumulatorCarriesAResultToTheNextInstruction) {
     EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
 }
 
+// Floats go through the accumulator too, as their bits: f32 and f64 chains
+// take accumulator forms, and a consumer reading integer bits (Return64) does
+// not take a float producer's value from it.
+constexpr const char* kFloatAccumulator = R"((module
+    (func (export "f32") (param i32) (result f32)
+      (f32.min (f32.add (f32.mul (f32.convert_i32_u (local.get 0)) (f32.const 0.5)) (f32.const 1))
+               (f32.const 100)))
+    (func (export "f64") (param i32) (result f64)
+      (f64.div (f64.sqrt (f64.promote_f32 (f32.convert_i32_s (local.get 0)))) (f64.const 4)))))";
+
+TEST_F(Interp, AccumulatorCarriesFloats) {
+  Instance i = load(kFloatAccumulator);
+  auto f32 = *i.get_typed_func<float(int32_t)>("f32");
+  auto f64 = *i.get_typed_func<double(int32_t)>("f64");
+  EXPECT_EQ(*f32.call(7), 4.5f);
+  EXPECT_EQ(*f32.call(-1), 100.0f);  // 2^32 - 1 as unsigned
+  EXPECT_EQ(*f64.call(64), 2.0);
+  EXPECT_TRUE(std::isnan(*f64.call(-4)));
+  std::string code = listing(kFloatAccumulator);
+  for (const char* form : {"F32MulAddAccA", "F32MinAccA", "F64PromoteF32Acc", "F64SqrtAcc", "F64DivAccA"})
+    EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
+  EXPECT_EQ(code.find("Return64Acc"), std::string::npos) << code;
+}
+
 // Where a jump lands the accumulator holds what the jumping path left there
 // (here b & 1, its branch condition), not the value in the slot: the xor after
 // the block must read the block's result from its slot on both paths.
