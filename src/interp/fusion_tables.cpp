@@ -249,21 +249,19 @@ Accumulator accumulator_set_by(Handler h) {
     H(I32WrapI64) H(I64ExtendI32S) H(I64ExtendI32U) H(I32Extend8S) H(I32Extend16S) H(I64Extend8S)
     H(I64Extend16S) H(I64Extend32S)
     H(I32TruncF32SGuarded) H(I32TruncF64SGuarded) H(I64TruncF32SGuarded) H(I64TruncF64SGuarded)
-    // Loads (LOAD, LOAD_ADD, LOAD_SCALED; float loads move bits, as integers).
-    H(I32Load) H(I64Load) H(F32Load) H(F64Load) H(I32Load8S) H(I32Load8U) H(I32Load16S) H(I32Load16U)
+    // Loads (LOAD, LOAD_ADD, LOAD_SCALED; float loads below).
+    H(I32Load) H(I64Load) H(I32Load8S) H(I32Load8U) H(I32Load16S) H(I32Load16U)
     H(I64Load8S) H(I64Load8U) H(I64Load16S) H(I64Load16U) H(I64Load32S) H(I64Load32U)
-    H(I32LoadAdd) H(I64LoadAdd) H(F32LoadAdd) H(F64LoadAdd) H(I32Load8SAdd) H(I32Load8UAdd) H(I32Load16SAdd)
-    H(I32Load16UAdd) H(I32LoadScaled) H(I64LoadScaled) H(F64LoadScaled) H(I32Load16SScaled)
+    H(I32LoadAdd) H(I64LoadAdd) H(I32Load8SAdd) H(I32Load8UAdd) H(I32Load16SAdd)
+    H(I32Load16UAdd) H(I32LoadScaled) H(I64LoadScaled) H(I32Load16SScaled)
     // Integer load+op (LOAD_OP, LOAD_INDEXED_OP).
     H(I32AddLoad) H(I32SubLoadL) H(I32SubLoadR) H(I32AndLoad) H(I32OrLoad) H(I32XorLoad) H(I32MulLoad)
     H(I64AddLoad) H(I64XorLoad) H(I32AddLoadIndexed)
-    H(Copy64) H(Select64) H(Select64Acc)
-#define KILN_ACC_LOAD_CASE(name, MemT, Result) case Handler::name##Acc:
-    KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
-#undef KILN_ACC_LOAD_CASE
-#define KILN_ACC_LOAD_ADD_CASE(name, MemT, Result) case Handler::name##AccA: case Handler::name##AccB:
-    KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
-#undef KILN_ACC_LOAD_ADD_CASE
+    H(Copy64) H(Copy64Acc) H(Select64) H(Select64Acc)
+    H(I32LoadAcc) H(I64LoadAcc) H(I32Load8SAcc) H(I32Load8UAcc) H(I32Load16SAcc) H(I32Load16UAcc)
+    H(I32LoadAddAccA) H(I32LoadAddAccB) H(I64LoadAddAccA) H(I64LoadAddAccB) H(I32Load8SAddAccA)
+    H(I32Load8SAddAccB) H(I32Load8UAddAccA) H(I32Load8UAddAccB) H(I32Load16SAddAccA) H(I32Load16SAddAccB)
+    H(I32Load16UAddAccA) H(I32Load16UAddAccB)
 #define KILN_ACC_COMPARE_CASE(name, T, op) case Handler::name##AccA: case Handler::name##AccB:
     KILN_ACC_VALUE_COMPARE(KILN_ACC_COMPARE_CASE)
 #undef KILN_ACC_COMPARE_CASE
@@ -274,10 +272,13 @@ Accumulator accumulator_set_by(Handler h) {
     // Float arithmetic (BINOP, UNOP, float load+op).
     H(F32Add) H(F32Sub) H(F32Mul) H(F32Div) H(F32Min) H(F32Max) H(F32Ceil) H(F32Floor) H(F32Trunc) H(F32Nearest)
     H(F32ConvertI64S) H(F32ConvertI64U) H(F32AddLoad) H(F32MulLoad) H(F32AddLoadIndexed) H(F32MulLoadIndexed)
+    // Float loads: the value's bits (an f32's zero-extended, as the slot has them).
+    H(F32Load) H(F32LoadAcc) H(F32LoadAdd) H(F32LoadAddAccA) H(F32LoadAddAccB)
       return Accumulator::F32;
     H(F64Add) H(F64Sub) H(F64Mul) H(F64Div) H(F64Min) H(F64Max) H(F64Ceil) H(F64Floor) H(F64Trunc) H(F64Nearest)
     H(F64ConvertI64S) H(F64ConvertI64U) H(F64AddLoad) H(F64SubLoadL) H(F64SubLoadR) H(F64MulLoad) H(F64DivLoadL)
     H(F64DivLoadR) H(F64AddLoadIndexed) H(F64SubLoadIndexedL) H(F64SubLoadIndexedR) H(F64MulLoadIndexed)
+    H(F64Load) H(F64LoadAcc) H(F64LoadAdd) H(F64LoadAddAccA) H(F64LoadAddAccB) H(F64LoadScaled)
       return Accumulator::F64;
 #undef H
     default:
@@ -373,6 +374,12 @@ std::optional<AccumulatorForm> accumulator_form(Handler h, uint32_t operand) {
     return either(1, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_LOAD_ADD(KILN_ACC_LOAD_ADD_CASE)
 #undef KILN_ACC_LOAD_ADD_CASE
+#define KILN_ACC_OP_STORE_CASE(name, T, MemT, expr) \
+  case Handler::name:                              \
+    return either(1, Handler::name##AccA, Handler::name##AccB, accumulator_of<T>());
+    KILN_ACC_OP_STORE(KILN_ACC_OP_STORE_CASE)
+#undef KILN_ACC_OP_STORE_CASE
+    case Handler::Copy64: return only(1, Handler::Copy64Acc, Accumulator::Integer);
     case Handler::Return64: return only(0, Handler::Return64Acc, Accumulator::Integer);
     case Handler::BrIfNz: return only(0, Handler::BrIfNzAcc, Accumulator::Integer);
     case Handler::BrIfZ: return only(0, Handler::BrIfZAcc, Accumulator::Integer);

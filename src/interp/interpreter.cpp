@@ -858,22 +858,21 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef LOAD_THEN_OP
 
   // An ALU op whose result t, a temporary (never stored), goes to memory.
-#define OP_STORE(name, T, MemT, expr)                                  \
-  L_##name : {                                                         \
-    T a = R(T, 1);                                                     \
-    T b = R(T, 2);                                                     \
+  // With its accumulator forms (accumulator.def): a or b from the accumulator.
+#define OP_STORE_FORM(label, T, MemT, expr, read_a, read_b)            \
+  L_##label : {                                                        \
+    T a = read_a(T, 1);                                                \
+    T b = read_b(T, 2);                                                \
     wr<MemT>(mem + (uint64_t{R(uint32_t, 0)} + W(3)), static_cast<MemT>(expr)); \
     NEXT(4);                                                           \
   }
-  OP_STORE(I32AddStore, uint32_t, uint32_t, a + b)
-  OP_STORE(I32XorStore8, uint32_t, uint8_t, a ^ b)
-  OP_STORE(I32AddStore8, uint32_t, uint8_t, a + b)
-  OP_STORE(I64AddStore, uint64_t, uint64_t, a + b)
-  OP_STORE(F32AddStore, float, float, a + b)
-  OP_STORE(F64AddStore, double, double, a + b)
-  OP_STORE(F64SubStore, double, double, a - b)
-  OP_STORE(F64MulStore, double, double, a * b)
+#define OP_STORE(name, T, MemT, expr)                 \
+  OP_STORE_FORM(name, T, MemT, expr, R, R)            \
+  OP_STORE_FORM(name##AccA, T, MemT, expr, ACC, R)    \
+  OP_STORE_FORM(name##AccB, T, MemT, expr, R, ACC)
+  KILN_ACC_OP_STORE(OP_STORE)
 #undef OP_STORE
+#undef OP_STORE_FORM
 
   // Read-modify-write c[i] += m at address p (handlers.def: the loaded value,
   // the product and the sum are temporaries, never stored).
@@ -1049,6 +1048,9 @@ L_DataDrop:
   // ---- variables and parametric ---------------------------------------------------
 L_Copy64:
   SET_DST(uint64_t, R(uint64_t, 1));
+  NEXT(2);
+L_Copy64Acc:
+  SET_DST(uint64_t, ACC(uint64_t, 1));
   NEXT(2);
 L_Copy64x2:
   std::memcpy(fp + W(0), fp + W(1), 8);
