@@ -148,6 +148,7 @@ class Translator final : public validate::CodeSink {
     code_->frame_size = std::max(max_extent_, code_->results_size);
     code_->frame_size = (code_->frame_size + 15) & ~15u;
     use_accumulator();
+    pair_axpys();
     return std::move(code_);
   }
 
@@ -494,6 +495,27 @@ class Translator final : public validate::CodeSink {
         write_handler(at, form->form);
         break;
       }
+    }
+  }
+  // Two indexed axpy instructions in a row, the second's pa and xa being the
+  // first's p and xs slots, become one (handlers.def): the first's handler
+  // changes and runs both; the second's words stay where they are. Not where
+  // a jump lands on the second, and not when the first's xs goes to its p
+  // slot (the axpy translation refuses that already).
+  void pair_axpys() {
+    const auto& offsets = code_->offsets;
+    const uint32_t* w = code_->words.data();
+    for (size_t i = 1; i < offsets.size(); ++i) {
+      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
+      if (second != first + 11) continue;
+      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      if (!h1 || h1 != h2 || (*h1 != Handler::F64AxpyIndexedRmw && *h1 != Handler::F32AxpyIndexedRmw)) continue;
+      if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), second)) continue;
+      // first: pa pb p xa xb xs k xoffset offset; the second's pa and xa are W(11) and W(14)
+      if (w[second + 2] != w[first + 4] || w[second + 5] != w[first + 7] || w[first + 4] == w[first + 7]) continue;
+      write_handler(first, *h1 == Handler::F64AxpyIndexedRmw ? Handler::F64AxpyIndexedRmwTwice
+                                                              : Handler::F32AxpyIndexedRmwTwice);
+      ++i;  // the second is part of the first now
     }
   }
   // Stores with an added address write the sum (operand 2) before they read

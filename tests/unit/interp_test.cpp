@@ -538,6 +538,20 @@ constexpr const char* kIndexedLoads = R"((module
         (f64.add (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $i))) (local.get $k))
                  (f64.load (local.get $c))))
       (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $c))))
+    (func (export "axpy_twice") (param $c i32) (param $i i32) (param $x i32) (param $k f64) (result f64)
+      (f64.store (i32.const 16) (f64.const 1.5))
+      (f64.store (i32.const 24) (f64.const 2.5))
+      (f64.store (i32.const 48) (f64.const 4))
+      (f64.store (i32.const 56) (f64.const 8))
+      ;; c = c + i; x = x + i; c[0] += x[0] * k; then the same from c + 8 and x + 8
+      (f64.store (local.tee $c (i32.add (local.get $c) (local.get $i)))
+        (f64.add (f64.mul (f64.load (local.tee $x (i32.add (local.get $x) (local.get $i)))) (local.get $k))
+                 (f64.load (local.get $c))))
+      (f64.store (local.tee $c (i32.add (local.get $c) (i32.const 8)))
+        (f64.add (f64.mul (f64.load (local.tee $x (i32.add (local.get $x) (i32.const 8)))) (local.get $k))
+                 (f64.load (local.get $c))))
+      (f64.add (f64.add (f64.load (i32.const 16)) (f64.load (i32.const 24)))
+               (f64.convert_i32_u (i32.add (local.get $c) (local.get $x)))))
     (func (export "axpy32") (param i32 i32 f32) (result f32)
       (f32.store (i32.const 8) (f32.const 2))
       (f32.store (i32.const 16) (f32.const 0.25))
@@ -558,9 +572,15 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
   EXPECT_EQ(*i.get_typed_func<double(int32_t, int32_t, int32_t, double)>("axpy_indexed")->call(8, 8, 24, 2.0), 25.5);
   // 0.25 + 2 * 3
   EXPECT_EQ(*i.get_typed_func<float(int32_t, int32_t, float)>("axpy32")->call(8, 0, 3.0f), 6.25f);
+  // c[16] = 1.5 + 4 * 2, c[24] = 2.5 + 8 * 2, then c and x: 24 + 56
+  auto twice = *i.get_typed_func<double(int32_t, int32_t, int32_t, double)>("axpy_twice");
+  EXPECT_EQ(*twice.call(8, 8, 40, 2.0), 9.5 + 18.5 + 80);
+  Expected<double> second_out = twice.call(65536 - 16, 8, 40, 2.0);  // the second c[] is past the end
+  ASSERT_FALSE(second_out.has_value());
+  EXPECT_EQ(second_out.error().message, "out of bounds memory access");
   std::string code = listing(kIndexedLoads);
   for (const char* fused : {"F64SubLoadIndexedL", "F64SubLoadIndexedR", "F64MulLoadIndexed", "I32AddLoadIndexed",
-                            "F64AxpyRmw", "F32AxpyRmw", "F64AxpyIndexedRmw"})
+                            "F64AxpyRmw", "F32AxpyRmw", "F64AxpyIndexedRmw", "F64AxpyIndexedRmwTwice"})
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
   // An out-of-bounds indexed load still traps.
   Expected<double> oob = i.get_typed_func<double(int32_t, int32_t, double)>("ops")->call(65536 - 8, 0, 1.0);
