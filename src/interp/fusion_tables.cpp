@@ -74,6 +74,18 @@ std::optional<Handler> fused_pair(Opcode first, Opcode second) {
   return it->second;
 }
 
+bool pair_first_commutes(Handler h) {
+  switch (h) {
+#define KILN_PAIR_CASE(T, a, b) \
+  case Handler::T##a##b:        \
+    return is_commutative(Opcode::T##a);
+    KILN_ALL_PAIRS(KILN_PAIR_CASE)
+#undef KILN_PAIR_CASE
+    default:
+      return false;
+  }
+}
+
 bool is_commutative(Opcode op) {
   switch (op) {
     case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or: case Opcode::I32Xor:

@@ -20,6 +20,9 @@ std::optional<Handler> fused_op_store(ir::Opcode op, ir::Opcode store);
 // "t = a OP1 b; d = t OP2 c" (pairs.def).
 std::optional<Handler> fused_pair(ir::Opcode first, ir::Opcode second);
 bool is_commutative(ir::Opcode op);
+// Whether `h` is a pair (dst a b c) whose first operation is commutative, so
+// its a and b may be swapped.
+bool pair_first_commutes(Handler h);
 
 // A comparison feeding a conditional branch: the handler for "jump if (a OP b)"
 // and for its negation (used by `if`, which jumps when the condition is false).

@@ -747,7 +747,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define KILN_OP_F64Add(x, y) ((x) + (y))
 #define KILN_OP_F64Sub(x, y) ((x) - (y))
 #define KILN_OP_F64Mul(x, y) ((x) * (y))
-// (and for the accumulator forms, accumulator.def)
+// (div for the accumulator forms, min and max also for pairs)
 #define KILN_OP_F32Div(x, y) ((x) / (y))
 #define KILN_OP_F32Min(x, y) wasm_min((x), (y))
 #define KILN_OP_F32Max(x, y) wasm_max((x), (y))

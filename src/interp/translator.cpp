@@ -488,6 +488,10 @@ class Translator final : public validate::CodeSink {
       const Accumulator produced_in = accumulator_set_by(*producer);
       if (produced_in == Accumulator::None) continue;
       const uint32_t produced = code_->words[previous + 2];
+      // A pair reads b, which has no accumulator form; if its first operation
+      // commutes, a and b trade places and a has one.
+      if (pair_first_commutes(*consumer) && code_->words[at + 4] == produced && code_->words[at + 3] != produced)
+        std::swap(code_->words[at + 3], code_->words[at + 4]);
       for (uint32_t operand = 0; at + 2 + operand < end; ++operand) {
         if (code_->words[at + 2 + operand] != produced) continue;
         std::optional<AccumulatorForm> form = accumulator_form(*consumer, operand);

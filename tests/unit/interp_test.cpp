@@ -213,7 +213,9 @@ constexpr const char* kFloatAccumulator = R"((module
       (f32.min (f32.add (f32.mul (f32.convert_i32_u (local.get 0)) (f32.const 0.5)) (f32.const 1))
                (f32.const 100)))
     (func (export "f64") (param i32) (result f64)
-      (f64.div (f64.sqrt (f64.promote_f32 (f32.convert_i32_s (local.get 0)))) (f64.const 4)))))";
+      (f64.div (f64.sqrt (f64.promote_f32 (f32.convert_i32_s (local.get 0)))) (f64.const 4)))
+    (func (export "clamp") (param f32 f32) (result f32)  ;; a min/max pair
+      (f32.max (f32.min (f32.add (local.get 0) (local.get 1)) (f32.const 255)) (f32.const -0)))))";
 
 TEST_F(Interp, AccumulatorCarriesFloats) {
   Instance i = load(kFloatAccumulator);
@@ -223,8 +225,15 @@ TEST_F(Interp, AccumulatorCarriesFloats) {
   EXPECT_EQ(*f32.call(-1), 100.0f);  // 2^32 - 1 as unsigned
   EXPECT_EQ(*f64.call(64), 2.0);
   EXPECT_TRUE(std::isnan(*f64.call(-4)));
+  auto clamp = *i.get_typed_func<float(float, float)>("clamp");
+  EXPECT_EQ(*clamp.call(200, 100), 255.0f);
+  EXPECT_EQ(*clamp.call(1, 2), 3.0f);
+  EXPECT_TRUE(std::signbit(*clamp.call(-1, 0.5f)));  // max(-0.5, -0) = -0
+  EXPECT_FALSE(std::signbit(*clamp.call(0, 0)));     // max(+0, -0) = +0
+  EXPECT_TRUE(std::isnan(*clamp.call(NAN, 1)));
   std::string code = listing(kFloatAccumulator);
-  for (const char* form : {"F32MulAddAccA", "F32MinAccA", "F64PromoteF32Acc", "F64SqrtAcc", "F64DivAccA"})
+  for (const char* form : {"F32MulAddAccA", "F32MinAccA", "F64PromoteF32Acc", "F64SqrtAcc", "F64DivAccA", "F32AddMin",
+                           "F32MaxAccA"})
     EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
   EXPECT_EQ(code.find("Return64Acc"), std::string::npos) << code;
 }
