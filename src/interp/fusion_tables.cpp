@@ -286,11 +286,13 @@ Accumulator accumulator_set_by(Handler h) {
     H(F32ConvertI64S) H(F32ConvertI64U) H(F32AddLoad) H(F32MulLoad) H(F32AddLoadIndexed) H(F32MulLoadIndexed)
     // Float loads: the value's bits (an f32's zero-extended, as the slot has them).
     H(F32Load) H(F32LoadAcc) H(F32LoadAdd) H(F32LoadAddAccA) H(F32LoadAddAccB)
+    H(F32ConvertLoad8U) H(F32ConvertLoad8UAdd)
       return Accumulator::F32;
     H(F64Add) H(F64Sub) H(F64Mul) H(F64Div) H(F64Min) H(F64Max) H(F64Ceil) H(F64Floor) H(F64Trunc) H(F64Nearest)
     H(F64ConvertI64S) H(F64ConvertI64U) H(F64AddLoad) H(F64SubLoadL) H(F64SubLoadR) H(F64MulLoad) H(F64DivLoadL)
     H(F64DivLoadR) H(F64AddLoadIndexed) H(F64SubLoadIndexedL) H(F64SubLoadIndexedR) H(F64MulLoadIndexed)
     H(F64Load) H(F64LoadAcc) H(F64LoadAdd) H(F64LoadAddAccA) H(F64LoadAddAccB) H(F64LoadScaled)
+    H(F64ConvertLoad8U) H(F64ConvertLoad8UAdd)
       return Accumulator::F64;
 #undef H
     default:

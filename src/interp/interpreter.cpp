@@ -923,6 +923,23 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   AXPY_INDEXED_RMW(F32AxpyIndexedRmw, float)
   AXPY_INDEXED_RMW(F64AxpyIndexedRmw, double)
 #undef AXPY_INDEXED_RMW
+  // A byte converted to a float (the byte is never stored).
+#define CONVERT_LOAD8U(name, F)                                   \
+  L_##name : {                                                    \
+    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);                \
+    SET_DST(F, static_cast<F>(rd<uint8_t>(mem + ea)));            \
+    NEXT(3);                                                      \
+  }                                                               \
+  L_##name##Add : {                                               \
+    uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);               \
+    SET(uint32_t, 3, sum);                                        \
+    SET_DST(F, static_cast<F>(rd<uint8_t>(mem + (uint64_t{sum} + W(4))))); \
+    NEXT(5);                                                      \
+  }
+  CONVERT_LOAD8U(F32ConvertLoad8U, float)
+  CONVERT_LOAD8U(F64ConvertLoad8U, double)
+#undef CONVERT_LOAD8U
+
   // The second instruction's operand words start at W(11), after its handler.
 #define AXPY_INDEXED_RMW_TWICE(name, T)                          \
   L_##name : {                                                   \

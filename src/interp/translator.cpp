@@ -969,6 +969,7 @@ class Translator final : public validate::CodeSink {
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
     if (n == 2 && info.imm == ImmKind::None && (translate_fused_pair(in, operands) || translate_load_op(in, operands)))
       return;
+    if (n == 1 && translate_load_convert(in, operands[0])) return;
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
     if (!shape.results.empty()) dst = push_slot(ir::sig_letter_type(shape.results[0], ValType::i32()));
@@ -1106,6 +1107,39 @@ class Translator final : public validate::CodeSink {
     last_.memory_offset = offset;
     last_.loaded = t;
     return true;
+  }
+
+  // `t = load8_u(p + off); f = (float)t` (a pixel, a sample), also with an
+  // added address: one instruction, when t is a temporary. A byte is the same
+  // signed or unsigned, so both conversions use it.
+  bool translate_load_convert(const Instruction& in, uint32_t operand) {
+    if (!last_.valid || operand != last_.dst_location || !is_temporary(operand)) return false;
+    bool f32 = in.op == Opcode::F32ConvertI32U || in.op == Opcode::F32ConvertI32S;
+    bool f64 = in.op == Opcode::F64ConvertI32U || in.op == Opcode::F64ConvertI32S;
+    if (!f32 && !f64) return false;
+    if (last_.op == Opcode::I32Load8U && last_.handler == Handler::Count) {
+      uint32_t address = last_.operands[0], offset = last_.memory_offset;
+      retract_last();
+      pop();
+      uint32_t dst = push_slot(result_type(in.op));
+      Handler fused = f32 ? Handler::F32ConvertLoad8U : Handler::F64ConvertLoad8U;
+      uint32_t operands[2] = {address, 0};
+      remember_result(emit_instruction(fused, {dst, address, offset}), Opcode::Nop, operands);
+      last_.handler = fused;  // (the result may still go straight to a local)
+      return true;
+    }
+    if (last_.indexed_load == Opcode::I32Load8U) {
+      uint32_t a = last_.operands[0], b = last_.operands[1], sum = last_.indexed_sum, offset = last_.memory_offset;
+      retract_last();
+      pop();
+      uint32_t dst = push_slot(result_type(in.op));
+      Handler fused = f32 ? Handler::F32ConvertLoad8UAdd : Handler::F64ConvertLoad8UAdd;
+      uint32_t operands[2] = {a, b};
+      remember_result(emit_instruction(fused, {dst, a, b, sum, offset}), Opcode::Nop, operands);
+      last_.handler = fused;
+      return true;
+    }
+    return false;
   }
 
   // `s = a + b; t = load(s + off); d = t OP x`: one instruction (s is still

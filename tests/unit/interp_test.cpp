@@ -209,6 +209,13 @@ TEST_F(Interp, AccumulatorCarriesAResultToTheNextInstruction) {
 // take accumulator forms, and a consumer reading integer bits (Return64) does
 // not take a float producer's value from it.
 constexpr const char* kFloatAccumulator = R"((module
+    (memory 1)
+    (data (i32.const 0) "\00\80\ff")
+    (func (export "bytes") (param i32) (result f32)  ;; byte loads converted, plain and indexed
+      (f32.add (f32.convert_i32_u (i32.load8_u (local.get 0)))
+               (f32.convert_i32_s (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 1))))))
+    (func (export "byte64") (param i32) (result f64)
+      (f64.convert_i32_s (i32.load8_u (local.get 0))))
     (func (export "f32") (param i32) (result f32)
       (f32.min (f32.add (f32.mul (f32.convert_i32_u (local.get 0)) (f32.const 0.5)) (f32.const 1))
                (f32.const 100)))
@@ -225,6 +232,11 @@ TEST_F(Interp, AccumulatorCarriesFloats) {
   EXPECT_EQ(*f32.call(-1), 100.0f);  // 2^32 - 1 as unsigned
   EXPECT_EQ(*f64.call(64), 2.0);
   EXPECT_TRUE(std::isnan(*f64.call(-4)));
+  auto bytes = *i.get_typed_func<float(int32_t)>("bytes");
+  EXPECT_EQ(*bytes.call(0), 0.0f + 255.0f);
+  EXPECT_EQ(*bytes.call(1), 128.0f + 0.0f);
+  EXPECT_EQ(*i.get_typed_func<double(int32_t)>("byte64")->call(2), 255.0);  // a byte is never negative
+  EXPECT_FALSE(bytes.call(65535).has_value());  // the second byte is past the end
   auto clamp = *i.get_typed_func<float(float, float)>("clamp");
   EXPECT_EQ(*clamp.call(200, 100), 255.0f);
   EXPECT_EQ(*clamp.call(1, 2), 3.0f);
@@ -233,7 +245,7 @@ TEST_F(Interp, AccumulatorCarriesFloats) {
   EXPECT_TRUE(std::isnan(*clamp.call(NAN, 1)));
   std::string code = listing(kFloatAccumulator);
   for (const char* form : {"F32MulAddAccA", "F32MinAccA", "F64PromoteF32Acc", "F64SqrtAcc", "F64DivAccA", "F32AddMin",
-                           "F32MaxAccA"})
+                           "F32MaxAccA", "F32ConvertLoad8U ", "F32ConvertLoad8UAdd", "F64ConvertLoad8U "})
     EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
   EXPECT_EQ(code.find("Return64Acc"), std::string::npos) << code;
 }
