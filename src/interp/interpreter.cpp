@@ -899,8 +899,10 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef MUL_ADD_RMW
   // c[i] += x[j] * k: operands from `first` on: xa xb xs k xoffset offset, and
   // p's value in `p` (xs never shares p's slot: the translator checks).
-#define AXPY(T, first, p)                                             \
-  uint32_t xs = R(uint32_t, first) + R(uint32_t, first + 1);          \
+#define AXPY(T, first, p) AXPY_FROM(T, R(uint32_t, first), first, p)
+// The same with xa's value given (the paired form has it in a register).
+#define AXPY_FROM(T, xa, first, p)                                    \
+  uint32_t xs = (xa) + R(uint32_t, first + 1);                        \
   SET(uint32_t, first + 2, xs);                                       \
   T m = rd<T>(mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
   ACCUMULATE(T, m, p, first + 5)
@@ -923,6 +925,28 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   AXPY_INDEXED_RMW(F32AxpyIndexedRmw, float)
   AXPY_INDEXED_RMW(F64AxpyIndexedRmw, double)
 #undef AXPY_INDEXED_RMW
+
+  // The second instruction's operand words start at W(11), after its handler.
+#define AXPY_INDEXED_RMW_TWICE(name, T)                   \
+  L_##name : {                                            \
+    const uint32_t p = R(uint32_t, 0) + R(uint32_t, 1);   \
+    SET(uint32_t, 2, p);                                  \
+    AXPY(T, 3, p)                                         \
+    const uint32_t first_xs = xs;                         \
+    {                                                     \
+      const uint32_t p2 = p + R(uint32_t, 12);            \
+      SET(uint32_t, 13, p2);                              \
+      AXPY_FROM(T, first_xs, 14, p2)                      \
+    }                                                     \
+    NEXT(20);                                             \
+  }
+  AXPY_INDEXED_RMW_TWICE(F32AxpyIndexedRmwTwice, float)
+  AXPY_INDEXED_RMW_TWICE(F64AxpyIndexedRmwTwice, double)
+#undef AXPY_INDEXED_RMW_TWICE
+#undef AXPY
+#undef AXPY_FROM
+#undef ACCUMULATE
+
   // A byte converted to a float (the byte is never stored).
 #define CONVERT_LOAD8U(name, F)                                   \
   L_##name : {                                                    \
@@ -939,31 +963,6 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   CONVERT_LOAD8U(F32ConvertLoad8U, float)
   CONVERT_LOAD8U(F64ConvertLoad8U, double)
 #undef CONVERT_LOAD8U
-
-  // The second instruction's operand words start at W(11), after its handler.
-#define AXPY_INDEXED_RMW_TWICE(name, T)                          \
-  L_##name : {                                                   \
-    const uint32_t p = R(uint32_t, 0) + R(uint32_t, 1);          \
-    SET(uint32_t, 2, p);                                         \
-    uint32_t xs = R(uint32_t, 3) + R(uint32_t, 4);               \
-    SET(uint32_t, 5, xs);                                        \
-    T m = rd<T>(mem + (uint64_t{xs} + W(7))) * R(T, 6);          \
-    uint8_t* at = mem + (uint64_t{p} + W(8));                     \
-    wr<T>(at, rd<T>(at) + m);                                    \
-    const uint32_t p2 = p + R(uint32_t, 12);                     \
-    SET(uint32_t, 13, p2);                                       \
-    uint32_t xs2 = xs + R(uint32_t, 15);                         \
-    SET(uint32_t, 16, xs2);                                      \
-    T m2 = rd<T>(mem + (uint64_t{xs2} + W(18))) * R(T, 17);      \
-    uint8_t* at2 = mem + (uint64_t{p2} + W(19));                  \
-    wr<T>(at2, rd<T>(at2) + m2);                                 \
-    NEXT(20);                                                    \
-  }
-  AXPY_INDEXED_RMW_TWICE(F32AxpyIndexedRmwTwice, float)
-  AXPY_INDEXED_RMW_TWICE(F64AxpyIndexedRmwTwice, double)
-#undef AXPY_INDEXED_RMW_TWICE
-#undef AXPY
-#undef ACCUMULATE
 
   // Checked accesses, for any memory (flags: its index, high bit: 64-bit),
   // with explicit bounds checks and 64-bit offsets (translator.cpp).

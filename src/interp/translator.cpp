@@ -526,8 +526,9 @@ class Translator final : public validate::CodeSink {
   // the value: if the sum goes to the produced slot, the value is the sum.
   bool writes_before_reading(Handler consumer, uint32_t at, uint32_t produced) const {
     switch (consumer) {
-      case Handler::I32StoreAdd: case Handler::I64StoreAdd: case Handler::F32StoreAdd: case Handler::F64StoreAdd:
-      case Handler::I32Store8Add: case Handler::I32Store16Add:
+#define KILN_ACC_STORE_ADD_CASE(name, ValT, MemT) case Handler::name:
+      KILN_ACC_STORE_ADD(KILN_ACC_STORE_ADD_CASE)
+#undef KILN_ACC_STORE_ADD_CASE
         return code_->words[at + 4] == produced;
       default:
         return false;
