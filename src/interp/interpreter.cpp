@@ -943,6 +943,41 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   AXPY_INDEXED_RMW_TWICE(F32AxpyIndexedRmwTwice, float)
   AXPY_INDEXED_RMW_TWICE(F64AxpyIndexedRmwTwice, double)
 #undef AXPY_INDEXED_RMW_TWICE
+  // The pair's words (20), then the branch's handler and its a b s c rel at
+  // W(22): a is the counter (the translator puts it there), s the same slot.
+  // Loads and stores happen in the original order, element by element: c and
+  // x may overlap. A fault reports the pair's instruction, as the pair does.
+#define AXPY_LOOP(name, T)                                                        \
+  L_##name : {                                                                    \
+    const uint32_t pa = R(uint32_t, 0), xa = R(uint32_t, 3);                      \
+    const uint32_t pb2 = R(uint32_t, 12), xb2 = R(uint32_t, 15);                  \
+    const T k = R(T, 6), k2 = R(T, 17);                                           \
+    const uint32_t xoffset = W(7), offset = W(8), xoffset2 = W(18), offset2 = W(19); \
+    const uint32_t step = R(uint32_t, 23), end = R(uint32_t, 25);                 \
+    uint32_t i = R(uint32_t, 22), p, xs, p2, xs2;                                 \
+    do {                                                                          \
+      p = pa + i;                                                                 \
+      xs = xa + i;                                                                \
+      T m = rd<T>(mem + (uint64_t{xs} + xoffset)) * k;                            \
+      uint8_t* at = mem + (uint64_t{p} + offset);                                 \
+      wr<T>(at, rd<T>(at) + m);                                                   \
+      p2 = p + pb2;                                                               \
+      xs2 = xs + xb2;                                                             \
+      T m2 = rd<T>(mem + (uint64_t{xs2} + xoffset2)) * k2;                        \
+      uint8_t* at2 = mem + (uint64_t{p2} + offset2);                              \
+      wr<T>(at2, rd<T>(at2) + m2);                                                \
+      i += step;                                                                  \
+    } while (i != end);                                                           \
+    SET(uint32_t, 2, p);                                                          \
+    SET(uint32_t, 5, xs);                                                         \
+    SET(uint32_t, 13, p2);                                                        \
+    SET(uint32_t, 16, xs2);                                                       \
+    SET(uint32_t, 24, i);                                                         \
+    NEXT(27);                                                                     \
+  }
+  AXPY_LOOP(F32AxpyLoop, float)
+  AXPY_LOOP(F64AxpyLoop, double)
+#undef AXPY_LOOP
 #undef AXPY
 #undef AXPY_FROM
 #undef ACCUMULATE

@@ -149,6 +149,7 @@ class Translator final : public validate::CodeSink {
     code_->frame_size = (code_->frame_size + 15) & ~15u;
     use_accumulator();
     pair_axpys();
+    loop_axpys();
     return std::move(code_);
   }
 
@@ -520,6 +521,33 @@ class Translator final : public validate::CodeSink {
       write_handler(first, *h1 == Handler::F64AxpyIndexedRmw ? Handler::F64AxpyIndexedRmwTwice
                                                               : Handler::F32AxpyIndexedRmwTwice);
       ++i;  // the second is part of the first now
+    }
+  }
+  // A paired axpy whose next instruction adds to its counter and loops back to
+  // it (AddBrI32Ne) becomes one instruction running the whole loop: valid when
+  // the loop writes nothing it reads except the counter, which must be the
+  // index both sums add (b and xb) and the branch's own sum.
+  void loop_axpys() {
+    const auto& offsets = code_->offsets;
+    uint32_t* w = code_->words.data();
+    for (size_t i = 2; i < offsets.size(); ++i) {
+      const uint32_t pair = offsets[i - 2].first, branch = offsets[i].first;
+      if (branch != pair + 22 || handler_at_word(branch) != Handler::AddBrI32Ne) continue;
+      std::optional<Handler> h = handler_at_word(pair);
+      if (h != Handler::F64AxpyIndexedRmwTwice && h != Handler::F32AxpyIndexedRmwTwice) continue;
+      uint32_t* operand = w + pair + 2;  // operand[k] is the handler's W(k)
+      if (static_cast<int32_t>(operand[26]) != -22) continue;  // the branch goes back to the pair
+      const uint32_t counter = operand[24];
+      if (operand[23] == counter) std::swap(operand[22], operand[23]);  // a + b either way round
+      if (operand[22] != counter || operand[1] != counter || operand[4] != counter) continue;
+      const uint32_t written[] = {operand[2], operand[5], operand[13], operand[16], counter};
+      const uint32_t read[] = {operand[0], operand[3], operand[6], operand[12], operand[15], operand[17],
+                               operand[23], operand[25]};
+      bool invariant = true;
+      for (uint32_t r : read)
+        for (uint32_t x : written) invariant = invariant && r != x;
+      if (!invariant) continue;
+      write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }
   // Stores with an added address write the sum (operand 2) before they read

@@ -609,6 +609,90 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
   EXPECT_EQ(oob.error().message, "out of bounds memory access");
 }
 
+// One round: c[i] += k * x[i]; c[i + 8] += k * x[i + 8], with $p and $xs left
+// at the second element.
+constexpr const char* kAxpyRound = R"(
+        (f64.store (local.tee $p (i32.add (local.get $c) (local.get $i)))
+          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $x) (local.get $i)))) (local.get $k))
+                   (f64.load (local.get $p))))
+        (f64.store (local.tee $p (i32.add (local.get $p) (i32.const 8)))
+          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $xs) (i32.const 8)))) (local.get $k))
+                   (f64.load (local.get $p))))
+)";
+// The loop `c[j] += k * x[j]`, unrolled by two as clang does, runs in one
+// instruction (F64AxpyLoop) when nothing it reads is written in it but the
+// counter; its locals end with the values the loop left them.
+const std::string kAxpyLoop = std::string(R"((module
+    (memory 1)
+    ;; x[j] = j, c[j] = 100 * j for j < n (8-byte elements from 0 and 4096)
+    (func $fill (param $n i32) (local $j i32)
+      (loop $l
+        (f64.store (i32.shl (local.get $j) (i32.const 3)) (f64.convert_i32_u (local.get $j)))
+        (f64.store offset=4096 (i32.shl (local.get $j) (i32.const 3))
+          (f64.mul (f64.const 100) (f64.convert_i32_u (local.get $j))))
+        (br_if $l (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n)))))
+    (func $sum (param $n i32) (result f64) (local $j i32) (local $s f64)
+      (loop $l
+        (local.set $s (f64.add (local.get $s) (f64.load offset=4096 (i32.shl (local.get $j) (i32.const 3)))))
+        (br_if $l (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (local.get $s))
+    ;; the loop over bytes [0, end) of c and x, two elements per round
+    (func $axpy (param $c i32) (param $x i32) (param $end i32) (param $k f64) (param $p i32) (param $xs i32)
+                (result i32) (local $i i32)
+      (loop $l
+)") + kAxpyRound + R"(
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+      ;; what the loop left in its locals
+      (i32.add (i32.add (local.get $p) (local.get $xs)) (local.get $i)))
+    (func (export "run") (param $n i32) (param $k f64) (result f64)
+      (call $fill (local.get $n))
+      (f64.add (f64.convert_i32_u (call $axpy (i32.const 4096) (i32.const 0) (i32.shl (local.get $n) (i32.const 3))
+                                              (local.get $k) (i32.const -1) (i32.const -1)))
+               (call $sum (local.get $n))))
+    ;; c at the end of memory: the loop traps on its way
+    (func (export "trap") (param $n i32)
+      (call $fill (local.get $n))
+      (drop (call $axpy (i32.const 65504) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)) (f64.const 1)
+                        (i32.const 0) (i32.const 0))))
+    (func (export "load") (param i32) (result f64) (f64.load (local.get 0)))))";
+
+TEST_F(Interp, AxpyLoopRunsInOneInstruction) {
+  Instance i = load(kAxpyLoop.c_str());
+  auto run = *i.get_typed_func<double(int32_t, double)>("run");
+  // sum of 100 j + 3 j over j < 64, plus p + xs + i = (4096 + 504) + 504 + 512
+  EXPECT_EQ(*run.call(64, 3.0), 103.0 * (63 * 64 / 2) + 4600 + 504 + 512);
+  // n = 2: the loop runs once
+  EXPECT_EQ(*run.call(2, 0.5), 100.5 * 1 + (4096 + 8) + 8 + 16);
+  Expected<void> trapped = i.get_typed_func<void(int32_t)>("trap")->call(8);
+  ASSERT_FALSE(trapped.has_value());
+  EXPECT_EQ(trapped.error().message, "out of bounds memory access");
+  // c = 65504: elements 0..3 (bytes 65504..65535) were updated before the trap
+  auto at = *i.get_typed_func<double(int32_t)>("load");
+  EXPECT_EQ(*at.call(65504 + 24), 3.0);
+  EXPECT_EQ(*at.call(65504 + 8), 1.0);
+  EXPECT_NE(listing(kAxpyLoop.c_str()).find("F64AxpyLoop"), std::string::npos) << listing(kAxpyLoop.c_str());
+}
+
+// The same loop whose end is a slot the loop writes ($xs): never one instruction.
+const std::string kAxpyLoopReadingWhatItWrites = std::string(R"((module
+    (memory 1)
+    (func (export "axpy") (param $c i32) (param $x i32) (param $xs i32) (param $k f64) (result i32)
+                (local $p i32) (local $i i32)
+      (loop $l
+)") + kAxpyRound + R"(
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $xs))))
+      (local.get $i))))";
+
+TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
+  Instance i = load(kAxpyLoopReadingWhatItWrites.c_str());
+  // x = 8: after one round i = 16 = xs (8 + 0 + 8); with $xs read once (1000)
+  // the loop would run on to 1008
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t, int32_t, double)>("axpy")->call(4096, 8, 1000, 1.0), 16);
+  std::string code = listing(kAxpyLoopReadingWhatItWrites.c_str());
+  EXPECT_EQ(code.find("AxpyLoop"), std::string::npos) << code;
+  EXPECT_NE(code.find("F64AxpyIndexedRmwTwice"), std::string::npos) << code;
+}
+
 // c[i] += x as one instruction keeps the loaded value and the sum in
 // registers; when the code keeps either in a local (local.tee), the fused form
 // must not be used, or the local would miss its value.
