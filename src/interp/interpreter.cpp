@@ -1352,6 +1352,20 @@ L_BrIfZAcc:
   ADD_BRANCH_IF(AddBrI32GeS, int32_t, >=)
   ADD_BRANCH_IF(AddBrI32GeU, uint32_t, >=)
 #undef ADD_BRANCH_IF
+  // The second addition's dst a b are W(5)..W(7).
+#define ADD_PAIR(name, T1, T2)                           \
+  L_##name : {                                           \
+    SET(T1, 0, R(T1, 1) + R(T1, 2));                     \
+    T2 second = static_cast<T2>(R(T2, 6) + R(T2, 7));    \
+    set_slot<T2>(fp + W(5), second);                     \
+    acc = slot_bits(second);                             \
+    NEXT(8);                                             \
+  }
+  ADD_PAIR(AddPairI32I32, uint32_t, uint32_t)
+  ADD_PAIR(AddPairI32I64, uint32_t, uint64_t)
+  ADD_PAIR(AddPairI64I32, uint64_t, uint32_t)
+  ADD_PAIR(AddPairI64I64, uint64_t, uint64_t)
+#undef ADD_PAIR
   // The jump of a br_table whose count word is W(count_i), targets after it;
   // an index past the table takes the last (default) target.
 #define BR_TABLE_JUMP(index, count_i)                      \

@@ -150,6 +150,7 @@ class Translator final : public validate::CodeSink {
     use_accumulator();
     pair_axpys();
     loop_axpys();
+    pair_adds();
     return std::move(code_);
   }
 
@@ -548,6 +549,25 @@ class Translator final : public validate::CodeSink {
         for (uint32_t x : written) invariant = invariant && r != x;
       if (!invariant) continue;
       write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
+    }
+  }
+  // Two plain additions in a row become one instruction (AddPair*). A jump may
+  // still land on the second: its words, handler included, are unchanged. Runs
+  // after use_accumulator: a plain second addition reads nothing from the
+  // accumulator, and the pair leaves the second's result there as the second
+  // did.
+  void pair_adds() {
+    const auto& offsets = code_->offsets;
+    for (size_t i = 1; i < offsets.size(); ++i) {
+      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
+      if (second != first + 5) continue;
+      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      if (!h1 || !h2) continue;
+      const bool first_i32 = *h1 == Handler::I32Add, second_i32 = *h2 == Handler::I32Add;
+      if ((!first_i32 && *h1 != Handler::I64Add) || (!second_i32 && *h2 != Handler::I64Add)) continue;
+      write_handler(first, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
+                                     : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
+      ++i;  // the second is part of the first now
     }
   }
   // Stores with an added address write the sum (operand 2) before they read

@@ -693,6 +693,37 @@ TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
   EXPECT_NE(code.find("F64AxpyIndexedRmwTwice"), std::string::npos) << code;
 }
 
+// Two additions in a row run as one instruction (AddPair*); a jump to the
+// second still runs only the second.
+constexpr const char* kAddPairs = R"((module
+    (func (export "steps") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $s i64)
+      (loop $l
+        (local.set $p (i32.add (local.get $p) (i32.const 3)))
+        (local.set $s (i64.add (local.get $s) (i64.const 5)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.add (local.get $s) (i64.extend_i32_u (i32.add (local.get $p) (local.get $i)))))
+    (func (export "join") (param $c i32) (param $a i32) (result i32) (local $b i32)
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (block $j
+        (br_if $j (local.get $c))
+        (local.set $a (i32.add (local.get $a) (i32.const 10))))
+      (local.set $b (i32.add (local.get $a) (i32.const 100)))
+      (i32.add (i32.mul (local.get $b) (i32.const 1000)) (local.get $a))))
+)";
+
+TEST_F(Interp, AddPairs) {
+  Instance i = load(kAddPairs);
+  // s = 5n, p = 3n, i = n
+  EXPECT_EQ(*i.get_typed_func<int64_t(int32_t)>("steps")->call(7), 5 * 7 + 3 * 7 + 7);
+  auto join = *i.get_typed_func<int32_t(int32_t, int32_t)>("join");
+  EXPECT_EQ(*join.call(0, 1), (12 + 100) * 1000 + 12);  // both additions of the pair
+  EXPECT_EQ(*join.call(1, 1), (2 + 100) * 1000 + 2);    // the jump lands on the second
+  std::string code = listing(kAddPairs);
+  for (const char* fused : {"AddPairI32I64", "AddPairI32I32"})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+}
+
 // c[i] += x as one instruction keeps the loaded value and the sum in
 // registers; when the code keeps either in a local (local.tee), the fused form
 // must not be used, or the local would miss its value.
