@@ -1366,6 +1366,14 @@ L_BrIfZAcc:
   ADD_PAIR(AddPairI64I32, uint64_t, uint32_t)
   ADD_PAIR(AddPairI64I64, uint64_t, uint64_t)
 #undef ADD_PAIR
+#define ADD_THEN(next)                                   \
+  L_I32AddThen##next : {                                 \
+    SET_DST(uint32_t, R(uint32_t, 1) + R(uint32_t, 2));  \
+    ip += 5;                                             \
+    goto L_##next;                                       \
+  }
+  KILN_ADD_THEN_FOLLOWERS(ADD_THEN)
+#undef ADD_THEN
   // The jump of a br_table whose count word is W(count_i), targets after it;
   // an index past the table takes the last (default) target.
 #define BR_TABLE_JUMP(index, count_i)                      \

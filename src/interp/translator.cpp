@@ -551,11 +551,13 @@ class Translator final : public validate::CodeSink {
       write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }
-  // Two plain additions in a row become one instruction (AddPair*). A jump may
-  // still land on the second: its words, handler included, are unchanged. Runs
-  // after use_accumulator: a plain second addition reads nothing from the
-  // accumulator, and the pair leaves the second's result there as the second
-  // did.
+  // Two plain additions in a row become one instruction (AddPair*); an i32.add
+  // followed by one of KILN_ADD_THEN_FOLLOWERS jumps straight into the
+  // follower's handler (I32AddThen*). A jump may still land on the second: its
+  // words, handler included, are unchanged. Runs after use_accumulator: a plain
+  // second addition reads nothing from the accumulator, the pair leaves the
+  // second's result there as the second did, and I32AddThen sets it as the
+  // addition did.
   void pair_adds() {
     const auto& offsets = code_->offsets;
     for (size_t i = 1; i < offsets.size(); ++i) {
@@ -564,10 +566,29 @@ class Translator final : public validate::CodeSink {
       std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
       if (!h1 || !h2) continue;
       const bool first_i32 = *h1 == Handler::I32Add, second_i32 = *h2 == Handler::I32Add;
+      if (first_i32 && !second_i32 && *h2 != Handler::I64Add) {
+        if (std::optional<Handler> then = add_then(*h2)) {
+          write_handler(first, *then);
+          ++i;
+        }
+        continue;
+      }
       if ((!first_i32 && *h1 != Handler::I64Add) || (!second_i32 && *h2 != Handler::I64Add)) continue;
       write_handler(first, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
                                      : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
       ++i;  // the second is part of the first now
+    }
+  }
+  // The I32AddThen form that continues with `next`, if it has one.
+  static std::optional<Handler> add_then(Handler next) {
+    switch (next) {
+#define KILN_ADD_THEN_CASE(follower) \
+  case Handler::follower:            \
+    return Handler::I32AddThen##follower;
+      KILN_ADD_THEN_FOLLOWERS(KILN_ADD_THEN_CASE)
+#undef KILN_ADD_THEN_CASE
+      default:
+        return std::nullopt;
     }
   }
   // Stores with an added address write the sum (operand 2) before they read

@@ -693,9 +693,11 @@ TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
   EXPECT_NE(code.find("F64AxpyIndexedRmwTwice"), std::string::npos) << code;
 }
 
-// Two additions in a row run as one instruction (AddPair*); a jump to the
-// second still runs only the second.
+// Two additions in a row run as one instruction (AddPair*), an addition
+// jumps straight into the next instruction's handler (I32AddThen*); a jump to
+// the second still runs only the second.
 constexpr const char* kAddPairs = R"((module
+    (memory 1)
     (func (export "steps") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $s i64)
       (loop $l
         (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -709,7 +711,16 @@ constexpr const char* kAddPairs = R"((module
         (br_if $j (local.get $c))
         (local.set $a (i32.add (local.get $a) (i32.const 10))))
       (local.set $b (i32.add (local.get $a) (i32.const 100)))
-      (i32.add (i32.mul (local.get $b) (i32.const 1000)) (local.get $a))))
+      (i32.add (i32.mul (local.get $b) (i32.const 1000)) (local.get $a)))
+    ;; an addition, then a load (I32AddThenI32Load); an addition, then one
+    ;; reading its sum from the accumulator (I32AddThenI32AddAccA)
+    (func (export "then") (param $p i32) (param $q i32) (result i32) (local $a i32)
+      (i32.store (i32.const 8) (i32.const 77))
+      (local.set $a (i32.add (local.get $q) (i32.const 5)))
+      (local.set $p (i32.load (local.get $p)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (local.set $a (i32.add (local.get $q) (local.get $a)))
+      (i32.add (local.get $a) (local.get $p))))
 )";
 
 TEST_F(Interp, AddPairs) {
@@ -720,7 +731,9 @@ TEST_F(Interp, AddPairs) {
   EXPECT_EQ(*join.call(0, 1), (12 + 100) * 1000 + 12);  // both additions of the pair
   EXPECT_EQ(*join.call(1, 1), (2 + 100) * 1000 + 2);    // the jump lands on the second
   std::string code = listing(kAddPairs);
-  for (const char* fused : {"AddPairI32I64", "AddPairI32I32"})
+  // 77 + (q + 5) + (q + 1)
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("then")->call(8, 10), 77 + 15 + 11);
+  for (const char* fused : {"AddPairI32I64", "AddPairI32I32", "I32AddThenI32Load", "I32AddThenI32AddAccA"})
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
 }
 
