@@ -209,6 +209,15 @@ inline bool range_in_bounds(uint64_t start, uint64_t length, uint64_t size) {
 }
 
 // Zeroes the declared locals and loads the constants of a new frame.
+// A guarded truncation (handlers.def): the guard |x| < 2^N admits exactly the
+// values whose truncation fits (and not NaN); everything else gives the
+// minimum, as x86's cvttss2si does.
+template <class F, class I>
+inline I guarded_trunc(F x) {
+  constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));
+  return std::fabs(x) < limit ? static_cast<I>(x) : std::numeric_limits<I>::min();
+}
+
 inline void init_frame(uint8_t* fp, const Code* code) {
   // Usually a few dozen bytes: 16-byte moves inline beat a call to memcpy.
   const uint8_t* from = code->init.data();
@@ -542,14 +551,11 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   TRUNCOP(I64TruncF32U, float, uint64_t)
   TRUNCOP(I64TruncF64S, double, int64_t)
   TRUNCOP(I64TruncF64U, double, uint64_t)
-  // The guard |x| < 2^N admits exactly the values whose truncation fits (and
-  // not NaN); everything else gives the minimum, as x86's cvttss2si does.
-#define GUARDED_TRUNC_FORM(label, F, I, read)                                          \
-  L_##label : {                                                                      \
-    F x = read(F, 1);                                                                \
-    constexpr F limit = static_cast<F>(uint64_t{1} << (sizeof(I) * 8 - 1));          \
-    SET_DST(I, std::fabs(x) < limit ? static_cast<I>(x) : std::numeric_limits<I>::min()); \
-    NEXT(2);                                                                         \
+  // Guarded truncations: guarded_trunc above.
+#define GUARDED_TRUNC_FORM(label, F, I, read) \
+  L_##label : {                                 \
+    SET_DST(I, (guarded_trunc<F, I>(read(F, 1)))); \
+    NEXT(2);                                    \
   }
 #define GUARDED_TRUNC(name, F, I)            \
   GUARDED_TRUNC_FORM(name, F, I, R)          \
@@ -629,11 +635,15 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // Loads and stores with an address folded from an i32.add (translator.cpp); the
   // sum is stored too, as the add would have.
-#define LOAD_ADD(name, MemT, Result)                                     \
-  L_##name : {                                                           \
+#define LOAD_ADD_WORK(MemT, Result)                                      \
+  {                                                                      \
     uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);                      \
     SET(uint32_t, 3, sum);                                               \
     SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
+  }
+#define LOAD_ADD(name, MemT, Result)                                     \
+  L_##name : {                                                           \
+    LOAD_ADD_WORK(MemT, Result)                                          \
     NEXT(5);                                                             \
   }
   // The sum is stored before the other operands are read: they may be the very
@@ -1366,14 +1376,25 @@ L_BrIfZAcc:
   ADD_PAIR(AddPairI64I32, uint64_t, uint32_t)
   ADD_PAIR(AddPairI64I64, uint64_t, uint64_t)
 #undef ADD_PAIR
-#define ADD_THEN(next)                                   \
-  L_I32AddThen##next : {                                 \
-    SET_DST(uint32_t, R(uint32_t, 1) + R(uint32_t, 2));  \
-    ip += 5;                                             \
-    goto L_##next;                                       \
+  // Then forms (handlers.def, KILN_THEN): the first instruction's work, as
+  // its own handler does it, and ip moved past it; then a direct jump to the
+  // follower's handler.
+#define THEN_WORK_I32Add SET_DST(uint32_t, R(uint32_t, 1) + R(uint32_t, 2)); ip += 5;
+#define THEN_WORK_I64Add SET_DST(uint64_t, R(uint64_t, 1) + R(uint64_t, 2)); ip += 5;
+#define THEN_WORK_F32AddAccA SET_DST(float, ACC(float, 1) + R(float, 2)); ip += 5;
+#define THEN_WORK_I32Load8UAdd LOAD_ADD_WORK(uint8_t, uint32_t) ip += 7;
+#define THEN_WORK_I32TruncF32SGuardedAcc SET_DST(int32_t, (guarded_trunc<float, int32_t>(ACC(float, 1)))); ip += 4;
+#define THEN(first, next)          \
+  L_##first##Then##next : {        \
+    THEN_WORK_##first goto L_##next; \
   }
-  KILN_ADD_THEN_FOLLOWERS(ADD_THEN)
-#undef ADD_THEN
+  KILN_THEN(THEN)
+#undef THEN
+#undef THEN_WORK_I32Add
+#undef THEN_WORK_I64Add
+#undef THEN_WORK_F32AddAccA
+#undef THEN_WORK_I32Load8UAdd
+#undef THEN_WORK_I32TruncF32SGuardedAcc
   // The jump of a br_table whose count word is W(count_i), targets after it;
   // an index past the table takes the last (default) target.
 #define BR_TABLE_JUMP(index, count_i)                      \

@@ -150,6 +150,7 @@ class Translator final : public validate::CodeSink {
     use_accumulator();
     pair_axpys();
     loop_axpys();
+    then_forms();
     pair_adds();
     return std::move(code_);
   }
@@ -551,13 +552,42 @@ class Translator final : public validate::CodeSink {
       write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }
-  // Two plain additions in a row become one instruction (AddPair*); an i32.add
-  // followed by one of KILN_ADD_THEN_FOLLOWERS jumps straight into the
-  // follower's handler (I32AddThen*). A jump may still land on the second: its
-  // words, handler included, are unchanged. Runs after use_accumulator: a plain
-  // second addition reads nothing from the accumulator, the pair leaves the
-  // second's result there as the second did, and I32AddThen sets it as the
-  // addition did.
+  // Gives an instruction its then form (handlers.def, KILN_THEN) when the
+  // instruction after it is the form's follower: last instruction first, so
+  // that a follower already given a then form can be a chain's next link. Runs
+  // after use_accumulator: then forms keep the accumulator as the first
+  // instruction leaves it.
+  void then_forms() {
+    const auto& offsets = code_->offsets;
+    for (size_t i = offsets.size(); i-- > 1;) {
+      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
+      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      if (!h1 || !h2) continue;
+      std::optional<Handler> then = then_form(*h1, *h2);
+      if (then && second - first == then_first_words(*h1)) write_handler(first, *then);
+    }
+  }
+  static std::optional<Handler> then_form(Handler first, Handler next) {
+#define KILN_THEN_CASE(f, n) \
+  if (first == Handler::f && next == Handler::n) return Handler::f##Then##n;
+    KILN_THEN(KILN_THEN_CASE)
+#undef KILN_THEN_CASE
+    return std::nullopt;
+  }
+  // The words of a first instruction of KILN_THEN (the jump to the follower
+  // skips them).
+  static uint32_t then_first_words(Handler first) {
+    switch (first) {
+      case Handler::I32Load8UAdd: return 7;
+      case Handler::I32TruncF32SGuardedAcc: return 4;
+      default: return 5;  // I32Add, I64Add, F32AddAccA: dst a b
+    }
+  }
+  // Two plain additions in a row become one instruction (AddPair*). A jump may
+  // still land on the second: its words, handler included, are unchanged. Runs
+  // after use_accumulator: a plain second addition reads nothing from the
+  // accumulator, and the pair leaves the second's result there as the second
+  // did.
   void pair_adds() {
     const auto& offsets = code_->offsets;
     for (size_t i = 1; i < offsets.size(); ++i) {
@@ -566,29 +596,10 @@ class Translator final : public validate::CodeSink {
       std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
       if (!h1 || !h2) continue;
       const bool first_i32 = *h1 == Handler::I32Add, second_i32 = *h2 == Handler::I32Add;
-      if (first_i32 && !second_i32 && *h2 != Handler::I64Add) {
-        if (std::optional<Handler> then = add_then(*h2)) {
-          write_handler(first, *then);
-          ++i;
-        }
-        continue;
-      }
       if ((!first_i32 && *h1 != Handler::I64Add) || (!second_i32 && *h2 != Handler::I64Add)) continue;
       write_handler(first, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
                                      : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
       ++i;  // the second is part of the first now
-    }
-  }
-  // The I32AddThen form that continues with `next`, if it has one.
-  static std::optional<Handler> add_then(Handler next) {
-    switch (next) {
-#define KILN_ADD_THEN_CASE(follower) \
-  case Handler::follower:            \
-    return Handler::I32AddThen##follower;
-      KILN_ADD_THEN_FOLLOWERS(KILN_ADD_THEN_CASE)
-#undef KILN_ADD_THEN_CASE
-      default:
-        return std::nullopt;
     }
   }
   // Stores with an added address write the sum (operand 2) before they read

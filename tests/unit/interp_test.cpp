@@ -737,6 +737,66 @@ TEST_F(Interp, AddPairs) {
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
 }
 
+// Then forms chained: a byte loaded and stored back xor 255
+// (I32Load8UAddThenI32XorStore8AccA), and a float rounded, clamped and stored
+// as a byte (F32AddAccA then a guarded truncation then the store), as image
+// filters do.
+constexpr const char* kThenChains = R"((module
+    (memory 1)
+    (func (export "invert") (param $p i32) (param $n i32) (local $i i32) (local $x i32)
+      (loop $l
+        (i32.store8 (local.tee $x (i32.add (local.get $p) (local.get $i)))
+                    (i32.xor (i32.load8_u (local.get $x)) (i32.const 255)))
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+    ;; byte [2d + 1] = (int32_t)(min(a * 2 + b + c, 255) + 0.5), INT_MIN out of range
+    (func (export "round") (param $d i32) (param $a f32) (param $b f32) (param $c f32) (local $t i32) (local $v f32)
+      (block $done
+        (block $out
+          (br_if $out (i32.eqz (f32.lt (f32.abs (local.tee $v
+            (f32.add (f32.min (f32.add (f32.add (f32.mul (local.get $a) (f32.const 2)) (local.get $b)) (local.get $c))
+                              (f32.const 255))
+                     (f32.const 0.5))))
+            (f32.const 0x1p31))))
+          (local.set $t (i32.trunc_f32_s (local.get $v)))
+          (br $done))
+        (local.set $t (i32.const 0x80000000)))
+      (i32.store8 offset=1 (i32.add (local.get $d) (local.get $d)) (local.get $t)))
+    (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0)))
+    (func (export "set") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))))";
+
+TEST_F(Interp, ThenChains) {
+  Instance i = load(kThenChains);
+  auto byte = *i.get_typed_func<int32_t(int32_t)>("byte");
+  auto set = *i.get_typed_func<void(int32_t, int32_t)>("set");
+  auto invert = *i.get_typed_func<void(int32_t, int32_t)>("invert");
+  ASSERT_TRUE(set.call(100, 0x0f).has_value());
+  ASSERT_TRUE(set.call(101, 0xa5).has_value());
+  ASSERT_TRUE(invert.call(100, 2).has_value());
+  EXPECT_EQ(*byte.call(100), 0xf0);
+  EXPECT_EQ(*byte.call(101), 0x5a);
+  // the second byte is past the end: the first is inverted, then the trap
+  ASSERT_TRUE(set.call(65535, 0x01).has_value());
+  Expected<void> out = invert.call(65535, 2);
+  ASSERT_FALSE(out.has_value());
+  EXPECT_EQ(out.error().message, "out of bounds memory access");
+  EXPECT_EQ(*byte.call(65535), 0xfe);
+  auto round = *i.get_typed_func<void(int32_t, float, float, float)>("round");
+  auto rounded = [&](float a, float b, float c) {
+    EXPECT_TRUE(round.call(8, a, b, c).has_value());
+    return *byte.call(17);
+  };
+  EXPECT_EQ(rounded(100, 0.25f, 0.125f), 200);   // 200.375 + 0.5
+  EXPECT_EQ(rounded(100, 0.25f, 0.5f), 201);     // 200.75 + 0.5
+  EXPECT_EQ(rounded(200, 0, 0), 255);            // clamped: 255.5
+  EXPECT_EQ(rounded(-10, 0, 0), 256 - 19);       // -19.5 truncates to -19
+  EXPECT_EQ(rounded(INFINITY, -INFINITY, 0), 0);  // NaN: INT_MIN, low byte 0
+  EXPECT_EQ(rounded(-1e30f, 0, 0), 0);            // below -2^31: INT_MIN
+  std::string code = listing(kThenChains);
+  for (const char* fused : {"I32Load8UAddThenI32XorStore8AccA",
+                            "F32AddAccAThenI32TruncF32SGuardedAccThenI32Store8AddAccValue"})
+    EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
+}
+
 // c[i] += x as one instruction keeps the loaded value and the sum in
 // registers; when the code keeps either in a local (local.tee), the fused form
 // must not be used, or the local would miss its value.
@@ -950,7 +1010,8 @@ TEST_F(Interp, SwitchOnALoadedWord) {
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("vm")->call(2), 2);
   std::string code = listing(kWordSwitch);
   size_t fused = 0;
-  for (size_t at = code.find("BrTableLoadScaled"); at != std::string::npos; at = code.find("BrTableLoadScaled", at + 1))
+  // (" BrTableLoadScaled": the instruction itself, not a then form leading to it)
+  for (size_t at = code.find(" BrTableLoadScaled"); at != std::string::npos; at = code.find(" BrTableLoadScaled", at + 1))
     ++fused;
   EXPECT_EQ(fused, 3u) << code;  // the function's own and one per back edge
   // An index loaded from outside memory traps.
