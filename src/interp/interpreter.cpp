@@ -358,11 +358,14 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
 #else
 #define DISPATCH() goto* load_handler(ip)
 #endif
-#define NEXT(n)      \
-  do {               \
-    ip += 2 + (n);   \
-    DISPATCH();      \
+// Moves past this instruction's n operand words and goes on: `then` is
+// DISPATCH() for a handler, `goto L_<follower>` for a then form.
+#define CONTINUE(n, then) \
+  do {                    \
+    ip += 2 + (n);        \
+    then;                 \
   } while (0)
+#define NEXT(n) CONTINUE(n, DISPATCH())
 #define TRAP(message)          \
   do {                         \
     trap_message = (message);  \
@@ -394,13 +397,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     NEXT(2);                                    \
   }
 #define UNOP(name, T, Result, expr) UNOP_FORM(name, T, Result, expr, R)
-#define BINOP(name, T, Result, expr) \
-  L_##name : {                       \
-    T a = R(T, 1);                   \
-    T b = R(T, 2);                   \
-    SET_DST(Result, (expr));         \
-    NEXT(3);                         \
+#define BINOP_FORM(label, T, Result, expr, then) \
+  L_##label : {                                  \
+    T a = R(T, 1);                               \
+    T b = R(T, 2);                               \
+    SET_DST(Result, (expr));                     \
+    CONTINUE(3, then);                           \
   }
+#define BINOP(name, T, Result, expr) BINOP_FORM(name, T, Result, expr, DISPATCH())
 
   BINOP(I32Eq, uint32_t, uint32_t, a == b)
   BINOP(I32Ne, uint32_t, uint32_t, a != b)
@@ -576,18 +580,20 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // Layout: load: dst addr offset; store: addr value offset. Memory 0, 32-bit.
   // No bounds checks: address + offset < 8 GiB always lands in the memory's
   // reservation, and an access past the end faults (see run()'s entry).
-#define LOAD(name, MemT, Result)                        \
-  L_##name : {                                          \
+#define LOAD_FORM(label, MemT, Result, then)            \
+  L_##label : {                                         \
     uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);      \
     SET_DST(Result, rd<MemT>(mem + ea));                \
-    NEXT(3);                                            \
+    CONTINUE(3, then);                                  \
   }
-#define STORE(name, ValT, MemT)                         \
-  L_##name : {                                          \
+#define LOAD(name, MemT, Result) LOAD_FORM(name, MemT, Result, DISPATCH())
+#define STORE_FORM(label, ValT, MemT, then)             \
+  L_##label : {                                         \
     uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);      \
     wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));  \
-    NEXT(3);                                            \
+    CONTINUE(3, then);                                  \
   }
+#define STORE(name, ValT, MemT) STORE_FORM(name, ValT, MemT, DISPATCH())
   LOAD(I32Load, uint32_t, uint32_t)
   LOAD(I64Load, uint64_t, uint64_t)
   LOAD(F32Load, uint32_t, uint32_t)
@@ -775,38 +781,34 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef PAIR
 
   // Accumulator forms of ALU ops (accumulator.def): a or b from the accumulator.
-#define ACC_ALU(T, op)                                            \
-  L_##T##op##AccA : {                                             \
-    KILN_CTYPE_##T a = ACC(KILN_CTYPE_##T, 1);                    \
-    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                      \
+#define ACC_ALU_FORM(label, T, op, read_a, read_b, then)          \
+  L_##label : {                                                   \
+    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                 \
+    KILN_CTYPE_##T b = read_b(KILN_CTYPE_##T, 2);                 \
     SET_DST(KILN_CTYPE_##T, KILN_OP_##T##op(a, b));               \
-    NEXT(3);                                                      \
-  }                                                               \
-  L_##T##op##AccB : {                                             \
-    KILN_CTYPE_##T a = R(KILN_CTYPE_##T, 1);                      \
-    KILN_CTYPE_##T b = ACC(KILN_CTYPE_##T, 2);                    \
-    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##op(a, b));               \
-    NEXT(3);                                                      \
+    CONTINUE(3, then);                                            \
   }
+#define ACC_ALU(T, op)                                            \
+  ACC_ALU_FORM(T##op##AccA, T, op, ACC, R, DISPATCH())            \
+  ACC_ALU_FORM(T##op##AccB, T, op, R, ACC, DISPATCH())
   KILN_ACC_ALU(ACC_ALU)
 #undef ACC_ALU
   // Pairs with a (AccA) or c (AccC) from the accumulator: the pair's code with
   // `read_a` / `read_c` as the reads of those operands.
-#define ACC_PAIR_FORM(label, T, first, second, read_a, read_c) \
-  L_##label : {                                                \
-    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);              \
-    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                   \
-    KILN_CTYPE_##T t = KILN_OP_##T##first(a, b);               \
-    KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, 3);              \
-    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##second(t, c));        \
-    NEXT(4);                                                   \
+#define ACC_PAIR_FORM(label, T, first, second, read_a, read_c, then) \
+  L_##label : {                                                      \
+    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                    \
+    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                         \
+    KILN_CTYPE_##T t = KILN_OP_##T##first(a, b);                     \
+    KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, 3);                    \
+    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##second(t, c));              \
+    CONTINUE(4, then);                                               \
   }
-#define ACC_PAIR(T, first, second)                                    \
-  ACC_PAIR_FORM(T##first##second##AccA, T, first, second, ACC, R)     \
-  ACC_PAIR_FORM(T##first##second##AccC, T, first, second, R, ACC)
+#define ACC_PAIR(T, first, second)                                                \
+  ACC_PAIR_FORM(T##first##second##AccA, T, first, second, ACC, R, DISPATCH())     \
+  ACC_PAIR_FORM(T##first##second##AccC, T, first, second, R, ACC, DISPATCH())
   KILN_ACC_PAIRS(ACC_PAIR)
 #undef ACC_PAIR
-#undef ACC_PAIR_FORM
 #define ACC_VALUE_COMPARE(name, T, op)          \
   L_##name##AccA : {                            \
     SET_DST(uint32_t, ACC(T, 1) op R(T, 2));    \
@@ -1376,25 +1378,32 @@ L_BrIfZAcc:
   ADD_PAIR(AddPairI64I32, uint64_t, uint32_t)
   ADD_PAIR(AddPairI64I64, uint64_t, uint64_t)
 #undef ADD_PAIR
-  // Then forms (handlers.def, KILN_THEN): the first instruction's work, as
-  // its own handler does it, and ip moved past it; then a direct jump to the
-  // follower's handler.
-#define THEN_WORK_I32Add SET_DST(uint32_t, R(uint32_t, 1) + R(uint32_t, 2)); ip += 5;
-#define THEN_WORK_I64Add SET_DST(uint64_t, R(uint64_t, 1) + R(uint64_t, 2)); ip += 5;
-#define THEN_WORK_F32AddAccA SET_DST(float, ACC(float, 1) + R(float, 2)); ip += 5;
-#define THEN_WORK_I32Load8UAdd LOAD_ADD_WORK(uint8_t, uint32_t) ip += 7;
-#define THEN_WORK_I32TruncF32SGuardedAcc SET_DST(int32_t, (guarded_trunc<float, int32_t>(ACC(float, 1)))); ip += 4;
-#define THEN(first, next)          \
-  L_##first##Then##next : {        \
-    THEN_WORK_##first goto L_##next; \
+  // Then forms (handlers.def, KILN_THEN): the first instruction's own handler
+  // code (its form macro), continuing with a direct jump to the follower's
+  // handler instead of a dispatch. THEN_<first>(next) defines the form.
+#define THEN_GOTO(next) goto L_##next
+#define THEN_I32Add(next) BINOP_FORM(I32AddThen##next, uint32_t, uint32_t, a + b, THEN_GOTO(next))
+#define THEN_I64Add(next) BINOP_FORM(I64AddThen##next, uint64_t, uint64_t, a + b, THEN_GOTO(next))
+#define THEN_F32Mul(next) BINOP_FORM(F32MulThen##next, float, float, a * b, THEN_GOTO(next))
+#define THEN_I32Load8U(next) LOAD_FORM(I32Load8UThen##next, uint8_t, uint32_t, THEN_GOTO(next))
+#define THEN_I32Load16S(next) LOAD_FORM(I32Load16SThen##next, int16_t, int32_t, THEN_GOTO(next))
+#define THEN_I32Store8(next) STORE_FORM(I32Store8Then##next, uint32_t, uint8_t, THEN_GOTO(next))
+#define THEN_F32AddAccA(next) ACC_ALU_FORM(F32AddAccAThen##next, F32, Add, ACC, R, THEN_GOTO(next))
+#define THEN_F32MulAddAccC(next) \
+  ACC_PAIR_FORM(F32MulAddAccCThen##next, F32, Mul, Add, R, ACC, THEN_GOTO(next))
+#define THEN_I32Load8UAdd(next)                 \
+  L_I32Load8UAddThen##next : {        \
+    LOAD_ADD_WORK(uint8_t, uint32_t)            \
+    CONTINUE(5, THEN_GOTO(next));               \
   }
+#define THEN_I32TruncF32SGuardedAcc(next)                              \
+  L_I32TruncF32SGuardedAccThen##next : {                     \
+    SET_DST(int32_t, (guarded_trunc<float, int32_t>(ACC(float, 1))));  \
+    CONTINUE(2, THEN_GOTO(next));                                      \
+  }
+#define THEN(first, next) THEN_##first(next)
   KILN_THEN(THEN)
 #undef THEN
-#undef THEN_WORK_I32Add
-#undef THEN_WORK_I64Add
-#undef THEN_WORK_F32AddAccA
-#undef THEN_WORK_I32Load8UAdd
-#undef THEN_WORK_I32TruncF32SGuardedAcc
   // The jump of a br_table whose count word is W(count_i), targets after it;
   // an index past the table takes the last (default) target.
 #define BR_TABLE_JUMP(index, count_i)                      \

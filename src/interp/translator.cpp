@@ -579,8 +579,10 @@ class Translator final : public validate::CodeSink {
   static uint32_t then_first_words(Handler first) {
     switch (first) {
       case Handler::I32Load8UAdd: return 7;
+      case Handler::F32MulAddAccC: return 6;
       case Handler::I32TruncF32SGuardedAcc: return 4;
-      default: return 5;  // I32Add, I64Add, F32AddAccA: dst a b
+      default: return 5;  // dst a b (I32Add, I64Add, F32Mul, F32AddAccA); dst addr offset
+                          // (I32Load8U, I32Load16S); addr value offset (I32Store8)
     }
   }
   // Two plain additions in a row become one instruction (AddPair*). A jump may

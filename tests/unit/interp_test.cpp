@@ -761,6 +761,21 @@ constexpr const char* kThenChains = R"((module
           (br $done))
         (local.set $t (i32.const 0x80000000)))
       (i32.store8 offset=1 (i32.add (local.get $d) (local.get $d)) (local.get $t)))
+    ;; grayscale: each RGBx pixel in [p, end) to (77 r + 150 g + 29 b + 128) >> 8
+    (func (export "luma") (param $p i32) (param $end i32) (local $y i32)
+      (loop $l
+        (local.set $y (i32.shr_u (i32.add (i32.add (i32.add
+            (i32.mul (i32.load8_u (local.get $p)) (i32.const 77))
+            (i32.mul (i32.load8_u offset=1 (local.get $p)) (i32.const 150)))
+            (i32.mul (i32.load8_u offset=2 (local.get $p)) (i32.const 29))) (i32.const 128)) (i32.const 8)))
+        (i32.store8 (local.get $p) (local.get $y))
+        (i32.store8 offset=1 (local.get $p) (local.get $y))
+        (i32.store8 offset=2 (local.get $p) (local.get $y))
+        (br_if $l (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end)))))
+    (func (export "dot") (param $a f32) (param $b f32) (param $c f32) (result f32)
+      (f32.min (f32.add (f32.add (f32.mul (local.get $a) (f32.const 0.25)) (f32.mul (local.get $b) (f32.const 0.5)))
+                        (f32.mul (local.get $c) (f32.const 2)))
+               (f32.const 100)))
     (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0)))
     (func (export "set") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))))";
 
@@ -791,9 +806,24 @@ TEST_F(Interp, ThenChains) {
   EXPECT_EQ(rounded(-10, 0, 0), 256 - 19);       // -19.5 truncates to -19
   EXPECT_EQ(rounded(INFINITY, -INFINITY, 0), 0);  // NaN: INT_MIN, low byte 0
   EXPECT_EQ(rounded(-1e30f, 0, 0), 0);            // below -2^31: INT_MIN
+  // two pixels from 200: (10, 20, 30) and white
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_TRUE(set.call(200 + k, 10 * (k + 1)).has_value());
+    ASSERT_TRUE(set.call(204 + k, 255).has_value());
+  }
+  ASSERT_TRUE(i.get_typed_func<void(int32_t, int32_t)>("luma")->call(200, 208).has_value());
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(*byte.call(200 + k), (77 * 10 + 150 * 20 + 29 * 30 + 128) >> 8);
+    EXPECT_EQ(*byte.call(204 + k), 255);
+  }
+  auto dot = *i.get_typed_func<float(float, float, float)>("dot");
+  EXPECT_EQ(*dot.call(4, 2, 1), 4.0f);
+  EXPECT_EQ(*dot.call(400, 2, 1), 100.0f);
   std::string code = listing(kThenChains);
   for (const char* fused : {"I32Load8UAddThenI32XorStore8AccA",
-                            "F32AddAccAThenI32TruncF32SGuardedAccThenI32Store8AddAccValue"})
+                            "F32AddAccAThenI32TruncF32SGuardedAccThenI32Store8AddAccValue",
+                            "I32Load8UThenI32MulAccA", "I32Load8UThenI32MulAddAccA", "I32Store8ThenAddBrI32Ne",
+                            "F32MulThenF32MulAddAccC"})
     EXPECT_NE(code.find(fused), std::string::npos) << fused << " not used:\n" << code;
 }
 
