@@ -219,17 +219,18 @@ inline I guarded_trunc(F x) {
 }
 
 inline void init_frame(uint8_t* fp, const Code* code) {
-  // Usually a few dozen bytes: 16-byte moves inline beat a call to memcpy.
+  // A multiple of 64 bytes (the translator pads it), usually just 64: moved
+  // inline, without a loop, which beats a call to memcpy.
   const uint8_t* from = code->init.data();
-  size_t bytes = code->init.size();  // a multiple of 8
+  size_t bytes = code->init.size();
   uint8_t* to = fp + code->params_size;
-  if (bytes > 256) {
+  if (__builtin_expect(bytes == 64, 1)) {
+    std::memcpy(to, from, 64);
+  } else if (bytes > 256) {
     std::memcpy(to, from, bytes);
-    return;
+  } else {
+    for (size_t i = 0; i < bytes; i += 64) std::memcpy(to + i, from + i, 64);
   }
-  size_t i = 0;
-  for (; i + 16 <= bytes; i += 16) std::memcpy(to + i, from + i, 16);
-  if (i < bytes) std::memcpy(to + i, from + i, 8);
 }
 
 // Arguments or results between the host's slots and a frame: a few 8-byte

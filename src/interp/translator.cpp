@@ -128,6 +128,9 @@ class Translator final : public validate::CodeSink {
     }
     code_->init.assign(offset - code_->params_size, 0);
     collect_constants(body);
+    // Whole 64-byte blocks: a call copies them without a loop for the usual
+    // small frame (init_frame).
+    code_->init.resize((code_->init.size() + 63) & ~size_t{63});
     stack_base_ = code_->params_size + static_cast<uint32_t>(code_->init.size());
     max_extent_ = stack_base_;
     for (const ValType& t : type.results) code_->results_size += t.byte_size();
