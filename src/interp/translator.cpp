@@ -545,13 +545,20 @@ class Translator final : public validate::CodeSink {
       const uint32_t counter = operand[24];
       if (operand[23] == counter) std::swap(operand[22], operand[23]);  // a + b either way round
       if (operand[22] != counter || operand[1] != counter || operand[4] != counter) continue;
-      const uint32_t written[] = {operand[2], operand[5], operand[13], operand[16], counter};
-      const uint32_t read[] = {operand[0], operand[3], operand[6], operand[12], operand[15], operand[17],
-                               operand[23], operand[25]};
-      bool invariant = true;
-      for (uint32_t r : read)
-        for (uint32_t x : written) invariant = invariant && r != x;
-      if (!invariant) continue;
+      // The sums p, xs, p2, xs2 the loop stores, and what it reads besides the
+      // counter: a, xa, k, pb2, xb2, k2, step, end. Those reads must not change
+      // in the loop, and no sum may go to the counter's slot (the index the
+      // rest of the round reads would change).
+      const uint32_t sums[] = {operand[2], operand[5], operand[13], operand[16]};
+      const uint32_t invariants[] = {operand[0],  operand[3],  operand[6],  operand[12],
+                                     operand[15], operand[17], operand[23], operand[25]};
+      bool valid = true;
+      for (uint32_t sum : sums) valid = valid && sum != counter;
+      for (uint32_t r : invariants) {
+        valid = valid && r != counter;
+        for (uint32_t sum : sums) valid = valid && r != sum;
+      }
+      if (!valid) continue;
       write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }

@@ -683,6 +683,31 @@ const std::string kAxpyLoopReadingWhatItWrites = std::string(R"((module
         (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $xs))))
       (local.get $i))))";
 
+// The same loop whose first sum goes to the counter's slot: the second sum and
+// the branch read the counter after that store. Never one instruction.
+constexpr const char* kAxpyLoopSumToCounter = R"((module
+    (memory 1)
+    (func (export "axpy") (param $c i32) (param $x i32) (param $end i32) (param $k f64) (result i32)
+                (local $i i32) (local $xs i32) (local $p i32)
+      (loop $l
+        (f64.store (local.tee $i (i32.add (local.get $c) (local.get $i)))
+          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $x) (local.get $i)))) (local.get $k))
+                   (f64.load (local.get $i))))
+        (f64.store (local.tee $p (i32.add (local.get $i) (i32.const 8)))
+          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $xs) (i32.const 8)))) (local.get $k))
+                   (f64.load (local.get $p))))
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+      (local.get $i))))";
+
+TEST_F(Interp, AxpyLoopNotFusedWhenASumGoesToTheCounter) {
+  Instance i = load(kAxpyLoopSumToCounter);
+  // c = 8: i = 8 + i, then i + 16: 24, 48, 72 (the end). Counting in steps of
+  // 16 from 0 instead, the loop would miss the end and run off memory.
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t, int32_t, double)>("axpy")->call(8, 1024, 72, 1.0), 72);
+  std::string code = listing(kAxpyLoopSumToCounter);
+  EXPECT_EQ(code.find("AxpyLoop"), std::string::npos) << code;
+}
+
 TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
   Instance i = load(kAxpyLoopReadingWhatItWrites.c_str());
   // x = 8: after one round i = 16 = xs (8 + 0 + 8); with $xs read once (1000)
