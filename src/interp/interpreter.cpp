@@ -269,8 +269,9 @@ bool call_host(Thread& thread, Instance* caller, Function* callee, uint8_t* fram
 Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& guard, size_t entry_depth) {
   Error error(ErrorKind::Trap, "out of bounds memory access");
   const Function* f = thread.current;
-  const uint32_t* ip = nullptr;
-  if (f && f->code) {
+  const uint32_t* ip = thread.loop_ip;
+  thread.loop_ip = nullptr;
+  if (!ip && f && f->code) {
     auto begin = reinterpret_cast<uintptr_t>(f->code->words.data());
     auto end = begin + f->code->words.size() * sizeof(uint32_t);
     for (int r = 0; r < guard.register_count && !ip; ++r)
@@ -959,7 +960,8 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // The pair's words (20), then the branch's handler and its a b s c rel at
   // W(22): a is the counter (the translator puts it there), s the same slot.
   // Loads and stores happen in the original order, element by element: c and
-  // x may overlap. A fault reports the pair's instruction, as the pair does.
+  // x may overlap. A fault reports the pair's instruction, as the pair does
+  // (through thread.loop_ip: the loop's registers need not hold ip).
 #define AXPY_LOOP(name, T)                                                        \
   L_##name : {                                                                    \
     const uint32_t pa = R(uint32_t, 0), xa = R(uint32_t, 3);                      \
@@ -968,6 +970,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     const uint32_t xoffset = W(7), offset = W(8), xoffset2 = W(18), offset2 = W(19); \
     const uint32_t step = R(uint32_t, 23), end = R(uint32_t, 25);                 \
     uint32_t i = R(uint32_t, 22), p, xs, p2, xs2;                                 \
+    thread.loop_ip = ip;                                                          \
     do {                                                                          \
       p = pa + i;                                                                 \
       xs = xa + i;                                                                \
@@ -981,6 +984,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
       wr<T>(at2, rd<T>(at2) + m2);                                                \
       i += step;                                                                  \
     } while (i != end);                                                           \
+    thread.loop_ip = nullptr;                                                     \
     SET(uint32_t, 2, p);                                                          \
     SET(uint32_t, 5, xs);                                                         \
     SET(uint32_t, 13, p2);                                                        \

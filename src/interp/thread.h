@@ -71,6 +71,10 @@ class Thread {
   // Epoch interruption: trap once *epoch >= epoch_deadline.
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;
+  // Set while a handler runs a whole loop itself (F32/F64AxpyLoop): its
+  // registers need not hold the instruction pointer, so a memory fault there
+  // takes the instruction from here.
+  const uint32_t* loop_ip = nullptr;
 
   // The error the dispatch loop is about to return (a trap, or one from a host
   // function or lazy translation): set and consumed at once, so nested runs

@@ -543,15 +543,16 @@ class Translator final : public validate::CodeSink {
       uint32_t* operand = w + pair + 2;  // operand[k] is the handler's W(k)
       if (static_cast<int32_t>(operand[26]) != -22) continue;  // the branch goes back to the pair
       const uint32_t counter = operand[24];
-      if (operand[23] == counter) std::swap(operand[22], operand[23]);  // a + b either way round
-      if (operand[22] != counter || operand[1] != counter || operand[4] != counter) continue;
+      const bool swap = operand[23] == counter;  // a + b either way round: the handler wants a
+      const uint32_t step = swap ? operand[22] : operand[23];
+      if ((swap ? operand[23] : operand[22]) != counter || operand[1] != counter || operand[4] != counter) continue;
       // The sums p, xs, p2, xs2 the loop stores, and what it reads besides the
       // counter: a, xa, k, pb2, xb2, k2, step, end. Those reads must not change
       // in the loop, and no sum may go to the counter's slot (the index the
       // rest of the round reads would change).
       const uint32_t sums[] = {operand[2], operand[5], operand[13], operand[16]};
-      const uint32_t invariants[] = {operand[0],  operand[3],  operand[6],  operand[12],
-                                     operand[15], operand[17], operand[23], operand[25]};
+      const uint32_t invariants[] = {operand[0],  operand[3],  operand[6], operand[12],
+                                     operand[15], operand[17], step,       operand[25]};
       bool valid = true;
       for (uint32_t sum : sums) valid = valid && sum != counter;
       for (uint32_t r : invariants) {
@@ -559,6 +560,7 @@ class Translator final : public validate::CodeSink {
         for (uint32_t sum : sums) valid = valid && r != sum;
       }
       if (!valid) continue;
+      if (swap) std::swap(operand[22], operand[23]);
       write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }

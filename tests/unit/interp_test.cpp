@@ -666,6 +666,10 @@ TEST_F(Interp, AxpyLoopRunsInOneInstruction) {
   Expected<void> trapped = i.get_typed_func<void(int32_t)>("trap")->call(8);
   ASSERT_FALSE(trapped.has_value());
   EXPECT_EQ(trapped.error().message, "out of bounds memory access");
+  // the trace names the loop's function and its instruction's offset
+  ASSERT_FALSE(trapped.error().trace.empty());
+  EXPECT_EQ(trapped.error().trace[0].function, "axpy");
+  EXPECT_TRUE(trapped.error().trace[0].offset.has_value());
   // c = 65504: elements 0..3 (bytes 65504..65535) were updated before the trap
   auto at = *i.get_typed_func<double(int32_t)>("load");
   EXPECT_EQ(*at.call(65504 + 24), 3.0);
