@@ -150,11 +150,7 @@ class Translator final : public validate::CodeSink {
     close_fuel_segment();
     code_->frame_size = std::max(max_extent_, code_->results_size);
     code_->frame_size = (code_->frame_size + 15) & ~15u;
-    use_accumulator();
-    pair_axpys();
-    loop_axpys();
-    then_forms();
-    pair_adds();
+    run_last_passes();
     return std::move(code_);
   }
 
@@ -476,20 +472,37 @@ class Translator final : public validate::CodeSink {
     emit(static_cast<uint32_t>(static_cast<int32_t>(resume) - static_cast<int32_t>(br)));
     return true;
   }
-  // The last pass (accumulator.def): an instruction right after a producer of
-  // the accumulator, reading the slot it wrote, takes the value from the
+  // The last passes over the finished code, in this order (docs/architecture.md,
+  // "Superinstructions"). Each changes only handler words, through rewrite(),
+  // and reads each instruction's handler from handlers_, looked up once here
+  // (handler_at is a search over all handlers).
+  void run_last_passes() {
+    std::sort(all_jump_targets_.begin(), all_jump_targets_.end());
+    handlers_.clear();
+    for (const auto& [at, offset] : code_->offsets) handlers_.push_back(handler_at_word(at));
+    use_accumulator();
+    pair_axpys();
+    loop_axpys();
+    then_forms();
+    pair_adds();
+  }
+  // Instruction i (of code_->offsets) gets handler h.
+  void rewrite(size_t i, Handler h) {
+    write_handler(code_->offsets[i].first, h);
+    handlers_[i] = h;
+  }
+  // (accumulator.def) An instruction right after a producer of the
+  // accumulator, reading the slot it wrote, takes the value from the
   // accumulator instead. Not where a jump lands: the accumulator would hold
   // whatever the jumping path left there. Only handlers change, no operand.
   void use_accumulator() {
-    std::sort(all_jump_targets_.begin(), all_jump_targets_.end());
     const auto& offsets = code_->offsets;
     for (size_t i = 1; i < offsets.size(); ++i) {
       const uint32_t previous = offsets[i - 1].first, at = offsets[i].first;
       const uint32_t end = i + 1 < offsets.size() ? offsets[i + 1].first : pos();
       if (previous >= at || at >= end) continue;
       if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), at)) continue;
-      std::optional<Handler> producer = handler_at_word(previous);
-      std::optional<Handler> consumer = handler_at_word(at);
+      const std::optional<Handler> producer = handlers_[i - 1], consumer = handlers_[i];
       if (!producer || !consumer || at - previous < 3) continue;
       const Accumulator produced_in = accumulator_set_by(*producer);
       if (produced_in == Accumulator::None) continue;
@@ -502,7 +515,7 @@ class Translator final : public validate::CodeSink {
         if (code_->words[at + 2 + operand] != produced) continue;
         std::optional<AccumulatorForm> form = accumulator_form(*consumer, operand);
         if (!form || form->reads != produced_in || writes_before_reading(*consumer, at, produced)) continue;
-        write_handler(at, form->form);
+        rewrite(i, form->form);
         break;
       }
     }
@@ -518,13 +531,13 @@ class Translator final : public validate::CodeSink {
     for (size_t i = 1; i < offsets.size(); ++i) {
       const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
       if (second != first + 11) continue;
-      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
       if (!h1 || h1 != h2 || (*h1 != Handler::F64AxpyIndexedRmw && *h1 != Handler::F32AxpyIndexedRmw)) continue;
       if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), second)) continue;
       // first: pa pb p xa xb xs k xoffset offset; the second's pa and xa are W(11) and W(14)
       if (w[second + 2] != w[first + 4] || w[second + 5] != w[first + 7] || w[first + 4] == w[first + 7]) continue;
-      write_handler(first, *h1 == Handler::F64AxpyIndexedRmw ? Handler::F64AxpyIndexedRmwTwice
-                                                              : Handler::F32AxpyIndexedRmwTwice);
+      rewrite(i - 1, *h1 == Handler::F64AxpyIndexedRmw ? Handler::F64AxpyIndexedRmwTwice
+                                                        : Handler::F32AxpyIndexedRmwTwice);
       ++i;  // the second is part of the first now
     }
   }
@@ -537,8 +550,8 @@ class Translator final : public validate::CodeSink {
     uint32_t* w = code_->words.data();
     for (size_t i = 2; i < offsets.size(); ++i) {
       const uint32_t pair = offsets[i - 2].first, branch = offsets[i].first;
-      if (branch != pair + 22 || handler_at_word(branch) != Handler::AddBrI32Ne) continue;
-      std::optional<Handler> h = handler_at_word(pair);
+      if (branch != pair + 22 || handlers_[i] != Handler::AddBrI32Ne) continue;
+      const std::optional<Handler> h = handlers_[i - 2];
       if (h != Handler::F64AxpyIndexedRmwTwice && h != Handler::F32AxpyIndexedRmwTwice) continue;
       uint32_t* operand = w + pair + 2;  // operand[k] is the handler's W(k)
       if (static_cast<int32_t>(operand[26]) != -22) continue;  // the branch goes back to the pair
@@ -561,7 +574,7 @@ class Translator final : public validate::CodeSink {
       }
       if (!valid) continue;
       if (swap) std::swap(operand[22], operand[23]);
-      write_handler(pair, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
+      rewrite(i - 2, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
     }
   }
   // Gives an instruction its then form (handlers.def, KILN_THEN) when the
@@ -573,10 +586,10 @@ class Translator final : public validate::CodeSink {
     const auto& offsets = code_->offsets;
     for (size_t i = offsets.size(); i-- > 1;) {
       const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
-      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
       if (!h1 || !h2) continue;
       std::optional<Handler> then = then_form(*h1, *h2);
-      if (then && second - first == then_first_words(*h1)) write_handler(first, *then);
+      if (then && second - first == then_first_words(*h1)) rewrite(i - 1, *then);
     }
   }
   static std::optional<Handler> then_form(Handler first, Handler next) {
@@ -607,12 +620,12 @@ class Translator final : public validate::CodeSink {
     for (size_t i = 1; i < offsets.size(); ++i) {
       const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
       if (second != first + 5) continue;
-      std::optional<Handler> h1 = handler_at_word(first), h2 = handler_at_word(second);
+      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
       if (!h1 || !h2) continue;
       const bool first_i32 = *h1 == Handler::I32Add, second_i32 = *h2 == Handler::I32Add;
       if ((!first_i32 && *h1 != Handler::I64Add) || (!second_i32 && *h2 != Handler::I64Add)) continue;
-      write_handler(first, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
-                                     : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
+      rewrite(i - 1, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
+                               : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
       ++i;  // the second is part of the first now
     }
   }
@@ -1511,6 +1524,7 @@ class Translator final : public validate::CodeSink {
   // Every position a jump lands at (some may be stale after a fusion removed
   // code: that only keeps use_accumulator from a rewrite).
   std::vector<uint32_t> all_jump_targets_;
+  std::vector<std::optional<Handler>> handlers_;  // per instruction, for the last passes
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)
