@@ -558,17 +558,16 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   TRUNCOP(I64TruncF64S, double, int64_t)
   TRUNCOP(I64TruncF64U, double, uint64_t)
   // Guarded truncations: guarded_trunc above.
-#define GUARDED_TRUNC_FORM(label, F, I, read) \
-  L_##label : {                                 \
-    SET_DST(I, (guarded_trunc<F, I>(read(F, 1)))); \
-    NEXT(2);                                    \
+#define GUARDED_TRUNC_FORM(label, F, I, read, then) \
+  L_##label : {                                       \
+    SET_DST(I, (guarded_trunc<F, I>(read(F, 1))));    \
+    CONTINUE(2, then);                                \
   }
-#define GUARDED_TRUNC(name, F, I)            \
-  GUARDED_TRUNC_FORM(name, F, I, R)          \
-  GUARDED_TRUNC_FORM(name##Acc, F, I, ACC)
+#define GUARDED_TRUNC(name, F, I)                      \
+  GUARDED_TRUNC_FORM(name, F, I, R, DISPATCH())        \
+  GUARDED_TRUNC_FORM(name##Acc, F, I, ACC, DISPATCH())
   KILN_ACC_GUARDED(GUARDED_TRUNC)
 #undef GUARDED_TRUNC
-#undef GUARDED_TRUNC_FORM
   UNOP(I32TruncSatF32S, float, int32_t, (wasm_trunc_sat<int32_t, float>(a)))
   UNOP(I32TruncSatF32U, float, uint32_t, (wasm_trunc_sat<uint32_t, float>(a)))
   UNOP(I32TruncSatF64S, double, int32_t, (wasm_trunc_sat<int32_t, double>(a)))
@@ -643,17 +642,15 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // Loads and stores with an address folded from an i32.add (translator.cpp); the
   // sum is stored too, as the add would have.
-#define LOAD_ADD_WORK(MemT, Result)                                      \
-  {                                                                      \
-    uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);                      \
+// (read_a, read_b: R, or ACC for the accumulator forms)
+#define LOAD_ADD_FORM(label, MemT, Result, read_a, read_b, then)         \
+  L_##label : {                                                          \
+    uint32_t sum = read_a(uint32_t, 1) + read_b(uint32_t, 2);            \
     SET(uint32_t, 3, sum);                                               \
     SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
+    CONTINUE(5, then);                                                   \
   }
-#define LOAD_ADD(name, MemT, Result)                                     \
-  L_##name : {                                                           \
-    LOAD_ADD_WORK(MemT, Result)                                          \
-    NEXT(5);                                                             \
-  }
+#define LOAD_ADD(name, MemT, Result) LOAD_ADD_FORM(name, MemT, Result, R, R, DISPATCH())
   // The sum is stored before the other operands are read: they may be the very
   // local the add was redirected to (`local.tee x (i32.add ..)` then `local.get x`).
 #define STORE_ADD(name, ValT, MemT)                                      \
@@ -678,19 +675,9 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE_ADD(F64StoreAdd, uint64_t, uint64_t)
   STORE_ADD(I32Store8Add, uint32_t, uint8_t)
   STORE_ADD(I32Store16Add, uint32_t, uint16_t)
-#define ACC_LOAD_ADD(name, MemT, Result)                                 \
-  L_##name##AccA : {                                                     \
-    uint32_t sum = ACC(uint32_t, 1) + R(uint32_t, 2);                    \
-    SET(uint32_t, 3, sum);                                               \
-    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
-    NEXT(5);                                                             \
-  }                                                                      \
-  L_##name##AccB : {                                                     \
-    uint32_t sum = R(uint32_t, 1) + ACC(uint32_t, 2);                    \
-    SET(uint32_t, 3, sum);                                               \
-    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
-    NEXT(5);                                                             \
-  }
+#define ACC_LOAD_ADD(name, MemT, Result)                      \
+  LOAD_ADD_FORM(name##AccA, MemT, Result, ACC, R, DISPATCH()) \
+  LOAD_ADD_FORM(name##AccB, MemT, Result, R, ACC, DISPATCH())
   KILN_ACC_LOAD_ADD(ACC_LOAD_ADD)
 #undef ACC_LOAD_ADD
 #define ACC_STORE_ADD(name, ValT, MemT)                                  \
@@ -1396,16 +1383,10 @@ L_BrIfZAcc:
 #define THEN_F32AddAccA(next) ACC_ALU_FORM(F32AddAccAThen##next, F32, Add, ACC, R, THEN_GOTO(next))
 #define THEN_F32MulAddAccC(next) \
   ACC_PAIR_FORM(F32MulAddAccCThen##next, F32, Mul, Add, R, ACC, THEN_GOTO(next))
-#define THEN_I32Load8UAdd(next)                 \
-  L_I32Load8UAddThen##next : {        \
-    LOAD_ADD_WORK(uint8_t, uint32_t)            \
-    CONTINUE(5, THEN_GOTO(next));               \
-  }
-#define THEN_I32TruncF32SGuardedAcc(next)                              \
-  L_I32TruncF32SGuardedAccThen##next : {                     \
-    SET_DST(int32_t, (guarded_trunc<float, int32_t>(ACC(float, 1))));  \
-    CONTINUE(2, THEN_GOTO(next));                                      \
-  }
+#define THEN_I32Load8UAdd(next) \
+  LOAD_ADD_FORM(I32Load8UAddThen##next, uint8_t, uint32_t, R, R, THEN_GOTO(next))
+#define THEN_I32TruncF32SGuardedAcc(next) \
+  GUARDED_TRUNC_FORM(I32TruncF32SGuardedAccThen##next, float, int32_t, ACC, THEN_GOTO(next))
 #define THEN(first, next) THEN_##first(next)
   KILN_THEN(THEN)
 #undef THEN
