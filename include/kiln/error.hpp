@@ -26,6 +26,8 @@ enum class ErrorKind : uint8_t {
   Io,             // host file system or similar
   Usage,          // bad arguments from the user of the API or CLI
   Exit,           // the program asked to exit (WASI proc_exit); not a failure by itself
+  Unsupported,    // well-formed input that uses a feature Kiln does not implement yet
+  Resource,       // the host ran out of a resource (memory) while loading or linking
 };
 
 const char* error_kind_name(ErrorKind kind);

@@ -202,8 +202,13 @@ class Module {
   static Expected<Module> compile(Engine& engine, std::span<const uint8_t> binary);
   // Compiles a module in the text format.
   static Expected<Module> from_text(Engine& engine, std::string_view text);
-  // Binary if it starts with "\0asm", text otherwise.
+  // Text if it starts like text (a '(' after white space and comments), binary
+  // otherwise: empty or foreign bytes are a malformed binary.
   static Expected<Module> from_bytes(Engine& engine, std::span<const uint8_t> bytes);
+  // Reads a file and compiles it: text when the name ends in .wat or .wast or
+  // the content starts like text, else binary. Io errors name the file (a
+  // directory, a missing file, one larger than 4 GiB).
+  static Expected<Module> from_file(Engine& engine, const std::string& path);
   static Expected<void> validate(Engine& engine, std::span<const uint8_t> binary);
 
   std::vector<ImportType> imports() const;

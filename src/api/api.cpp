@@ -59,8 +59,31 @@ void Engine::increment_epoch() { impl_->increment_epoch(); }
 
 Engine::~Engine() = default;
 
+namespace {
+
+// The bytes a module keeps, copied from the caller's; nullopt when there is no
+// memory for them (no exception crosses the API).
+std::optional<std::vector<uint8_t>> copy_bytes(std::span<const uint8_t> bytes) {
+  try {
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
+  } catch (const std::bad_alloc&) {
+    return std::nullopt;
+  }
+}
+
+Error out_of_memory() { return Error(ErrorKind::Resource, "out of memory copying the module"); }
+
+}  // namespace
+
 Expected<Module> Module::compile(Engine& engine, std::span<const uint8_t> binary) {
-  auto module = KILN_TRY(runtime::Module::from_binary(engine.impl(), std::vector<uint8_t>(binary.begin(), binary.end())));
+  std::optional<std::vector<uint8_t>> bytes = copy_bytes(binary);
+  if (!bytes) return out_of_memory();
+  auto module = KILN_TRY(runtime::Module::from_binary(engine.impl(), std::move(*bytes)));
+  return Module(std::move(module));
+}
+
+Expected<Module> Module::from_file(Engine& engine, const std::string& path) {
+  auto module = KILN_TRY(runtime::Module::from_file(engine.impl(), path));
   return Module(std::move(module));
 }
 
@@ -70,8 +93,9 @@ Expected<Module> Module::from_text(Engine& engine, std::string_view text) {
 }
 
 Expected<Module> Module::from_bytes(Engine& engine, std::span<const uint8_t> bytes) {
-  auto module =
-      KILN_TRY(runtime::Module::from_bytes_or_text(engine.impl(), std::vector<uint8_t>(bytes.begin(), bytes.end())));
+  std::optional<std::vector<uint8_t>> copy = copy_bytes(bytes);
+  if (!copy) return out_of_memory();
+  auto module = KILN_TRY(runtime::Module::from_bytes_or_text(engine.impl(), std::move(*copy)));
   return Module(std::move(module));
 }
 

@@ -15,6 +15,8 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::Io: return "i/o error";
     case ErrorKind::Usage: return "usage";
     case ErrorKind::Exit: return "exit";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::Resource: return "out of resources";
   }
   return "error";
 }

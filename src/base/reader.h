@@ -32,12 +32,14 @@ class ByteReader {
 
   // Records an error (the first one wins) at the current offset.
   void fail(std::string message) { fail_at(offset(), std::move(message)); }
-  void fail_at(size_t off, std::string message) {
-    if (!error_) error_ = Error(ErrorKind::Malformed, std::move(message), off);
-    pos_ = end_;
+  void fail_at(size_t off, std::string message) { fail_with(ErrorKind::Malformed, off, std::move(message)); }
+  void fail_invalid(std::string message) { fail_with(ErrorKind::Invalid, offset(), std::move(message)); }
+  // Well-formed input that needs a feature Kiln lacks: "threads (...) are not supported yet".
+  void fail_unsupported(size_t off, std::string message) {
+    fail_with(ErrorKind::Unsupported, off, std::move(message));
   }
-  void fail_invalid(std::string message) {
-    if (!error_) error_ = Error(ErrorKind::Invalid, std::move(message), offset());
+  void fail_with(ErrorKind kind, size_t off, std::string message) {
+    if (!error_) error_ = Error(kind, std::move(message), off);
     pos_ = end_;
   }
 

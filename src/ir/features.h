@@ -15,6 +15,14 @@ struct Features {
   // Extended constant expressions: integer add/sub/mul, and global.get of any
   // preceding immutable global (2.0 allows only imported ones).
   bool extended_const = true;
+  // Proposals Kiln does not implement yet (ir/unsupported.def). On, as in 3.0
+  // (threads with them), a module that uses one is an Unsupported error naming
+  // the feature; off, as in 2.0, its encodings are malformed like any unknown one.
+  bool exceptions = true;
+  bool typed_function_references = true;
+  bool gc = true;
+  bool relaxed_simd = true;
+  bool threads = true;
 
   static Features wasm2() {
     Features f;
@@ -22,6 +30,11 @@ struct Features {
     f.memory64 = false;
     f.tail_call = false;
     f.extended_const = false;
+    f.exceptions = false;
+    f.typed_function_references = false;
+    f.gc = false;
+    f.relaxed_simd = false;
+    f.threads = false;
     return f;
   }
 };

@@ -102,6 +102,64 @@ bool opcode_from_name(std::string_view name, Opcode* out) {
   return true;
 }
 
+namespace {
+
+enum class Feature : uint8_t { ExceptionHandling, TypedFunctionReferences, Gc, Threads, RelaxedSimd };
+
+struct UnsupportedOp {
+  uint8_t prefix;
+  uint32_t code;
+  std::string_view name;
+  Feature feature;
+};
+
+constexpr UnsupportedOp kUnsupported[] = {
+#define UNSUPPORTED(prefix, code, text, feature) {prefix, code, text, Feature::feature},
+#include "ir/unsupported.def"
+#undef UNSUPPORTED
+};
+
+std::string_view feature_name(Feature feature) {
+  switch (feature) {
+    case Feature::ExceptionHandling: return "exception handling";
+    case Feature::TypedFunctionReferences: return "typed function references";
+    case Feature::Gc: return "GC";
+    case Feature::Threads: return "threads";
+    case Feature::RelaxedSimd: return "relaxed SIMD";
+  }
+  return "a WebAssembly 3.0 feature";
+}
+
+bool enabled(Feature feature, const Features& features) {
+  switch (feature) {
+    case Feature::ExceptionHandling: return features.exceptions;
+    case Feature::TypedFunctionReferences: return features.typed_function_references;
+    case Feature::Gc: return features.gc;
+    case Feature::Threads: return features.threads;
+    case Feature::RelaxedSimd: return features.relaxed_simd;
+  }
+  return false;
+}
+
+std::string unsupported_message(const UnsupportedOp& op) {
+  return std::string(feature_name(op.feature)) + " (the " + std::string(op.name) +
+         " instruction) is not supported yet";
+}
+
+}  // namespace
+
+std::optional<std::string> unsupported_instruction(uint8_t prefix, uint32_t code, const Features& features) {
+  for (const UnsupportedOp& op : kUnsupported)
+    if (op.prefix == prefix && op.code == code && enabled(op.feature, features)) return unsupported_message(op);
+  return std::nullopt;
+}
+
+std::optional<std::string> unsupported_instruction(std::string_view name, const Features& features) {
+  for (const UnsupportedOp& op : kUnsupported)
+    if (op.name == name && enabled(op.feature, features)) return unsupported_message(op);
+  return std::nullopt;
+}
+
 ValType sig_letter_type(char letter, ValType address) {
   switch (letter) {
     case 'i': return ValType::i32();

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "ir/features.h"
 #include "ir/types.h"
 
 namespace kiln::ir {
@@ -78,6 +81,13 @@ bool opcode_from_byte(uint8_t byte, Opcode* out);
 bool opcode_from_prefixed(uint8_t prefix, uint32_t code, Opcode* out);
 // Looks up an opcode by its text name ("i32.add"); for "select" returns Select.
 bool opcode_from_name(std::string_view name, Opcode* out);
+
+// For an instruction of unsupported.def (3.0 or threads, not implemented yet)
+// whose proposal `features` enables: "threads (the i32.atomic.load instruction)
+// is not supported yet"; nullopt for any other encoding or name. Callers ask
+// only after opcodes.def has no match.
+std::optional<std::string> unsupported_instruction(uint8_t prefix, uint32_t code, const Features& features);
+std::optional<std::string> unsupported_instruction(std::string_view name, const Features& features);
 
 // Natural alignment (log2 of the access size in bytes) of a memory instruction,
 // derived from its name: "i64.load16_s" -> 1, "v128.load8x8_s" -> 3.

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "base/file.h"
 #include "binary/decoder.h"
 #include "interp/translator.h"
 #include "runtime/engine.h"
@@ -10,7 +11,25 @@
 
 namespace kiln::runtime {
 
+namespace {
+
+bool has_text_extension(const std::string& path) {
+  return path.ends_with(".wat") || path.ends_with(".wast");
+}
+
+}  // namespace
+
 Expected<std::shared_ptr<Module>> Module::from_binary(Engine& engine, std::vector<uint8_t> bytes) {
+  // Sizes in a module are bounded by its length, so this is rare; but a host
+  // short of memory gets an error, not an exception through the API.
+  try {
+    return compile_binary(engine, std::move(bytes));
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorKind::Resource, "out of memory compiling the module");
+  }
+}
+
+Expected<std::shared_ptr<Module>> Module::compile_binary(Engine& engine, std::vector<uint8_t> bytes) {
   std::shared_ptr<Module> module(new Module());
   module->engine_ = &engine;
   module->ir_ = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));
@@ -23,14 +42,28 @@ Expected<std::shared_ptr<Module>> Module::from_binary(Engine& engine, std::vecto
 }
 
 Expected<std::shared_ptr<Module>> Module::from_text(Engine& engine, std::string_view text) {
-  std::vector<uint8_t> bytes = KILN_TRY(text::wat_to_wasm(text));
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = KILN_TRY(text::wat_to_wasm(text));
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorKind::Resource, "out of memory parsing the module");
+  }
   return from_binary(engine, std::move(bytes));
 }
 
 Expected<std::shared_ptr<Module>> Module::from_bytes_or_text(Engine& engine, std::vector<uint8_t> bytes) {
-  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\0asm", 4) == 0) return from_binary(engine, std::move(bytes));
+  if (!text::looks_like_text(bytes)) return from_binary(engine, std::move(bytes));
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   return from_text(engine, text);
+}
+
+Expected<std::shared_ptr<Module>> Module::from_file(Engine& engine, const std::string& path) {
+  std::vector<uint8_t> bytes = KILN_TRY(read_file(path));
+  if (has_text_extension(path)) {
+    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return from_text(engine, text);
+  }
+  return from_bytes_or_text(engine, std::move(bytes));
 }
 
 Module::~Module() {

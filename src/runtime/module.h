@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "base/error.h"
@@ -21,8 +22,12 @@ class Module {
   // Decodes (binary) and validates; the text form goes through text::wat_to_wasm first.
   static Expected<std::shared_ptr<Module>> from_binary(Engine& engine, std::vector<uint8_t> bytes);
   static Expected<std::shared_ptr<Module>> from_text(Engine& engine, std::string_view text);
-  // Accepts either: binary if it starts with "\0asm", text otherwise.
+  // Accepts either: text if it starts like text (text::looks_like_text), else
+  // binary, so empty or foreign bytes get the binary decoder's error.
   static Expected<std::shared_ptr<Module>> from_bytes_or_text(Engine& engine, std::vector<uint8_t> bytes);
+  // Reads and compiles a file: text when its name ends in .wat or .wast or its
+  // content starts like text, binary otherwise. Io errors name the file.
+  static Expected<std::shared_ptr<Module>> from_file(Engine& engine, const std::string& path);
 
   ~Module();
 
@@ -38,6 +43,7 @@ class Module {
 
  private:
   Module() = default;
+  static Expected<std::shared_ptr<Module>> compile_binary(Engine& engine, std::vector<uint8_t> bytes);
   Engine* engine_ = nullptr;
   ir::Module ir_;
   std::vector<uint32_t> declared_funcs_;

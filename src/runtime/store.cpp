@@ -325,8 +325,14 @@ Global* Store::create_global(const ir::GlobalType& type, const Value& value) {
 }
 
 Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module, std::span<const Extern> imports) {
-  Instantiator instantiator(*this, std::move(module));
-  return instantiator.run(imports);
+  // A table of a million entries is an allocation: a host short of memory gets
+  // an error, not an exception through the API.
+  try {
+    Instantiator instantiator(*this, std::move(module));
+    return instantiator.run(imports);
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorKind::Resource, "out of memory instantiating the module");
+  }
 }
 
 Expected<std::vector<Value>> Store::call(Function* function, std::span<const Value> args) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -19,5 +20,10 @@ namespace kiln::text {
 // a .wat file). Errors have kind Malformed and their message starts with
 // "line:column: ".
 Expected<std::vector<uint8_t>> wat_to_wasm(std::string_view source);
+
+// Whether `bytes` start like a module in the text format: after white space and
+// comments, an opening parenthesis. Empty or blank input is not text (a file
+// that should be a binary module and is empty must not pass as an empty module).
+bool looks_like_text(std::span<const uint8_t> bytes);
 
 }  // namespace kiln::text

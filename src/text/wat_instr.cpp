@@ -26,7 +26,9 @@ bool is_grammar_keyword(std::string_view word) {
       "module", "type", "func", "param", "result", "local", "import", "export", "table", "memory",
       "global", "elem", "data", "start", "offset", "item", "declare", "mut", "then", "rec", "sub",
       "final", "struct", "array", "field", "tag", "ref", "null", "shared", "i32", "i64", "f32",
-      "f64", "v128", "funcref", "externref", "inf", "nan"};
+      "f64", "v128", "funcref", "externref", "inf", "nan",
+      // clauses of the legacy `try` block, like `else` of `if`
+      "catch", "catch_all", "delegate"};
   for (std::string_view w : kWords)
     if (w == word) return true;
   return word == "nan:canonical" || word == "nan:arithmetic" || word.substr(0, 6) == "nan:0x";
@@ -215,6 +217,14 @@ Expected<void> ModuleParser::parse_folded(BodyContext& ctx, Bytes* out) {
 Expected<void> ModuleParser::parse_plain(BodyContext& ctx, const Token& keyword, Bytes* out) {
   Opcode op;
   if (!ir::opcode_from_name(keyword.text, &op)) {
+    // The text format knows no features: it names every instruction of 3.0 and
+    // threads that Kiln lacks; the 2.0 rules apply when the binary is decoded.
+    if (std::optional<std::string> message = ir::unsupported_instruction(keyword.text, ir::Features{});
+        message && !is_grammar_keyword(keyword.text)) {
+      Error error = error_at(keyword, *message);
+      error.kind = ErrorKind::Unsupported;
+      return error;
+    }
     // Keywords of the grammar out of place are unexpected; other words are unknown.
     return error_at(keyword, std::string(is_grammar_keyword(keyword.text) ? "unexpected token "
                                                                            : "unknown operator ") +

@@ -771,4 +771,25 @@ Expected<std::vector<uint8_t>> wat_to_wasm(std::string_view source) {
   return parser.parse();
 }
 
+bool looks_like_text(std::span<const uint8_t> bytes) {
+  std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (s.starts_with("\xef\xbb\xbf")) s.remove_prefix(3);  // a UTF-8 byte order mark
+  for (;;) {
+    size_t start = s.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return false;
+    s.remove_prefix(start);
+    if (s.starts_with(";;")) {
+      size_t end = s.find('\n');
+      if (end == std::string_view::npos) return false;
+      s.remove_prefix(end);
+    } else if (s.starts_with("(;")) {
+      size_t end = s.find(";)");  // block comments nest, but one level tells text from binary
+      if (end == std::string_view::npos) return false;
+      s.remove_prefix(end + 2);
+    } else {
+      return s[0] == '(';
+    }
+  }
+}
+
 }  // namespace kiln::text

@@ -82,7 +82,8 @@ class ModuleValidator {
         case ExternKind::Table: KILN_TRY_VOID(check_table_type(imp.table)); break;
         case ExternKind::Memory: KILN_TRY_VOID(check_memory_type(imp.memory)); break;
         case ExternKind::Global: KILN_TRY_VOID(check_value_type(imp.global.type)); break;
-        case ExternKind::Tag: return invalid("tags are not supported");
+        case ExternKind::Tag:
+          return Error(ErrorKind::Unsupported, "exception handling (an imported tag) is not supported yet");
       }
     }
     return {};
@@ -161,7 +162,8 @@ class ModuleValidator {
         case ExternKind::Global:
           if (exp.index >= m_.num_globals()) return invalid("unknown global " + std::to_string(exp.index));
           break;
-        case ExternKind::Tag: return invalid("unknown tag");
+        case ExternKind::Tag:
+          return Error(ErrorKind::Unsupported, "exception handling (an exported tag) is not supported yet");
       }
     }
     return {};

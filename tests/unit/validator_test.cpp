@@ -22,6 +22,45 @@ void expect_invalid(const Bytes& bytes, const std::string& message) {
   EXPECT_EQ(r.error().message, message);
 }
 
+// Instructions of features Kiln lacks name the feature at their offset (the
+// function body starts at 0x17 in single_function_module); with the 2.0 rules
+// they are illegal opcodes.
+TEST(Validator, UnsupportedInstructionsAreNamed) {
+  struct Case {
+    Bytes body;
+    uint32_t offset;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{0x41, 0x00, 0xfe, 0x10, 0x02, 0x00, 0x1a}, 0x19, "threads (the i32.atomic.load instruction) is not supported yet"},
+      {{0xfe, 0x03, 0x00}, 0x17, "threads (the atomic.fence instruction) is not supported yet"},
+      {{0x08, 0x00}, 0x17, "exception handling (the throw instruction) is not supported yet"},
+      {{0x1f, 0x40, 0x00, 0x0b}, 0x17, "exception handling (the try_table instruction) is not supported yet"},
+      {{0x06, 0x40, 0x0b}, 0x17, "exception handling (the try instruction) is not supported yet"},
+      {{0xd0, 0x70, 0xd4, 0x1a}, 0x19,
+       "typed function references (the ref.as_non_null instruction) is not supported yet"},
+      {{0x41, 0x00, 0xfb, 0x1c, 0x1a}, 0x19, "GC (the ref.i31 instruction) is not supported yet"},
+      {{0xfd, 0x80, 0x02}, 0x17, "relaxed SIMD (the i8x16.relaxed_swizzle instruction) is not supported yet"},
+  };
+  for (const Case& c : cases) {
+    Bytes module = test::single_function_module({}, c.body);
+    auto r = validate_bytes(module);
+    ASSERT_FALSE(r.has_value()) << c.message;
+    EXPECT_EQ(r.error().kind, ErrorKind::Unsupported);
+    EXPECT_EQ(r.error().message, c.message);
+    EXPECT_EQ(r.error().offset, c.offset) << c.message;
+    auto wasm2 = validate_bytes(module, ir::Features::wasm2());
+    ASSERT_FALSE(wasm2.has_value());
+    EXPECT_EQ(wasm2.error().kind, ErrorKind::Malformed);
+    EXPECT_EQ(wasm2.error().message, "illegal opcode");
+  }
+  // An unknown code behind a known prefix stays illegal.
+  auto illegal = validate_bytes(test::single_function_module({}, {0xfe, 0x7f}));
+  ASSERT_FALSE(illegal.has_value());
+  EXPECT_EQ(illegal.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(illegal.error().message, "illegal opcode");
+}
+
 TEST(Validator, ConstantReturn) {
   auto r = validate_bytes(test::single_function_module({0x7f}, {0x41, 0x2a}));
   EXPECT_TRUE(r.has_value()) << r.error().to_string();
