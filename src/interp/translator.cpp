@@ -143,6 +143,9 @@ class Translator final : public validate::CodeSink {
 
     consume_fuel_ = module_.engine().config().consume_fuel;
     check_epoch_ = module_.engine().config().epoch_interruption;
+    // A trap at the entry checks (fuel, epoch) is reported at the body's first
+    // instruction, the one about to run.
+    current_offset_ = body.code.offset;
     emit_interruption_points();
     FunctionValidator walker(ir_, module_.engine().config().features, &module_.declared_funcs());
     KILN_TRY_VOID(walker.validate_function(func_index_, this));

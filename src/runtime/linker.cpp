@@ -27,6 +27,30 @@ Expected<std::vector<Extern>> Linker::resolve(const Module& module) const {
   return imports;
 }
 
+void Linker::define_unknown_imports(Store& store, const Module& module, UnknownImports how) {
+  const ir::Module& m = module.ir();
+  for (const ir::Import& imp : m.imports) {
+    if (imp.kind != ir::ExternKind::Func || find(imp.module, imp.name)) continue;
+    const ir::FuncType& type = m.types[imp.type_index];
+    std::string name = imp.module + "." + imp.name;
+    HostCallback callback;
+    if (how == UnknownImports::Trap) {
+      callback = [name](HostCallContext&, RawValue*) -> Expected<void> {
+        return Error(ErrorKind::Trap, "unknown import: " + name + " has not been defined");
+      };
+    } else {
+      // Results are written over the arguments: one slot per value, two for v128.
+      size_t result_slots = 0;
+      for (const ir::ValType& t : type.results) result_slots += t.kind == ir::ValKind::V128 ? 2 : 1;
+      callback = [result_slots](HostCallContext&, RawValue* slots) -> Expected<void> {
+        for (size_t i = 0; i < result_slots; ++i) slots[i].i64 = 0;
+        return {};
+      };
+    }
+    define(imp.module, imp.name, Extern::func(store.create_host_function(type, std::move(callback), name)));
+  }
+}
+
 Expected<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Module> module) const {
   std::vector<Extern> imports = KILN_TRY(resolve(*module));
   return store.instantiate(std::move(module), imports);

@@ -34,6 +34,14 @@ class Linker {
   // resolve() then Store::instantiate().
   Expected<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module) const;
 
+  // What a function import that nothing defines becomes (Wasmtime's
+  // -W unknown-imports-trap / unknown-imports-default): a function that traps
+  // naming the import when called, or one that returns zeros (null references).
+  enum class UnknownImports { Trap, Default };
+  // Defines each function import of `module` that is still undefined, in
+  // `store`. Other kinds of undefined imports stay unlinkable.
+  void define_unknown_imports(Store& store, const Module& module, UnknownImports how);
+
  private:
   Engine& engine_;
   std::map<Key, Extern> items_;
