@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test spec-test simd-test wasi-test limits-test capi-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test cli-test spec-test simd-test wasi-test limits-test capi-test bench update-spec-expectations clean
 
 all: build
 
@@ -24,10 +24,15 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test spec-test simd-test wasi-test limits-test capi-test mutation-test sanitize-test
+test: build unit-test cli-test spec-test simd-test wasi-test limits-test capi-test mutation-test sanitize-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
+
+# The kiln command as a new user meets it: files that are not modules, features
+# Kiln lacks, --version and help, Wasmtime's -W/-S/--preload command lines.
+cli-test: build
+	@tests/cli/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
 spec-test: build
 	@tests/spec/run.sh $(BUILD_DIR)/kiln

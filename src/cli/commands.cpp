@@ -3,10 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
+#include "cli/run_options.h"
 #include "cli/wasi_setup.h"
 #include "cli/wast_runner.h"
 #include "runtime/linker.h"
@@ -17,26 +16,14 @@ namespace kiln::cli {
 using ir::ValType;
 using runtime::Value;
 
-bool read_file(const std::string& path, std::vector<uint8_t>& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "error: cannot read " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  // One read of the whole file where its size is known (a regular file): part
-  // of every `kiln run`'s startup. Else (a pipe, say) byte by byte.
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0 && in) {
-    out.resize(static_cast<size_t>(size));
-    in.read(reinterpret_cast<char*>(out.data()), size);
-    out.resize(static_cast<size_t>(in.gcount()));
-    return true;
-  }
-  in.clear();
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
+// Loads a module file; on failure reports why, naming the file, and returns null.
+std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std::string& path) {
+  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_file(engine, path);
+  if (module) return std::move(*module);
+  // Io errors already name the file ("cannot read x.wasm: is a directory").
+  if (module.error().kind == ErrorKind::Io) std::cerr << "error: " << module.error().message << "\n";
+  else std::cerr << "error: " << path << ": " << module.error().to_string() << "\n";
+  return nullptr;
 }
 
 namespace {
@@ -71,6 +58,40 @@ int exit_code_for(const Error& error) {
 int finish_with(const Error& error) {
   if (error.kind != ErrorKind::Exit) print_error(error);
   return exit_code_for(error);
+}
+
+// Defines what `kiln run` links besides WASI: stand-ins for unknown function
+// imports (-W unknown-imports-*) of `module`.
+void define_unknown_imports(const RunOptions& options, runtime::Linker& linker, runtime::Store& store,
+                            const runtime::Module& module) {
+  if (options.unknown_imports == UnknownImports::Fail) return;
+  linker.define_unknown_imports(store, module, options.unknown_imports == UnknownImports::Trap
+                                                   ? runtime::Linker::UnknownImports::Trap
+                                                   : runtime::Linker::UnknownImports::Default);
+}
+
+// --preload NAME=FILE: instantiates FILE (with WASI and the preloads before it)
+// and defines its exports under NAME. Returns an exit status, or -1 to go on.
+int preload_modules(const RunOptions& options, runtime::Engine& engine, runtime::Linker& linker,
+                    runtime::Store& store) {
+  for (const std::string& spec : options.preloads) {
+    size_t equals = spec.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == spec.size()) {
+      std::cerr << "error: --preload wants NAME=FILE, not '" << spec << "'\n";
+      return kExitError;
+    }
+    std::string name = spec.substr(0, equals), path = spec.substr(equals + 1);
+    std::shared_ptr<runtime::Module> module = load_module(engine, path);
+    if (!module) return kExitError;
+    define_unknown_imports(options, linker, store, *module);
+    Expected<runtime::Instance*> instance = linker.instantiate(store, module);
+    if (!instance) {
+      std::cerr << "error: --preload " << spec << ": " << instance.error().to_string() << "\n";
+      return exit_code_for(instance.error());
+    }
+    linker.define_instance(name, **instance);
+  }
+  return -1;
 }
 
 // Parses a command-line argument as a value of `type`.
@@ -135,17 +156,13 @@ std::string format_result(const Value& v) {
 
 }  // namespace
 
-int run_command(const RunOptions& options) {
-  std::vector<uint8_t> bytes;
-  if (!read_file(options.file, bytes)) return kExitError;
+int run_command(RunOptions options) {
+  if (Expected<void> ok = apply_grouped_options(options); !ok) return finish_with(ok.error());
   runtime::EngineConfig config;
   if (Expected<void> ok = configure_engine(options.limits, config); !ok) return finish_with(ok.error());
   runtime::Engine engine(config);
-  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
-  if (!module) {
-    print_error(module.error());
-    return kExitError;
-  }
+  std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
+  if (!module) return kExitError;
   runtime::Store store(engine);
   if (Expected<void> ok = configure_store(options.limits, store); !ok) return finish_with(ok.error());
   // The timeout runs from here: instantiation (a start function) counts too.
@@ -156,7 +173,9 @@ int run_command(const RunOptions& options) {
   if (!wasi_config) return finish_with(wasi_config.error());
   Expected<std::shared_ptr<wasi::WasiContext>> wasi = wasi::add_to_linker(linker, store, *wasi_config);
   if (!wasi) return finish_with(wasi.error());
-  Expected<runtime::Instance*> instance = linker.instantiate(store, *module);
+  if (int status = preload_modules(options, engine, linker, store); status >= 0) return status;
+  define_unknown_imports(options, linker, store, *module);
+  Expected<runtime::Instance*> instance = linker.instantiate(store, module);
   if (!instance) return finish_with(instance.error());
   // A WASI reactor initializes itself before any of its exports is called.
   const runtime::Extern* initialize = (*instance)->find_export("_initialize");
@@ -209,19 +228,21 @@ int wast_command(const WastCommandOptions& options) {
   return failed ? 1 : 0;
 }
 
-int validate_command(const std::string& file, bool wasm2) {
-  std::vector<uint8_t> bytes;
-  if (!read_file(file, bytes)) return kExitError;
+int validate_command(const std::vector<std::string>& files, bool wasm2) {
   runtime::EngineConfig config;
   if (wasm2) config.features = ir::Features::wasm2();
   runtime::Engine engine(config);
-  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
-  if (!module) {
-    print_error(module.error());
-    return kExitError;
+  int status = 0;
+  for (const std::string& file : files) {
+    if (!load_module(engine, file)) {
+      status = kExitError;
+      continue;
+    }
+    // One file: "ok", as before; several: which one is.
+    if (files.size() == 1) std::cout << "ok\n";
+    else std::cout << file << ": ok\n";
   }
-  std::cout << "ok\n";
-  return 0;
+  return status;
 }
 
 }  // namespace kiln::cli

@@ -1,10 +1,12 @@
 // The subcommands of the `kiln` tool.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/limits.h"
+#include "runtime/module.h"
 
 namespace kiln::cli {
 
@@ -13,10 +15,15 @@ inline constexpr int kExitError = 1;  // unreadable, malformed, invalid or unlin
 inline constexpr int kExitUsage = 2;  // the command line itself is wrong
 inline constexpr int kExitTrap = 134;  // the module trapped (as 128 + SIGABRT, like Wasmtime)
 
+// What a function import that nothing defines becomes (-W unknown-imports-*).
+enum class UnknownImports { Fail, Trap, Default };
+
 struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
+  std::vector<std::string> preloads;   // NAME=FILE: FILE's exports importable as NAME
+  UnknownImports unknown_imports = UnknownImports::Fail;
   // WASI (docs/wasi.md)
   std::vector<std::string> dirs;       // HOST[::GUEST]
   std::vector<std::string> envs;       // NAME=VALUE, or NAME for the host's value
@@ -24,6 +31,9 @@ struct RunOptions {
   std::vector<std::string> tcplisten;  // HOST:PORT
   // Resource limits (docs/cli.md)
   LimitOptions limits;
+  // Wasmtime's grouped options as given, KEY[=VALUE][,...] (run_options.h).
+  std::vector<std::string> wasm_options;  // -W
+  std::vector<std::string> wasi_options;  // -S
 };
 
 struct WastCommandOptions {
@@ -38,12 +48,13 @@ struct InspectOptions {
   std::string func;
 };
 
-int run_command(const RunOptions& options);
+int run_command(RunOptions options);
 int inspect_command(const InspectOptions& options);
 int wast_command(const WastCommandOptions& options);
-int validate_command(const std::string& file, bool wasm2);
+int validate_command(const std::vector<std::string>& files, bool wasm2);
 
-// Reads a whole file; false (with a message on stderr) when it cannot.
-bool read_file(const std::string& path, std::vector<uint8_t>& out);
+// Loads a module file (runtime::Module::from_file); on failure prints why,
+// naming the file, and returns null.
+std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std::string& path);
 
 }  // namespace kiln::cli

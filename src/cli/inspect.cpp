@@ -36,17 +36,15 @@ std::optional<uint32_t> find_function(const ir::Module& m, const std::string& wh
 }  // namespace
 
 int inspect_command(const InspectOptions& options) {
-  std::vector<uint8_t> bytes;
-  if (!read_file(options.file, bytes)) return kExitError;
   runtime::Engine engine;
-  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_bytes_or_text(engine, std::move(bytes));
-  if (!module) {
-    std::cerr << "error: " << module.error().to_string() << "\n";
-    return kExitError;
-  }
-  const ir::Module& m = (*module)->ir();
-  std::cout << "types: " << m.types.size() << ", functions: " << m.num_funcs() << " (" << m.num_imported_funcs
-            << " imported), code bytes: " << m.bytes.size() << "\n";
+  std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
+  if (!module) return kExitError;
+  const ir::Module& m = module->ir();
+  uint64_t code_bytes = 0;
+  for (const ir::FunctionBody& body : m.codes) code_bytes += body.whole.size;
+  std::cout << "module bytes: " << m.bytes.size() << ", function bodies: " << code_bytes << " bytes\n"
+            << "types: " << m.types.size() << ", functions: " << m.num_funcs() << " (" << m.num_imported_funcs
+            << " imported)\n";
   for (const ir::Import& imp : m.imports)
     std::cout << "import " << imp.module << "." << imp.name << ": " << describe_import(m, imp) << "\n";
   for (const ir::Export& e : m.exports) std::cout << "export \"" << e.name << "\": " << ir::to_string(e.kind) << " " << e.index << "\n";
@@ -64,7 +62,7 @@ int inspect_command(const InspectOptions& options) {
     if (only && *only != f) continue;
     std::string name = m.function_name(f);
     std::cout << "\nfunc " << f << (name.empty() ? "" : " $" + name) << " " << ir::to_string(m.func_type(f)) << "\n";
-    Expected<const interp::Code*> code = (*module)->code(f - m.num_imported_funcs);
+    Expected<const interp::Code*> code = module->code(f - m.num_imported_funcs);
     if (!code) {
       std::cout << "  ; not translated: " << code.error().to_string() << "\n";
       continue;

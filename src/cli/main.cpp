@@ -1,12 +1,16 @@
-// The `kiln` command: run, wast, validate.
+// The `kiln` command: run, validate, wast, inspect, help.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
+#include "base/version.h"
 #include "cli/commands.h"
+#include "cli/run_options.h"
 
 namespace {
 
@@ -21,44 +25,34 @@ size_t find_module_argument(CLI::App& run, const std::vector<std::string>& args,
     const std::string& arg = args[i];
     if (arg == "--") return i + 1;
     if (arg.size() < 2 || arg[0] != '-') return i;
-    if (arg.find('=') != std::string::npos) continue;  // --opt=value
+    if (arg.find('=') != std::string::npos && arg.starts_with("--")) continue;  // --opt=value
+    if (arg.size() > 2 && arg[1] != '-') continue;                             // -Wfuel=1: value attached
     const CLI::Option* option = run.get_option_no_throw(arg);
     if (option && option->get_type_size() != 0) ++i;  // skip the option's value
   }
   return args.size();
 }
 
-}  // namespace
+void print_version() { std::cout << "kiln " << KILN_VERSION << "\n"; }
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv, argv + argc);
+int run_main(std::vector<std::string> args) {
+  // `kiln --version`, `kiln -V`: as Wasmtime's. (After a module file, -V is the guest's.)
+  if (args.size() == 2 && (args[1] == "--version" || args[1] == "-V")) {
+    print_version();
+    return 0;
+  }
   // `kiln [RUN OPTIONS] FILE.wasm ...` means `kiln run ...`, as with Wasmtime.
   bool help = args.size() >= 2 && (args[1] == "-h" || args[1] == "--help");
   if (args.size() >= 2 && !is_subcommand(args[1]) && !help) args.insert(args.begin() + 1, "run");
 
-  CLI::App app{"Kiln: a WebAssembly runtime"};
+  CLI::App app{"Kiln: a WebAssembly runtime", "kiln"};
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", "kiln " KILN_VERSION);
+  app.footer("Run `kiln help COMMAND` for a command's options. `kiln FILE.wasm` is `kiln run FILE.wasm`.");
 
   kiln::cli::RunOptions run_options;
   CLI::App* run = app.add_subcommand("run", "Run a WebAssembly module (a .wasm binary or .wat text)");
-  run->add_option("--invoke", run_options.invoke, "Call this exported function instead of _start");
-  run->add_option("--dir", run_options.dirs, "Give the guest the host directory HOST, named GUEST (default: HOST)")
-      ->type_name("HOST[::GUEST]")
-      ->allow_extra_args(false);
-  run->add_option("--env", run_options.envs, "Set a guest environment variable (NAME alone: the host's value)")
-      ->type_name("NAME[=VALUE]")
-      ->allow_extra_args(false);
-  run->add_flag("--inherit-env", run_options.inherit_env, "Give the guest the host's whole environment");
-  run->add_option("--tcplisten", run_options.tcplisten, "Listen on a TCP socket the guest can sock_accept on (HOST: an IP address or localhost)")
-      ->type_name("HOST:PORT")
-      ->allow_extra_args(false);
-  run->add_option("--fuel", run_options.limits.fuel, "Trap with 'all fuel consumed' after about N instructions");
-  run->add_option("--timeout", run_options.limits.timeout, "Interrupt the module after a duration (500ms, 2s, 1m)");
-  run->add_option("--max-memory", run_options.limits.max_memory, "Largest size of any linear memory (64MiB, 1GiB)");
-  run->add_option("--max-table-elements", run_options.limits.max_table_elements, "Largest size of any table");
-  run->add_option("--max-stack", run_options.limits.max_stack, "Size of the wasm value stack (1MiB); also bounds call depth");
-  run->add_option("file", run_options.file, "The module to run")->required();
-  run->add_option("args", run_options.args, "Arguments for the module (or for --invoke)");
+  kiln::cli::add_run_options(*run, run_options);
 
   kiln::cli::WastCommandOptions wast_options;
   CLI::App* wast = app.add_subcommand("wast", "Run WebAssembly spec test scripts (.wast)");
@@ -66,10 +60,10 @@ int main(int argc, char** argv) {
   wast->add_flag("--wasm2", wast_options.wasm2, "Use the WebAssembly 2.0 rules (no multi-memory, memory64, tail calls)");
   wast->add_flag("-v,--verbose", wast_options.verbose, "Print per-file counts");
 
-  std::string validate_file;
+  std::vector<std::string> validate_files;
   bool validate_wasm2 = false;
-  CLI::App* validate = app.add_subcommand("validate", "Check that a module decodes and validates");
-  validate->add_option("file", validate_file, "The module to check")->required();
+  CLI::App* validate = app.add_subcommand("validate", "Check that modules decode and validate");
+  validate->add_option("files", validate_files, "The modules to check")->required();
   validate->add_flag("--wasm2", validate_wasm2, "Use the WebAssembly 2.0 rules");
 
   kiln::cli::InspectOptions inspect_options;
@@ -77,6 +71,10 @@ int main(int argc, char** argv) {
   inspect->add_option("file", inspect_options.file, "The module")->required();
   inspect->add_flag("--code", inspect_options.code, "Also list each function's interpreter code");
   inspect->add_option("--func", inspect_options.func, "Only this function (export name or index)");
+
+  std::string help_topic;
+  CLI::App* help_command = app.add_subcommand("help", "Print help for kiln or for one command");
+  help_command->add_option("command", help_topic, "The command (run, validate, wast, inspect)");
 
   // For `run`, stop CLI parsing at the module file: later arguments are the guest's.
   std::vector<std::string> guest_args;
@@ -92,15 +90,44 @@ int main(int argc, char** argv) {
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);  // prints help or the problem
+    int code = app.exit(e);  // prints help, the version or the problem
     return code == 0 ? 0 : kiln::cli::kExitUsage;
+  }
+  if (help_command->parsed()) {
+    // Formatted directly: App::help() would describe the `help` command itself.
+    if (help_topic.empty()) {
+      std::cout << app.get_formatter()->make_help(&app, "kiln", CLI::AppFormatMode::Normal);
+      return 0;
+    }
+    CLI::App* topic = is_subcommand(help_topic) ? app.get_subcommand(help_topic) : nullptr;
+    if (!topic) {
+      std::cerr << "error: no command named '" << help_topic << "' (run, validate, wast, inspect)\n";
+      return kiln::cli::kExitUsage;
+    }
+    std::cout << topic->get_formatter()->make_help(topic, "kiln " + help_topic, CLI::AppFormatMode::Normal);
+    return 0;
   }
   if (run->parsed()) {
     if (!guest_args.empty()) run_options.args = guest_args;
     return kiln::cli::run_command(run_options);
   }
   if (wast->parsed()) return kiln::cli::wast_command(wast_options);
-  if (validate->parsed()) return kiln::cli::validate_command(validate_file, validate_wasm2);
+  if (validate->parsed()) return kiln::cli::validate_command(validate_files, validate_wasm2);
   if (inspect->parsed()) return kiln::cli::inspect_command(inspect_options);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // No exception ends kiln with std::terminate (exit 134, which means a trap):
+  // whatever escapes is reported as an error of kiln's own.
+  try {
+    return run_main(std::vector<std::string>(argv, argv + argc));
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: internal error: " << e.what() << "\n";
+  }
+  return kiln::cli::kExitError;
 }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 namespace kiln::cli {
 
@@ -24,12 +25,27 @@ wasi::Preopen parse_dir(const std::string& spec) {
   return {spec.substr(0, sep), spec.substr(sep + 2)};
 }
 
-// --env NAME=VALUE sets a variable; --env NAME passes the host's value of NAME.
-std::optional<std::string> parse_env(const std::string& spec) {
-  if (spec.find('=') != std::string::npos) return spec;
+// A portable environment variable name: letters, digits and '_', not starting
+// with a digit. What --env takes for a name, so that a file name given by
+// mistake (--env vars.env) is an error instead of a variable.
+bool is_variable_name(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name)
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+// --env NAME=VALUE sets a variable; --env NAME passes the host's value of NAME
+// (nothing when the host has none).
+Expected<std::optional<std::string>> parse_env(const std::string& spec) {
+  size_t equals = spec.find('=');
+  std::string name = spec.substr(0, equals);
+  if (!is_variable_name(name))
+    return Error(ErrorKind::Usage, "--env wants NAME=VALUE or NAME, and '" + name + "' is not a variable name");
+  if (equals != std::string::npos) return std::optional<std::string>(spec);
   const char* value = std::getenv(spec.c_str());
-  if (!value) return std::nullopt;
-  return spec + "=" + value;
+  if (!value) return std::optional<std::string>();
+  return std::optional<std::string>(spec + "=" + value);
 }
 
 // A numeric socket address: IPv4 "a.b.c.d", IPv6 "[::1]" (or bare "::1"), or
@@ -89,7 +105,7 @@ Expected<wasi::WasiConfig> wasi_config_for(const RunOptions& options) {
   if (options.invoke.empty()) config.args.insert(config.args.end(), options.args.begin(), options.args.end());
   config.inherit_env = options.inherit_env;
   for (const std::string& spec : options.envs)
-    if (std::optional<std::string> entry = parse_env(spec)) config.env.push_back(*entry);
+    if (std::optional<std::string> entry = KILN_TRY(parse_env(spec))) config.env.push_back(*entry);
   for (const std::string& spec : options.dirs) config.preopens.push_back(parse_dir(spec));
   for (const std::string& address : options.tcplisten) {
     Expected<int> fd = listen_on(address);

@@ -2,12 +2,11 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
+#include "base/file.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
 #include "text/wast.h"
@@ -366,14 +365,12 @@ class Runner {
 }  // namespace
 
 WastResult run_wast_file(const std::string& path, const WastOptions& options, std::ostream& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out << path << ": cannot open\n";
+  Expected<std::vector<uint8_t>> bytes = read_file(path);
+  if (!bytes) {
+    std::cerr << "error: " << bytes.error().message << "\n";
     return {0, 1, true};
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string source = buffer.str();
+  std::string source(bytes->begin(), bytes->end());
   Expected<text::Script> script = text::parse_wast(source);
   if (!script) {
     out << path << ": " << script.error().message << "\n";

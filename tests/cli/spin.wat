@@ -1,0 +1,2 @@
+;; An endless loop, stopped by -W fuel=N or -W timeout=D.
+(module (func (export "_start") (loop $l (br $l))))
