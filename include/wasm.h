@@ -3,8 +3,9 @@
  *
  * Every name, type and signature here is the standard's, so a C program written
  * against another runtime's wasm.h (Wasmtime, Wasmer, V8) compiles and runs
- * against Kiln unchanged. Kiln adds the value kind WASM_V128 (4), as Wasmtime does.
- * What Kiln does not implement yet is listed in docs/embedding.md.
+ * against Kiln unchanged. Kiln adds the value kind WASM_V128 (4), as Wasmtime does,
+ * and a few calls of its own, prefixed `kiln_`, in the last section ("Kiln
+ * extensions"). What Kiln does not implement yet is listed in docs/embedding.md.
  *
  * Ownership, as the standard defines it:
  *  - `own T*` owns the object pointed to; release it with the matching
@@ -527,6 +528,20 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 #define WASM_F64_VAL(z) {.kind = WASM_F64, .of = {.f64 = z}}
 #define WASM_REF_VAL(r) {.kind = WASM_EXTERNREF, .of = {.ref = r}}
 #define WASM_INIT_VAL {.kind = WASM_EXTERNREF, .of = {.ref = NULL}}
+
+/* ---- Kiln extensions (not in the standard) ------------------------------ */
+
+/* Why the last fallible call on this thread failed: wasm_module_new,
+ * wasm_module_validate, wasm_module_deserialize, wasm_module_obtain,
+ * wasm_instance_new set it when they fail and clear it when they succeed;
+ * any other call that fails because memory ran out sets it too. The message names the kind of failure and
+ * the byte offset where known, as `kiln validate` prints it:
+ * "malformed at offset 0xa: length out of bounds", "invalid at offset 0x17:
+ * unknown local 3", "unlinkable: missing import env.log: ...", "exhaustion: out of
+ * memory". Returns false, with `out` empty, when there is no such error;
+ * otherwise `out` gets a NUL-terminated copy (the NUL counted in `size`, as in
+ * wasm_trap_message) to release with wasm_byte_vec_delete. */
+WASM_API_EXTERN bool kiln_last_error_message(own wasm_message_t* out);
 
 #undef own
 

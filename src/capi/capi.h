@@ -20,6 +20,37 @@
 #include "runtime/store.h"
 #include "wasm.h"
 
+// ---- errors and exceptions ---------------------------------------------------------
+
+namespace kiln::capi {
+
+// The last error of this thread (kiln_last_error_message). The calls that can
+// fail for a reason (compiling and instantiating modules, linking, WASI set-up)
+// set it when they fail and clear it when they succeed; any call that fails
+// from an exception sets it too.
+void set_last_error(Error error) noexcept;
+void clear_last_error() noexcept;
+// Inside a catch block: records the exception being handled as the last error
+// (std::bad_alloc as `exhaustion: out of memory`).
+void set_last_error_from_exception() noexcept;
+// A trap for the last error, for a call that must report failure as a trap.
+wasm_trap_t* trap_from_last_error(wasm_store_t* store) noexcept;
+
+}  // namespace kiln::capi
+
+// No C++ exception leaves a C API function: each one that can throw (mostly
+// std::bad_alloc) is a function-try-block ending in one of these, which record
+// the exception as the last error and return `failure` (NULL, false, ...).
+#define KILN_CAPI_CATCH(failure)                     \
+  catch (...) {                                      \
+    ::kiln::capi::set_last_error_from_exception();   \
+    return failure;                                  \
+  }
+#define KILN_CAPI_CATCH_VOID                         \
+  catch (...) {                                      \
+    ::kiln::capi::set_last_error_from_exception();   \
+  }
+
 // ---- type objects --------------------------------------------------------------
 
 struct wasm_valtype_t {
@@ -238,6 +269,11 @@ struct wasm_frame_t {
 
 namespace kiln::capi {
 
+// Instantiates `module` in `store` with `imports` (in the module's import
+// order): the last error and `*trap` (if not null) say why when it fails.
+wasm_instance_t* instantiate(wasm_store_t* store, const wasm_module_t* module, const std::vector<runtime::Extern>& imports,
+                             wasm_trap_t** trap);
+
 // A new handle of the right type for a store object.
 wasm_extern_t* make_extern(wasm_store_t* store, runtime::Extern value);
 // A new trap handle for an error (a trap, or any other failure reported as one).
@@ -268,3 +304,4 @@ std::string to_string(const wasm_byte_vec_t& bytes);
 void new_name(wasm_name_t* out, const std::string& text);
 
 }  // namespace kiln::capi
+

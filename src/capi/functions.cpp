@@ -1,6 +1,7 @@
 // Functions of the C API (host functions, calls, arity), traps and frames.
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "capi/capi.h"
 #include "interp/interpreter.h"
@@ -44,8 +45,9 @@ Error trap_error(wasm_trap_t* trap) {
 }
 
 // The runtime's entry into a host function: arguments from slots to values, the
-// callback, results from values back to slots.
-Expected<void> call_host(wasm_store_t* store, const HostFunction& host, runtime::RawValue* slots) {
+// callback, results from values back to slots. Allocation failure here is a
+// trap of the wasm caller (no exception unwinds through the interpreter).
+Expected<void> call_host(wasm_store_t* store, const HostFunction& host, runtime::RawValue* slots) try {
   const ir::FuncType& type = host.type;
   size_t nparams = type.params.size(), nresults = type.results.size();
   wasm_val_t inline_args[kInlineValues], inline_results[kInlineValues];
@@ -88,6 +90,9 @@ Expected<void> call_host(wasm_store_t* store, const HostFunction& host, runtime:
   }
   for (size_t i = 0; i < nresults; ++i) wasm_val_delete(&results[i]);
   return status;
+}
+catch (const std::bad_alloc&) {
+  return Error(ErrorKind::Exhaustion, "out of memory");
 }
 
 wasm_func_t* new_host_function(wasm_store_t* store, const wasm_functype_t* type, std::shared_ptr<HostFunction> host) {
@@ -156,26 +161,29 @@ extern "C" {
 
 // ---- functions -------------------------------------------------------------------------
 
-wasm_func_t* wasm_func_new(wasm_store_t* store, const wasm_functype_t* type, wasm_func_callback_t callback) {
+wasm_func_t* wasm_func_new(wasm_store_t* store, const wasm_functype_t* type, wasm_func_callback_t callback) try {
   auto host = std::make_shared<HostFunction>();
   host->callback = callback;
   return new_host_function(store, type, std::move(host));
 }
+KILN_CAPI_CATCH(nullptr)
 
 wasm_func_t* wasm_func_new_with_env(wasm_store_t* store, const wasm_functype_t* type,
-                                    wasm_func_callback_with_env_t callback, void* env, void (*finalizer)(void*)) {
+                                    wasm_func_callback_with_env_t callback, void* env, void (*finalizer)(void*)) try {
   auto host = std::make_shared<HostFunction>();
   host->callback_with_env = callback;
   host->env = env;
   host->finalizer = finalizer;
   return new_host_function(store, type, std::move(host));
 }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_functype_t* wasm_func_type(const wasm_func_t* func) { return to_functype(func->function()->type); }
+wasm_functype_t* wasm_func_type(const wasm_func_t* func) try { return to_functype(func->function()->type); }
+KILN_CAPI_CATCH(nullptr)
 size_t wasm_func_param_arity(const wasm_func_t* func) { return func->function()->type.params.size(); }
 size_t wasm_func_result_arity(const wasm_func_t* func) { return func->function()->type.results.size(); }
 
-wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args, wasm_val_vec_t* results) try {
   wasm_store_t* store = func->store;
   runtime::Function* function = func->function();
   const ir::FuncType& type = function->type;
@@ -212,36 +220,51 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
   }
   return nullptr;
 }
+catch (...) {
+  set_last_error_from_exception();
+  return trap_from_last_error(func->store);
+}
 
 // ---- traps and frames ------------------------------------------------------------------
 
-wasm_trap_t* wasm_trap_new(wasm_store_t* store, const wasm_message_t* message) {
+wasm_trap_t* wasm_trap_new(wasm_store_t* store, const wasm_message_t* message) try {
   std::string text = message ? to_string(*message) : std::string();
   if (size_t nul = text.find('\0'); nul != std::string::npos) text.resize(nul);
   return make_trap(store, Error(ErrorKind::Trap, std::move(text)));
 }
+KILN_CAPI_CATCH(nullptr)
 
 // The message, NUL-terminated (the NUL counts in `size`, as the standard says).
-// Traps and exhaustion give their message alone; other failures (say, a link
-// error from wasm_instance_new) start with their kind.
-void wasm_trap_message(const wasm_trap_t* trap, wasm_message_t* out) {
+// Traps, exhaustion and exits (proc_exit: "exit with status 3") give their
+// message alone; other failures (say, a link error from wasm_instance_new)
+// start with their kind.
+void wasm_trap_message(const wasm_trap_t* trap, wasm_message_t* out) try {
   const Error& error = trap->state->error;
-  bool plain = error.kind == ErrorKind::Trap || error.kind == ErrorKind::Exhaustion;
+  bool plain = error.kind == ErrorKind::Trap || error.kind == ErrorKind::Exhaustion || error.kind == ErrorKind::Exit;
   std::string text = plain ? error.message : error.to_string();
   wasm_byte_vec_new(out, text.size() + 1, text.c_str());
 }
+catch (...) {
+  set_last_error_from_exception();
+  wasm_byte_vec_new_empty(out);
+}
 
-wasm_frame_t* wasm_trap_origin(const wasm_trap_t* trap) {
+wasm_frame_t* wasm_trap_origin(const wasm_trap_t* trap) try {
   for (const TraceFrame& frame : trap->state->error.trace)
     if (!frame.host) return new_frame(trap, frame);
   return nullptr;
 }
+KILN_CAPI_CATCH(nullptr)
 
-void wasm_trap_trace(const wasm_trap_t* trap, wasm_frame_vec_t* out) {
+void wasm_trap_trace(const wasm_trap_t* trap, wasm_frame_vec_t* out) try {
   std::vector<wasm_frame_t*> frames;
   for (const TraceFrame& frame : trap->state->error.trace)
     if (!frame.host) frames.push_back(new_frame(trap, frame));
   wasm_frame_vec_new(out, frames.size(), frames.data());
+}
+catch (...) {
+  set_last_error_from_exception();
+  wasm_frame_vec_new_empty(out);
 }
 
 void wasm_frame_delete(wasm_frame_t* frame) {
@@ -250,11 +273,12 @@ void wasm_frame_delete(wasm_frame_t* frame) {
   delete frame;
 }
 
-wasm_frame_t* wasm_frame_copy(const wasm_frame_t* frame) {
-  auto* out = new wasm_frame_t(*frame);
+wasm_frame_t* wasm_frame_copy(const wasm_frame_t* frame) try {
+  auto out = std::make_unique<wasm_frame_t>(*frame);
   if (frame->instance) out->instance = new wasm_instance_t(frame->instance->store, frame->instance->instance);
-  return out;
+  return out.release();
 }
+KILN_CAPI_CATCH(nullptr)
 
 wasm_instance_t* wasm_frame_instance(const wasm_frame_t* frame) { return frame->instance; }
 uint32_t wasm_frame_func_index(const wasm_frame_t* frame) { return frame->func_index; }

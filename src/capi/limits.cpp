@@ -24,14 +24,16 @@ void kiln_config_max_stack_set(wasm_config_t* config, uint64_t bytes) {
   config->config.max_call_depth = static_cast<uint32_t>(std::min<uint64_t>(config->config.max_call_depth, bytes / 16));
 }
 
-bool kiln_store_fuel_set(wasm_store_t* store, uint64_t fuel) { return store->store->set_fuel(fuel).has_value(); }
+bool kiln_store_fuel_set(wasm_store_t* store, uint64_t fuel) try { return store->store->set_fuel(fuel).has_value(); }
+KILN_CAPI_CATCH(false)
 
-bool kiln_store_fuel_get(const wasm_store_t* store, uint64_t* fuel) {
+bool kiln_store_fuel_get(const wasm_store_t* store, uint64_t* fuel) try {
   kiln::Expected<uint64_t> left = store->store->fuel();
   if (!left) return false;
   *fuel = *left;
   return true;
 }
+KILN_CAPI_CATCH(false)
 
 void kiln_store_epoch_deadline_set(wasm_store_t* store, uint64_t ticks) { store->store->set_epoch_deadline(ticks); }
 

@@ -57,6 +57,34 @@ wasm_ref_t* wasm_extern_t::clone() const { return make_extern(store, value); }
 
 namespace kiln::capi {
 
+wasm_instance_t* instantiate(wasm_store_t* store, const wasm_module_t* module, const std::vector<runtime::Extern>& imports,
+                             wasm_trap_t** trap) {
+  if (trap) *trap = nullptr;
+  auto fail = [&](Error error) -> wasm_instance_t* {
+    set_last_error(error);
+    if (trap) {
+      *trap = make_trap(store, std::move(error));
+      (*trap)->state->module = module->state->module;  // for the frames of a start function's trap
+    }
+    return nullptr;
+  };
+  const ir::Module& m = module->state->module->ir();
+  // Checked here too (the store checks again) to name the import that does not fit.
+  for (size_t i = 0; i < imports.size() && i < m.imports.size(); ++i) {
+    Expected<void> fits = runtime::check_import(m, m.imports[i], imports[i], store->engine->engine);
+    if (!fits) {
+      Error error = std::move(fits).error();
+      error.message = "import " + m.imports[i].module + "." + m.imports[i].name + ": " + error.message;
+      return fail(std::move(error));
+    }
+  }
+  auto instance = store->store->instantiate(module->state->module, imports);
+  if (!instance) return fail(std::move(instance).error());
+  store->instances.push_back(*instance);
+  clear_last_error();
+  return new wasm_instance_t(store, *instance);
+}
+
 wasm_extern_t* make_extern(wasm_store_t* store, runtime::Extern value) {
   switch (value.kind) {
     case ir::ExternKind::Func: return new wasm_func_t(store, value);
@@ -136,18 +164,21 @@ bool store_val(wasm_store_t* store, const ir::ValType& type, const wasm_val_t& v
 
 extern "C" {
 
-wasm_config_t* wasm_config_new(void) { return new wasm_config_t; }
+wasm_config_t* wasm_config_new(void) try { return new wasm_config_t; }
+KILN_CAPI_CATCH(nullptr)
 void wasm_config_delete(wasm_config_t* config) { delete config; }
 
-wasm_engine_t* wasm_engine_new(void) { return new wasm_engine_t(runtime::EngineConfig{}); }
-wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
-  auto* engine = new wasm_engine_t(config ? config->config : runtime::EngineConfig{});
-  delete config;
-  return engine;
+wasm_engine_t* wasm_engine_new(void) try { return new wasm_engine_t(runtime::EngineConfig{}); }
+KILN_CAPI_CATCH(nullptr)
+wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) try {
+  std::unique_ptr<wasm_config_t> owned(config);
+  return new wasm_engine_t(config ? config->config : runtime::EngineConfig{});
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_engine_delete(wasm_engine_t* engine) { delete engine; }
 
-wasm_store_t* wasm_store_new(wasm_engine_t* engine) { return new wasm_store_t(engine); }
+wasm_store_t* wasm_store_new(wasm_engine_t* engine) try { return new wasm_store_t(engine); }
+KILN_CAPI_CATCH(nullptr)
 void wasm_store_delete(wasm_store_t* store) { delete store; }
 
 void wasm_val_delete(wasm_val_t* v) {
@@ -157,9 +188,13 @@ void wasm_val_delete(wasm_val_t* v) {
   }
 }
 
-void wasm_val_copy(wasm_val_t* out, const wasm_val_t* v) {
+void wasm_val_copy(wasm_val_t* out, const wasm_val_t* v) try {
   *out = *v;
   if (wasm_valkind_is_ref(v->kind) && v->of.ref) out->of.ref = v->of.ref->clone();
+}
+catch (...) {
+  set_last_error_from_exception();
+  out->of.ref = nullptr;  // a null reference rather than a shared one
 }
 
 }  // extern "C"
@@ -167,21 +202,27 @@ void wasm_val_copy(wasm_val_t* out, const wasm_val_t* v) {
 // The functions every reference type has: delete, copy, same and host info.
 #define KILN_CAPI_REF_BASE(name)                                                                 \
   extern "C" void wasm_##name##_delete(wasm_##name##_t* r) { delete r; }                         \
-  extern "C" wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t* r) {                     \
+  extern "C" wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t* r) try {                 \
     return r ? static_cast<wasm_##name##_t*>(r->clone()) : nullptr;                              \
   }                                                                                              \
+  KILN_CAPI_CATCH(nullptr)                                                                       \
   extern "C" bool wasm_##name##_same(const wasm_##name##_t* a, const wasm_##name##_t* b) {       \
     if (!a || !b) return a == b;                                                                 \
     return a->identity() == b->identity();                                                       \
   }                                                                                              \
-  extern "C" void* wasm_##name##_get_host_info(const wasm_##name##_t* r) { return r->host_info().info; } \
-  extern "C" void wasm_##name##_set_host_info(wasm_##name##_t* r, void* info) {                  \
+  extern "C" void* wasm_##name##_get_host_info(const wasm_##name##_t* r) try {                   \
+    return r->host_info().info;                                                                  \
+  }                                                                                              \
+  KILN_CAPI_CATCH(nullptr)                                                                       \
+  extern "C" void wasm_##name##_set_host_info(wasm_##name##_t* r, void* info) try {              \
     r->host_info().set(info, nullptr);                                                           \
   }                                                                                              \
+  KILN_CAPI_CATCH_VOID                                                                           \
   extern "C" void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t* r, void* info,     \
-                                                             void (*finalizer)(void*)) {         \
+                                                             void (*finalizer)(void*)) try {     \
     r->host_info().set(info, finalizer);                                                         \
-  }
+  }                                                                                              \
+  KILN_CAPI_CATCH_VOID
 
 // ... and the conversions to and from wasm_ref_t.
 #define KILN_CAPI_REF(name, is_kind)                                                             \
@@ -232,29 +273,42 @@ wasm_externtype_t* import_type_of(const ir::Module& m, const ir::Import& imp) {
   return nullptr;
 }
 
-wasm_module_t* compile(wasm_store_t* store, const wasm_byte_vec_t* binary) {
-  if (!store || !binary) return nullptr;
+// Decodes and validates a module; the last error says why not.
+wasm_module_t* compile(const char* caller, wasm_store_t* store, const wasm_byte_vec_t* binary) {
+  if (!store || !binary) {
+    set_last_error(Error(ErrorKind::Usage, std::string(caller) + ": the store and the bytes must not be NULL"));
+    return nullptr;
+  }
   std::vector<uint8_t> bytes(binary->data, binary->data + binary->size);
   auto module = runtime::Module::from_bytes_or_text(store->engine->engine, std::move(bytes));
-  if (!module) return nullptr;
+  if (!module) {
+    set_last_error(std::move(module).error());
+    return nullptr;
+  }
   auto state = std::make_shared<ModuleState>();
   state->module = std::move(*module);
-  return new wasm_module_t(std::move(state));
+  auto* out = new wasm_module_t(std::move(state));
+  clear_last_error();
+  return out;
 }
 
 }  // namespace
 
 extern "C" {
 
-wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) { return compile(store, binary); }
+wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) try {
+  return compile("wasm_module_new", store, binary);
+}
+KILN_CAPI_CATCH(nullptr)
 
-bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t* binary) {
-  wasm_module_t* module = compile(store, binary);
+bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t* binary) try {
+  wasm_module_t* module = compile("wasm_module_validate", store, binary);
   delete module;
   return module != nullptr;
 }
+KILN_CAPI_CATCH(false)
 
-void wasm_module_imports(const wasm_module_t* module, wasm_importtype_vec_t* out) {
+void wasm_module_imports(const wasm_module_t* module, wasm_importtype_vec_t* out) try {
   const ir::Module& m = module->state->module->ir();
   std::vector<wasm_importtype_t*> types;
   for (const ir::Import& imp : m.imports) {
@@ -267,8 +321,12 @@ void wasm_module_imports(const wasm_module_t* module, wasm_importtype_vec_t* out
   }
   wasm_importtype_vec_new(out, types.size(), types.data());
 }
+catch (...) {
+  set_last_error_from_exception();
+  wasm_importtype_vec_new_empty(out);
+}
 
-void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out) {
+void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out) try {
   const ir::Module& m = module->state->module->ir();
   std::vector<wasm_exporttype_t*> types;
   for (const ir::Export& exp : m.exports) {
@@ -280,6 +338,10 @@ void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out
   }
   wasm_exporttype_vec_new(out, types.size(), types.data());
 }
+catch (...) {
+  set_last_error_from_exception();
+  wasm_exporttype_vec_new_empty(out);
+}
 
 // Until Kiln compiles ahead of time, a serialized module is its binary, and
 // deserializing compiles it again.
@@ -288,56 +350,67 @@ void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) {
   wasm_byte_vec_new(out, bytes.size(), reinterpret_cast<const wasm_byte_t*>(bytes.data()));
 }
 
-wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* bytes) {
-  return compile(store, bytes);
+wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* bytes) try {
+  return compile("wasm_module_deserialize", store, bytes);
 }
+KILN_CAPI_CATCH(nullptr)
 
 void wasm_shared_module_delete(wasm_shared_module_t* shared) { delete shared; }
 
-wasm_shared_module_t* wasm_module_share(const wasm_module_t* module) {
+wasm_shared_module_t* wasm_module_share(const wasm_module_t* module) try {
   return new wasm_shared_module_t{module->state};
 }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_module_t* wasm_module_obtain(wasm_store_t* store, const wasm_shared_module_t* shared) {
-  if (!store || !shared || &shared->state->module->engine() != &store->engine->engine) return nullptr;
-  return new wasm_module_t(shared->state);
+wasm_module_t* wasm_module_obtain(wasm_store_t* store, const wasm_shared_module_t* shared) try {
+  if (!store || !shared) {
+    set_last_error(Error(ErrorKind::Usage, "wasm_module_obtain: the store and the module must not be NULL"));
+    return nullptr;
+  }
+  if (&shared->state->module->engine() != &store->engine->engine) {
+    set_last_error(Error(ErrorKind::Usage, "wasm_module_obtain: the module was compiled by another engine"));
+    return nullptr;
+  }
+  auto* out = new wasm_module_t(shared->state);
+  clear_last_error();
+  return out;
 }
+KILN_CAPI_CATCH(nullptr)
 
 // ---- instances -------------------------------------------------------------------------
 
 wasm_instance_t* wasm_instance_new(wasm_store_t* store, const wasm_module_t* module, const wasm_extern_vec_t* imports,
-                                   wasm_trap_t** trap) {
+                                   wasm_trap_t** trap) try {
   if (trap) *trap = nullptr;
-  auto fail = [&](Error error) -> wasm_instance_t* {
+  auto fail = [&](std::string message) -> wasm_instance_t* {
+    Error error(ErrorKind::Unlinkable, std::move(message));
+    set_last_error(error);
     if (trap) *trap = make_trap(store, std::move(error));
     return nullptr;
   };
   const ir::Module& m = module->state->module->ir();
   size_t count = imports ? imports->size : 0;
-  if (count != m.imports.size())
-    return fail(Error(ErrorKind::Unlinkable, "the module has " + std::to_string(m.imports.size()) + " imports, " +
-                                                 std::to_string(count) + " were given"));
+  if (count != m.imports.size()) {
+    std::string counts = "the module has " + std::to_string(m.imports.size()) +
+                         (m.imports.size() == 1 ? " import, " : " imports, ") + std::to_string(count) +
+                         (count == 1 ? " was given" : " were given");
+    if (count > m.imports.size()) return fail(counts);
+    const ir::Import& missing = m.imports[count];
+    return fail("missing import " + missing.module + "." + missing.name + ": " + counts);
+  }
   std::vector<runtime::Extern> values;
   values.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     const wasm_extern_t* e = imports->data[i];
-    if (!e) return fail(Error(ErrorKind::Unlinkable, "import " + std::to_string(i) + " is null"));
-    if (e->store != store)
-      return fail(Error(ErrorKind::Unlinkable, "import " + std::to_string(i) + " belongs to another store"));
+    if (!e) return fail("import " + std::to_string(i) + " is null");
+    if (e->store != store) return fail("import " + std::to_string(i) + " belongs to another store");
     values.push_back(e->value);
   }
-  auto instance = store->store->instantiate(module->state->module, values);
-  if (!instance) {
-    if (!trap) return nullptr;
-    *trap = make_trap(store, std::move(instance).error());
-    (*trap)->state->module = module->state->module;
-    return nullptr;
-  }
-  store->instances.push_back(*instance);
-  return new wasm_instance_t(store, *instance);
+  return instantiate(store, module, values, trap);
 }
+KILN_CAPI_CATCH(nullptr)
 
-void wasm_instance_exports(const wasm_instance_t* instance, wasm_extern_vec_t* out) {
+void wasm_instance_exports(const wasm_instance_t* instance, wasm_extern_vec_t* out) try {
   const ir::Module& m = instance->instance->module->ir();
   std::vector<wasm_extern_t*> externs;
   externs.reserve(m.exports.size());
@@ -346,6 +419,10 @@ void wasm_instance_exports(const wasm_instance_t* instance, wasm_extern_vec_t* o
     if (value && value->kind != ir::ExternKind::Tag) externs.push_back(make_extern(instance->store, *value));
   }
   wasm_extern_vec_new(out, externs.size(), externs.data());
+}
+catch (...) {
+  set_last_error_from_exception();
+  wasm_extern_vec_new_empty(out);
 }
 
 // ---- externs ---------------------------------------------------------------------------
@@ -361,7 +438,7 @@ wasm_externkind_t wasm_extern_kind(const wasm_extern_t* e) {
   return WASM_EXTERN_FUNC;
 }
 
-wasm_externtype_t* wasm_extern_type(const wasm_extern_t* e) {
+wasm_externtype_t* wasm_extern_type(const wasm_extern_t* e) try {
   switch (e->value.kind) {
     case ir::ExternKind::Func: return to_functype(e->value.as_func()->type);
     case ir::ExternKind::Global: return to_globaltype(e->value.as_global()->type);
@@ -371,6 +448,7 @@ wasm_externtype_t* wasm_extern_type(const wasm_extern_t* e) {
   }
   return nullptr;
 }
+KILN_CAPI_CATCH(nullptr)
 
 wasm_extern_t* wasm_func_as_extern(wasm_func_t* f) { return f; }
 wasm_extern_t* wasm_global_as_extern(wasm_global_t* g) { return g; }
@@ -392,32 +470,39 @@ const wasm_memory_t* wasm_extern_as_memory_const(const wasm_extern_t* e) { retur
 
 // ---- globals ---------------------------------------------------------------------------
 
-wasm_global_t* wasm_global_new(wasm_store_t* store, const wasm_globaltype_t* type, const wasm_val_t* value) {
+wasm_global_t* wasm_global_new(wasm_store_t* store, const wasm_globaltype_t* type, const wasm_val_t* value) try {
   ir::GlobalType t{to_valtype(type->content->kind), type->mutability == WASM_VAR};
   runtime::RawValue slots[2] = {};
   if (!store_val(store, t.type, *value, slots)) return nullptr;
   runtime::Global* global = store->store->create_global(t, runtime::load_value(t.type, slots));
   return new wasm_global_t(store, runtime::Extern::global(global));
 }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_globaltype_t* wasm_global_type(const wasm_global_t* global) { return to_globaltype(global->global()->type); }
+wasm_globaltype_t* wasm_global_type(const wasm_global_t* global) try { return to_globaltype(global->global()->type); }
+KILN_CAPI_CATCH(nullptr)
 
-void wasm_global_get(const wasm_global_t* global, wasm_val_t* out) {
+void wasm_global_get(const wasm_global_t* global, wasm_val_t* out) try {
   runtime::Global* g = global->global();
   load_val(global->store, g->type.type, g->value, out);
 }
+catch (...) {
+  set_last_error_from_exception();
+  out->of.ref = nullptr;  // the reference could not be made: null
+}
 
 // Setting an immutable global, or with a value of the wrong type, does nothing.
-void wasm_global_set(wasm_global_t* global, const wasm_val_t* value) {
+void wasm_global_set(wasm_global_t* global, const wasm_val_t* value) try {
   runtime::Global* g = global->global();
   if (!g->type.mutable_) return;
   runtime::RawValue slots[2] = {};
   if (store_val(global->store, g->type.type, *value, slots)) std::memcpy(g->value, slots, sizeof slots);
 }
+KILN_CAPI_CATCH_VOID
 
 // ---- tables ----------------------------------------------------------------------------
 
-wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, wasm_ref_t* init) {
+wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, wasm_ref_t* init) try {
   wasm_valkind_t kind = type->element->kind;
   if (!wasm_valkind_is_ref(kind)) return nullptr;
   runtime::Ref raw = to_raw_ref(store, kind, init);
@@ -428,16 +513,19 @@ wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, 
   if (t.limits.max && *t.limits.max < t.limits.min) return nullptr;
   return new wasm_table_t(store, runtime::Extern::table(store->store->create_table(t, raw)));
 }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_tabletype_t* wasm_table_type(const wasm_table_t* table) { return to_tabletype(table->table()->type()); }
+wasm_tabletype_t* wasm_table_type(const wasm_table_t* table) try { return to_tabletype(table->table()->type()); }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_ref_t* wasm_table_get(const wasm_table_t* table, wasm_table_size_t index) {
+wasm_ref_t* wasm_table_get(const wasm_table_t* table, wasm_table_size_t index) try {
   runtime::Table* t = table->table();
   if (index >= t->size()) return nullptr;
   return from_raw_ref(table->store, to_valkind(t->type().elem), t->get(index));
 }
+KILN_CAPI_CATCH(nullptr)
 
-bool wasm_table_set(wasm_table_t* table, wasm_table_size_t index, wasm_ref_t* ref) {
+bool wasm_table_set(wasm_table_t* table, wasm_table_size_t index, wasm_ref_t* ref) try {
   runtime::Table* t = table->table();
   if (index >= t->size()) return false;
   runtime::Ref raw = to_raw_ref(table->store, to_valkind(t->type().elem), ref);
@@ -445,22 +533,24 @@ bool wasm_table_set(wasm_table_t* table, wasm_table_size_t index, wasm_ref_t* re
   t->set(index, raw);
   return true;
 }
+KILN_CAPI_CATCH(false)
 
 wasm_table_size_t wasm_table_size(const wasm_table_t* table) {
   uint64_t size = table->table()->size();
   return size > UINT32_MAX ? UINT32_MAX : static_cast<wasm_table_size_t>(size);
 }
 
-bool wasm_table_grow(wasm_table_t* table, wasm_table_size_t delta, wasm_ref_t* init) {
+bool wasm_table_grow(wasm_table_t* table, wasm_table_size_t delta, wasm_ref_t* init) try {
   runtime::Table* t = table->table();
   runtime::Ref raw = to_raw_ref(table->store, to_valkind(t->type().elem), init);
   if (init && !raw) return false;
   return t->grow(delta, raw) >= 0;
 }
+KILN_CAPI_CATCH(false)
 
 // ---- memories --------------------------------------------------------------------------
 
-wasm_memory_t* wasm_memory_new(wasm_store_t* store, const wasm_memorytype_t* type) {
+wasm_memory_t* wasm_memory_new(wasm_store_t* store, const wasm_memorytype_t* type) try {
   ir::MemoryType t;
   t.limits = from_limits(type->limits);
   if (t.limits.min > ir::kMaxPages32 || (t.limits.max && (*t.limits.max > ir::kMaxPages32 || *t.limits.max < t.limits.min)))
@@ -469,8 +559,10 @@ wasm_memory_t* wasm_memory_new(wasm_store_t* store, const wasm_memorytype_t* typ
   if (!memory) return nullptr;
   return new wasm_memory_t(store, runtime::Extern::memory(*memory));
 }
+KILN_CAPI_CATCH(nullptr)
 
-wasm_memorytype_t* wasm_memory_type(const wasm_memory_t* memory) { return to_memorytype(memory->memory()->type()); }
+wasm_memorytype_t* wasm_memory_type(const wasm_memory_t* memory) try { return to_memorytype(memory->memory()->type()); }
+KILN_CAPI_CATCH(nullptr)
 
 byte_t* wasm_memory_data(wasm_memory_t* memory) { return reinterpret_cast<byte_t*>(memory->memory()->data()); }
 
@@ -480,13 +572,17 @@ wasm_memory_pages_t wasm_memory_size(const wasm_memory_t* memory) {
   return static_cast<wasm_memory_pages_t>(memory->memory()->pages());
 }
 
-bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) { return memory->memory()->grow(delta) >= 0; }
+bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) try {
+  return memory->memory()->grow(delta) >= 0;
+}
+KILN_CAPI_CATCH(false)
 
 // ---- foreign objects -------------------------------------------------------------------
 
-wasm_foreign_t* wasm_foreign_new(wasm_store_t* store) {
+wasm_foreign_t* wasm_foreign_new(wasm_store_t* store) try {
   store->foreigns.push_back(std::make_unique<Foreign>());
   return new wasm_foreign_t(store, store->foreigns.back().get());
 }
+KILN_CAPI_CATCH(nullptr)
 
 }  // extern "C"

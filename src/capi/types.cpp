@@ -122,53 +122,64 @@ Vec take(Vec* vec) {
 
 extern "C" {
 
-wasm_valtype_t* wasm_valtype_new(wasm_valkind_t kind) { return new wasm_valtype_t{kind}; }
+wasm_valtype_t* wasm_valtype_new(wasm_valkind_t kind) try { return new wasm_valtype_t{kind}; }
+KILN_CAPI_CATCH(nullptr)
 void wasm_valtype_delete(wasm_valtype_t* type) { delete type; }
-wasm_valtype_t* wasm_valtype_copy(const wasm_valtype_t* type) { return new wasm_valtype_t(*type); }
+wasm_valtype_t* wasm_valtype_copy(const wasm_valtype_t* type) try { return new wasm_valtype_t(*type); }
+KILN_CAPI_CATCH(nullptr)
 wasm_valkind_t wasm_valtype_kind(const wasm_valtype_t* type) { return type->kind; }
 
-wasm_functype_t* wasm_functype_new(wasm_valtype_vec_t* params, wasm_valtype_vec_t* results) {
+wasm_functype_t* wasm_functype_new(wasm_valtype_vec_t* params, wasm_valtype_vec_t* results) try {
   auto* out = new wasm_functype_t;
   out->params = take(params);
   out->results = take(results);
   return out;
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_functype_delete(wasm_functype_t* type) { delete type; }
-wasm_functype_t* wasm_functype_copy(const wasm_functype_t* type) {
+wasm_functype_t* wasm_functype_copy(const wasm_functype_t* type) try {
   return static_cast<wasm_functype_t*>(type->clone());
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_valtype_vec_t* wasm_functype_params(const wasm_functype_t* type) { return &type->params; }
 const wasm_valtype_vec_t* wasm_functype_results(const wasm_functype_t* type) { return &type->results; }
 
-wasm_globaltype_t* wasm_globaltype_new(wasm_valtype_t* content, wasm_mutability_t mutability) {
+wasm_globaltype_t* wasm_globaltype_new(wasm_valtype_t* content, wasm_mutability_t mutability) try {
   return new wasm_globaltype_t(content, mutability);
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_globaltype_delete(wasm_globaltype_t* type) { delete type; }
-wasm_globaltype_t* wasm_globaltype_copy(const wasm_globaltype_t* type) {
+wasm_globaltype_t* wasm_globaltype_copy(const wasm_globaltype_t* type) try {
   return static_cast<wasm_globaltype_t*>(type->clone());
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_valtype_t* wasm_globaltype_content(const wasm_globaltype_t* type) { return type->content; }
 wasm_mutability_t wasm_globaltype_mutability(const wasm_globaltype_t* type) { return type->mutability; }
 
-wasm_tabletype_t* wasm_tabletype_new(wasm_valtype_t* element, const wasm_limits_t* limits) {
+wasm_tabletype_t* wasm_tabletype_new(wasm_valtype_t* element, const wasm_limits_t* limits) try {
   return new wasm_tabletype_t(element, *limits);
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_tabletype_delete(wasm_tabletype_t* type) { delete type; }
-wasm_tabletype_t* wasm_tabletype_copy(const wasm_tabletype_t* type) {
+wasm_tabletype_t* wasm_tabletype_copy(const wasm_tabletype_t* type) try {
   return static_cast<wasm_tabletype_t*>(type->clone());
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_valtype_t* wasm_tabletype_element(const wasm_tabletype_t* type) { return type->element; }
 const wasm_limits_t* wasm_tabletype_limits(const wasm_tabletype_t* type) { return &type->limits; }
 
-wasm_memorytype_t* wasm_memorytype_new(const wasm_limits_t* limits) { return new wasm_memorytype_t(*limits); }
+wasm_memorytype_t* wasm_memorytype_new(const wasm_limits_t* limits) try { return new wasm_memorytype_t(*limits); }
+KILN_CAPI_CATCH(nullptr)
 void wasm_memorytype_delete(wasm_memorytype_t* type) { delete type; }
-wasm_memorytype_t* wasm_memorytype_copy(const wasm_memorytype_t* type) {
+wasm_memorytype_t* wasm_memorytype_copy(const wasm_memorytype_t* type) try {
   return static_cast<wasm_memorytype_t*>(type->clone());
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_limits_t* wasm_memorytype_limits(const wasm_memorytype_t* type) { return &type->limits; }
 
 void wasm_externtype_delete(wasm_externtype_t* type) { delete type; }
-wasm_externtype_t* wasm_externtype_copy(const wasm_externtype_t* type) { return type->clone(); }
+wasm_externtype_t* wasm_externtype_copy(const wasm_externtype_t* type) try { return type->clone(); }
+KILN_CAPI_CATCH(nullptr)
 wasm_externkind_t wasm_externtype_kind(const wasm_externtype_t* type) { return type->kind; }
 
 wasm_externtype_t* wasm_functype_as_externtype(wasm_functype_t* t) { return t; }
@@ -205,38 +216,42 @@ const wasm_memorytype_t* wasm_externtype_as_memorytype_const(const wasm_externty
   return wasm_externtype_as_memorytype(const_cast<wasm_externtype_t*>(t));
 }
 
-wasm_importtype_t* wasm_importtype_new(wasm_name_t* module, wasm_name_t* name, wasm_externtype_t* type) {
+wasm_importtype_t* wasm_importtype_new(wasm_name_t* module, wasm_name_t* name, wasm_externtype_t* type) try {
   return new wasm_importtype_t{take(module), take(name), type};
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_importtype_delete(wasm_importtype_t* type) {
   wasm_name_delete(&type->module);
   wasm_name_delete(&type->name);
   delete type->type;
   delete type;
 }
-wasm_importtype_t* wasm_importtype_copy(const wasm_importtype_t* type) {
+wasm_importtype_t* wasm_importtype_copy(const wasm_importtype_t* type) try {
   auto* out = new wasm_importtype_t{{0, nullptr}, {0, nullptr}, type->type->clone()};
   wasm_name_copy(&out->module, &type->module);
   wasm_name_copy(&out->name, &type->name);
   return out;
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_name_t* wasm_importtype_module(const wasm_importtype_t* type) { return &type->module; }
 const wasm_name_t* wasm_importtype_name(const wasm_importtype_t* type) { return &type->name; }
 const wasm_externtype_t* wasm_importtype_type(const wasm_importtype_t* type) { return type->type; }
 
-wasm_exporttype_t* wasm_exporttype_new(wasm_name_t* name, wasm_externtype_t* type) {
+wasm_exporttype_t* wasm_exporttype_new(wasm_name_t* name, wasm_externtype_t* type) try {
   return new wasm_exporttype_t{take(name), type};
 }
+KILN_CAPI_CATCH(nullptr)
 void wasm_exporttype_delete(wasm_exporttype_t* type) {
   wasm_name_delete(&type->name);
   delete type->type;
   delete type;
 }
-wasm_exporttype_t* wasm_exporttype_copy(const wasm_exporttype_t* type) {
+wasm_exporttype_t* wasm_exporttype_copy(const wasm_exporttype_t* type) try {
   auto* out = new wasm_exporttype_t{{0, nullptr}, type->type->clone()};
   wasm_name_copy(&out->name, &type->name);
   return out;
 }
+KILN_CAPI_CATCH(nullptr)
 const wasm_name_t* wasm_exporttype_name(const wasm_exporttype_t* type) { return &type->name; }
 const wasm_externtype_t* wasm_exporttype_type(const wasm_exporttype_t* type) { return type->type; }
 

@@ -38,6 +38,9 @@ export ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=0
 for c in "$here"/*.c; do
   name=$(basename "${c%.c}")
   for variant in plain asan; do
+    # A test whose point ASan defeats says so in a comment (oom.c: ASan aborts
+    # on a failed allocation instead of throwing std::bad_alloc).
+    [ "$variant" = asan ] && grep -q "capi-test: plain only" "$c" && continue
     flags=()
     [ "$variant" = asan ] && flags=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     exe=$work/$name-$variant
