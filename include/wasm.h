@@ -533,15 +533,37 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
 
 /* Why the last fallible call on this thread failed: wasm_module_new,
  * wasm_module_validate, wasm_module_deserialize, wasm_module_obtain,
- * wasm_instance_new set it when they fail and clear it when they succeed;
- * any other call that fails because memory ran out sets it too. The message names the kind of failure and
+ * wasm_instance_new, the kiln_linker_* calls and the WASI set-up of wasi.h set
+ * it when they fail and clear it when they succeed; any other call that fails
+ * because memory ran out sets it too. The message names the kind of failure and
  * the byte offset where known, as `kiln validate` prints it:
  * "malformed at offset 0xa: length out of bounds", "invalid at offset 0x17:
- * unknown local 3", "unlinkable: missing import env.log: ...", "exhaustion: out of
+ * unknown local 3", "unlinkable: unknown import env.log: ...", "exhaustion: out of
  * memory". Returns false, with `out` empty, when there is no such error;
  * otherwise `out` gets a NUL-terminated copy (the NUL counted in `size`, as in
  * wasm_trap_message) to release with wasm_byte_vec_delete. */
 WASM_API_EXTERN bool kiln_last_error_message(own wasm_message_t* out);
+
+/* A linker: instantiates modules by resolving their imports by name, as
+ * Wasmtime's linker does, instead of by position. It belongs to `store` (and
+ * must not outlive it); the objects it defines are objects of that store.
+ * Deleting the linker leaves the instances it made and the objects it was given
+ * alone. wasi.h adds kiln_linker_define_wasi. */
+typedef struct kiln_linker_t kiln_linker_t;
+
+WASM_API_EXTERN own kiln_linker_t* kiln_linker_new(wasm_store_t* store);
+WASM_API_EXTERN void kiln_linker_delete(own kiln_linker_t*);
+/* Names `item` (a function, global, table or memory of the linker's store;
+ * borrowed) `module`.`name`, replacing an earlier definition of that name.
+ * False (and the last error) when the item belongs to another store. */
+WASM_API_EXTERN bool kiln_linker_define(kiln_linker_t*, const char* module, const char* name,
+                                        const wasm_extern_t* item);
+/* Instantiates `module` in the linker's store with the items defined for its
+ * imports. On failure: NULL, the last error, and, if `trap` is not NULL, a trap
+ * saying why in *trap (as wasm_instance_new): an import with no definition is
+ * "unlinkable: unknown import MODULE.NAME: ...". */
+WASM_API_EXTERN own wasm_instance_t* kiln_linker_instantiate(const kiln_linker_t*, const wasm_module_t*,
+                                                             own wasm_trap_t** trap);
 
 #undef own
 

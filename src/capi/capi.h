@@ -16,6 +16,7 @@
 
 #include "kiln/error.hpp"
 #include "runtime/engine.h"
+#include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
 #include "wasm.h"
@@ -305,3 +306,11 @@ void new_name(wasm_name_t* out, const std::string& text);
 
 }  // namespace kiln::capi
 
+// ---- the linker (a Kiln extension in wasm.h; WASI in wasi.h) -------------------------
+
+struct kiln_linker_t {
+  explicit kiln_linker_t(wasm_store_t* s) : store(s), linker(s->engine->engine) {}
+  wasm_store_t* store;
+  kiln::runtime::Linker linker;
+  bool wasi_defined = false;
+};
