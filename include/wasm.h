@@ -536,11 +536,11 @@ static inline void* wasm_val_ptr(const wasm_val_t* val) {
  * wasm_instance_new, the kiln_linker_* calls and the WASI set-up of wasi.h set
  * it when they fail and clear it when they succeed; any other call that fails
  * because memory ran out sets it too. The message names the kind of failure and
- * the byte offset where known, as `kiln validate` prints it:
- * "malformed at offset 0xa: length out of bounds", "invalid at offset 0x17:
- * unknown local 3", "unlinkable: unknown import env.log: ...", "exhaustion: out of
- * memory". Returns false, with `out` empty, when there is no such error;
- * otherwise `out` gets a NUL-terminated copy (the NUL counted in `size`, as in
+ * the byte offset where known, as `kiln validate` prints it: "malformed at
+ * offset 0xa: length out of bounds", "invalid at offset 0x17: unknown local 3",
+ * "unlinkable: unknown import env.log: ...", "out of resources: out of memory".
+ * Returns false, with `out` empty, when there is no such error; otherwise `out`
+ * gets a NUL-terminated copy (the NUL counted in `size`, as in
  * wasm_trap_message) to release with wasm_byte_vec_delete. */
 WASM_API_EXTERN bool kiln_last_error_message(own wasm_message_t* out);
 

@@ -32,7 +32,7 @@ namespace kiln::capi {
 void set_last_error(Error error) noexcept;
 void clear_last_error() noexcept;
 // Inside a catch block: records the exception being handled as the last error
-// (std::bad_alloc as `exhaustion: out of memory`).
+// (std::bad_alloc as `out of resources: out of memory`).
 void set_last_error_from_exception() noexcept;
 // A trap for the last error, for a call that must report failure as a trap.
 wasm_trap_t* trap_from_last_error(wasm_store_t* store) noexcept;

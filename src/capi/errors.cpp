@@ -28,19 +28,19 @@ void set_last_error_from_exception() noexcept {
     try {
       throw;
     } catch (const std::bad_alloc&) {
-      last_error.emplace(ErrorKind::Exhaustion, kOutOfMemory);
+      last_error.emplace(ErrorKind::Resource, kOutOfMemory);
     } catch (const std::exception& e) {  // nothing else is thrown on purpose (a length_error, say)
-      last_error.emplace(ErrorKind::Exhaustion, std::string("C++ exception: ") + e.what());
+      last_error.emplace(ErrorKind::Resource, std::string("C++ exception: ") + e.what());
     } catch (...) {
-      last_error.emplace(ErrorKind::Exhaustion, "unknown C++ exception");
+      last_error.emplace(ErrorKind::Resource, "unknown C++ exception");
     }
   } catch (...) {  // recording it needed memory
-    last_error.emplace(ErrorKind::Exhaustion, kOutOfMemory);
+    last_error.emplace(ErrorKind::Resource, kOutOfMemory);
   }
 }
 
 wasm_trap_t* trap_from_last_error(wasm_store_t* store) noexcept {
-  return make_trap(store, last_error.value_or(Error(ErrorKind::Exhaustion, kOutOfMemory)));
+  return make_trap(store, last_error.value_or(Error(ErrorKind::Resource, kOutOfMemory)));
 }
 
 }  // namespace kiln::capi

@@ -92,7 +92,7 @@ Expected<void> call_host(wasm_store_t* store, const HostFunction& host, runtime:
   return status;
 }
 catch (const std::bad_alloc&) {
-  return Error(ErrorKind::Exhaustion, "out of memory");
+  return Error(ErrorKind::Resource, "out of memory");
 }
 
 wasm_func_t* new_host_function(wasm_store_t* store, const wasm_functype_t* type, std::shared_ptr<HostFunction> host) {
