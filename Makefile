@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test cli-test spec-test simd-test wasi-test limits-test capi-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test bench update-spec-expectations clean
 
 all: build
 
@@ -24,7 +24,7 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test cli-test spec-test simd-test wasi-test limits-test capi-test mutation-test sanitize-test
+test: build unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test mutation-test sanitize-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
@@ -55,6 +55,11 @@ limits-test: build
 # examples/embed built with find_package(Kiln).
 capi-test: build
 	@tests/capi/run.sh $(BUILD_DIR)
+
+# Every C/C++ block in docs/*.md must be a file (or region) of examples/docs/
+# as it is; each example is built against the installed library and run.
+docs-test: build
+	@tests/docs/run.sh $(BUILD_DIR)
 
 # Thousands of randomly mutated spec-test modules: each is rejected or runs to a
 # clean end (under fuel and memory limits); `timeout` turns a hang into a failure.

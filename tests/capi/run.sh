@@ -14,20 +14,10 @@ build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$build/capi-test
-prefix=$work/prefix
 rm -rf "$work"
 mkdir -p "$work/wasm"
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -f "${2:-}" ] && sed 's/^/    /' "$2" | head -40; }
-
-cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
-pc=$(dirname "$(find "$prefix" -name kiln.pc | head -1)")
-export PKG_CONFIG_PATH=$pc
-cflags=$(pkg-config --cflags kiln) && libs=$(pkg-config --libs kiln) && libdir=$(pkg-config --variable=libdir kiln) ||
-  { echo "FAIL pkg-config kiln"; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=installed.sh
+. "$here/installed.sh"
 
 for wat in "$here"/*.wat; do
   "$build/kiln_wat2wasm" "$wat" "$work/wasm/$(basename "${wat%.wat}").wasm" || fail "$(basename "$wat")"
@@ -51,13 +41,7 @@ for c in "$here"/*.c; do
       fail "$name ($variant): does not compile" "$log"
       continue
     fi
-    if ! (cd "$work/wasm" && "$exe" >"$exe.txt" 2>"$log"); then
-      fail "$name ($variant): exit status" "$log"
-    elif ! diff -u "$here/$name.out" "$exe.txt" >"$log" 2>&1; then
-      fail "$name ($variant): output differs" "$log"
-    else
-      pass
-    fi
+    check_output "$name ($variant)" "$work/wasm" "$exe" "$here/$name.out"
   done
 done
 
