@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "binary/decoder.h"
 #include "interp/interpreter.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
@@ -287,6 +288,19 @@ void BM_InstantiateProgram(benchmark::State& state, std::vector<uint8_t> bytes) 
   state.SetItemsProcessed(state.iterations());
 }
 
+// Decoding alone (sections, no function bodies): the part of loading that
+// validation does not do.
+void BM_Decode(benchmark::State& state, const std::vector<std::vector<uint8_t>>* files) {
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    for (const std::vector<uint8_t>& file : *files) {
+      benchmark::DoNotOptimize(must(binary::decode_module(file), "decode"));
+      bytes += int64_t(file.size());
+    }
+  }
+  state.SetBytesProcessed(bytes);
+}
+
 void BM_DecodeValidate(benchmark::State& state, const std::vector<std::vector<uint8_t>>* files) {
   int64_t bytes = 0;
   for (auto _ : state) {
@@ -345,6 +359,7 @@ int main(int argc, char** argv) {
   for (const std::string& p : paths) files.push_back(read_file(p));
   if (!files.empty()) {
     benchmark::RegisterBenchmark("instantiate/program", BM_InstantiateProgram, files[0])->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("decode", BM_Decode, &files)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("decode_validate", BM_DecodeValidate, &files)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("translate", BM_Translate, &files)->Unit(benchmark::kMillisecond);
   }

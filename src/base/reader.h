@@ -49,10 +49,30 @@ class ByteReader {
   }
   uint8_t peek_u8() const { return pos_ < end_ ? *pos_ : 0; }
 
-  uint32_t u32() { return static_cast<uint32_t>(read_unsigned(32)); }
-  uint64_t u64() { return read_unsigned(64); }
-  int32_t s32() { return static_cast<int32_t>(read_signed(32)); }
-  int64_t s64() { return read_signed(64); }
+  // LEB128: most values in code are one byte, read inline; longer ones and
+  // errors take the out-of-line path.
+  uint32_t u32() {
+    if (end_ - pos_ >= 2) {
+      if (pos_[0] < 0x80) return *pos_++;
+      if (pos_[1] < 0x80) return two_byte_value();
+    }
+    return static_cast<uint32_t>(read_unsigned(32));
+  }
+  uint64_t u64() {
+    if (end_ - pos_ >= 2) {
+      if (pos_[0] < 0x80) return *pos_++;
+      if (pos_[1] < 0x80) return two_byte_value();
+    }
+    return read_unsigned(64);
+  }
+  int32_t s32() {
+    if (pos_ < end_ && *pos_ < 0x80) return static_cast<int8_t>(*pos_++ << 1) >> 1;  // sign from bit 6
+    return static_cast<int32_t>(read_signed(32));
+  }
+  int64_t s64() {
+    if (pos_ < end_ && *pos_ < 0x80) return static_cast<int8_t>(*pos_++ << 1) >> 1;
+    return read_signed(64);
+  }
   // The 33-bit signed LEB used for block types that name a type index.
   int64_t s33() { return read_signed(33); }
 
@@ -78,12 +98,20 @@ class ByteReader {
     return p;
   }
   void skip(size_t n) { bytes(n); }
+  // Advances past `n` bytes the caller has checked are there (n <= remaining()).
+  void advance(size_t n) { pos_ += n; }
 
   // A length-prefixed UTF-8 name.
   std::string name();
 
  private:
   uint64_t read_unsigned(int bits);
+  // A two-byte LEB128 (the first byte has its continuation bit, the second not).
+  uint32_t two_byte_value() {
+    uint32_t value = (pos_[0] & 0x7fu) | (uint32_t{pos_[1]} << 7);
+    pos_ += 2;
+    return value;
+  }
   int64_t read_signed(int bits);
 
   const uint8_t* start_ = nullptr;

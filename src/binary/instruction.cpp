@@ -96,6 +96,74 @@ bool fail_unknown_opcode(ByteReader& r, size_t at, uint8_t prefix, uint32_t code
   return false;
 }
 
+// The immediates of instructions that are rare in code (lists, lanes, tables,
+// bulk memory), out of line so that read_instruction stays small and fast.
+[[gnu::noinline]] void read_rare_immediates(ByteReader& r, Instruction& out, InstructionScratch& scratch,
+                                            const ir::Features& features, ImmKind imm) {
+  switch (imm) {
+    case ImmKind::Memory:
+      read_memory_index(r, out.index, features);
+      break;
+    case ImmKind::BrTable: {
+      uint32_t count = r.u32();
+      if (r.failed()) return;
+      // Each label takes at least one byte: reject impossible counts before allocating.
+      if (count > r.remaining()) { r.fail("unexpected end"); return; }
+      scratch.targets.clear();
+      for (uint32_t i = 0; i <= count && !r.failed(); ++i) scratch.targets.push_back(r.u32());
+      out.targets = scratch.targets;
+      break;
+    }
+    case ImmKind::CallIndirect:
+      out.index = r.u32();   // type index
+      out.index2 = r.u32();  // table index
+      break;
+    case ImmKind::SelectTypes: {
+      uint32_t count = r.u32();
+      if (r.failed()) return;
+      if (count > r.remaining()) { r.fail("unexpected end"); return; }
+      scratch.types.clear();
+      for (uint32_t i = 0; i < count && !r.failed(); ++i) {
+        ValType t;
+        if (read_val_type(r, t)) scratch.types.push_back(t);
+      }
+      out.select_types = scratch.types;
+      break;
+    }
+    case ImmKind::MemArgLane:
+      if (read_memarg(r, out.memarg, features)) out.lane = r.u8();
+      break;
+    case ImmKind::V128:
+    case ImmKind::Shuffle:
+      if (const uint8_t* p = r.bytes(16)) std::copy(p, p + 16, out.v128.bytes.begin());
+      break;
+    case ImmKind::Lane:
+      out.lane = r.u8();
+      break;
+    case ImmKind::HeapType:
+      read_heap_type(r, out.ref_type);
+      break;
+    case ImmKind::MemoryInit:
+      out.index = r.u32();  // data index
+      read_memory_index(r, out.index2, features);
+      break;
+    case ImmKind::MemoryCopy:
+      read_memory_index(r, out.index, features);
+      read_memory_index(r, out.index2, features);
+      break;
+    case ImmKind::TableInit:
+      out.index = r.u32();   // elem index
+      out.index2 = r.u32();  // table index
+      break;
+    case ImmKind::TableCopy:
+      out.index = r.u32();   // destination table
+      out.index2 = r.u32();  // source table
+      break;
+    default:  // the common kinds, read by read_instruction itself
+      break;
+  }
+}
+
 }  // namespace
 
 bool read_heap_type(ByteReader& r, ValType& out) {
@@ -167,7 +235,7 @@ bool read_instruction(ByteReader& r, Instruction& out, InstructionScratch& scrat
   }
   out.op = op;
 
-  switch (op_info(op).imm) {
+  switch (ImmKind imm = op_info(op).imm) {
     case ImmKind::None:
       break;
     case ImmKind::BlockType:
@@ -182,40 +250,8 @@ bool read_instruction(ByteReader& r, Instruction& out, InstructionScratch& scrat
     case ImmKind::Elem:
       out.index = r.u32();
       break;
-    case ImmKind::Memory:
-      read_memory_index(r, out.index, features);
-      break;
-    case ImmKind::BrTable: {
-      uint32_t count = r.u32();
-      if (r.failed()) return false;
-      // Each label takes at least one byte: reject impossible counts before allocating.
-      if (count > r.remaining()) { r.fail("unexpected end"); return false; }
-      scratch.targets.clear();
-      for (uint32_t i = 0; i <= count && !r.failed(); ++i) scratch.targets.push_back(r.u32());
-      out.targets = scratch.targets;
-      break;
-    }
-    case ImmKind::CallIndirect:
-      out.index = r.u32();   // type index
-      out.index2 = r.u32();  // table index
-      break;
-    case ImmKind::SelectTypes: {
-      uint32_t count = r.u32();
-      if (r.failed()) return false;
-      if (count > r.remaining()) { r.fail("unexpected end"); return false; }
-      scratch.types.clear();
-      for (uint32_t i = 0; i < count && !r.failed(); ++i) {
-        ValType t;
-        if (read_val_type(r, t)) scratch.types.push_back(t);
-      }
-      out.select_types = scratch.types;
-      break;
-    }
     case ImmKind::MemArg:
       read_memarg(r, out.memarg, features);
-      break;
-    case ImmKind::MemArgLane:
-      if (read_memarg(r, out.memarg, features)) out.lane = r.u8();
       break;
     case ImmKind::I32:
       out.bits = static_cast<uint64_t>(static_cast<int64_t>(r.s32()));
@@ -229,31 +265,8 @@ bool read_instruction(ByteReader& r, Instruction& out, InstructionScratch& scrat
     case ImmKind::F64:
       out.bits = r.fixed_u64();
       break;
-    case ImmKind::V128:
-    case ImmKind::Shuffle:
-      if (const uint8_t* p = r.bytes(16)) std::copy(p, p + 16, out.v128.bytes.begin());
-      break;
-    case ImmKind::Lane:
-      out.lane = r.u8();
-      break;
-    case ImmKind::HeapType:
-      read_heap_type(r, out.ref_type);
-      break;
-    case ImmKind::MemoryInit:
-      out.index = r.u32();  // data index
-      read_memory_index(r, out.index2, features);
-      break;
-    case ImmKind::MemoryCopy:
-      read_memory_index(r, out.index, features);
-      read_memory_index(r, out.index2, features);
-      break;
-    case ImmKind::TableInit:
-      out.index = r.u32();   // elem index
-      out.index2 = r.u32();  // table index
-      break;
-    case ImmKind::TableCopy:
-      out.index = r.u32();   // destination table
-      out.index2 = r.u32();  // source table
+    default:
+      read_rare_immediates(r, out, scratch, features, imm);
       break;
   }
   return !r.failed();

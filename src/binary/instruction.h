@@ -60,6 +60,46 @@ struct InstructionScratch {
 bool read_instruction(ByteReader& reader, Instruction& out, InstructionScratch& scratch,
                       const ir::Features& features);
 
+// read_instruction with the most frequent cases inline: a one-byte opcode with
+// no immediate, or with one index or i32 constant that fits in one LEB byte
+// (local.get 3, i32.const 1, br_if 0). The result is exactly read_instruction's;
+// the body walk calls this, everything else the out-of-line function.
+inline bool read_instruction_fast(ByteReader& r, Instruction& out, InstructionScratch& scratch,
+                                  const ir::Features& features) {
+  const uint8_t* p = r.position();
+  if (r.remaining() >= 2) {
+    uint16_t index = ir::detail::kSingleByteOpcodes[p[0]];
+    if (index != ir::detail::kNoOpcode) {
+      switch (ir::detail::kOpInfo[index].imm) {
+        case ir::ImmKind::None:
+          out.offset = static_cast<uint32_t>(r.offset());
+          out.op = static_cast<ir::Opcode>(index);
+          r.advance(1);
+          return true;
+        case ir::ImmKind::Local:
+        case ir::ImmKind::Global:
+        case ir::ImmKind::Label:
+          if (p[1] >= 0x80) break;
+          out.offset = static_cast<uint32_t>(r.offset());
+          out.op = static_cast<ir::Opcode>(index);
+          out.index = p[1];
+          r.advance(2);
+          return true;
+        case ir::ImmKind::I32:
+          if (p[1] >= 0x80) break;
+          out.offset = static_cast<uint32_t>(r.offset());
+          out.op = static_cast<ir::Opcode>(index);
+          out.bits = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(p[1] << 1) >> 1));
+          r.advance(2);
+          return true;
+        default:
+          break;
+      }
+    }
+  }
+  return read_instruction(r, out, scratch, features);
+}
+
 // Value and heap type encodings.
 bool read_val_type(ByteReader& reader, ir::ValType& out);
 bool read_ref_type(ByteReader& reader, ir::ValType& out);

@@ -7,39 +7,9 @@
 namespace kiln::ir {
 namespace {
 
-constexpr OpInfo kOps[] = {
-#define OP(name, prefix, code, text, imm, sig) \
-  {Opcode::name, prefix, code, text, ImmKind::imm, Sig::sig},
-#include "ir/opcodes.def"
-#undef OP
-};
-
-struct Tables {
-  std::array<int16_t, 256> single;            // byte -> index into kOps, or -1
-  std::unordered_map<uint64_t, Opcode> prefixed;
-  std::unordered_map<std::string_view, Opcode> by_name;
-
-  Tables() {
-    single.fill(-1);
-    for (const OpInfo& info : kOps) {
-      if (info.prefix == 0) {
-        single[info.code] = static_cast<int16_t>(info.opcode);
-      } else {
-        prefixed.emplace((uint64_t{info.prefix} << 32) | info.code, info.opcode);
-      }
-      by_name.emplace(info.name, info.opcode);  // first row wins: "select" -> Select
-    }
-  }
-};
-
-const Tables& tables() {
-  static const Tables instance;
-  return instance;
-}
-
 // The natural alignment in bytes of a memory instruction, derived from its name:
 // "i64.load16_s" -> 2, "v128.load8x8_s" -> 8, "f32.store" -> 4, "v128.load32_lane" -> 4.
-uint32_t access_bytes_from_name(std::string_view name) {
+constexpr uint32_t access_bytes_from_name(std::string_view name) {
   std::string_view type = name.substr(0, name.find('.'));
   for (std::string_view access : {"load", "store", "rmw", "wait"}) {
     size_t at = name.find(access, type.size());
@@ -60,47 +30,58 @@ uint32_t access_bytes_from_name(std::string_view name) {
   return 4;
 }
 
+constexpr uint8_t alignment_log2(ImmKind imm, std::string_view name) {
+  if (imm != ImmKind::MemArg && imm != ImmKind::MemArgLane) return 0;
+  uint32_t bytes = access_bytes_from_name(name);
+  uint8_t log2 = 0;
+  while ((1u << log2) < bytes) ++log2;
+  return log2;
+}
+
+// Index tables from an encoding to the opcode, kNoOpcode where there is none.
+template <size_t N>
+constexpr std::array<uint16_t, N> encoding_table(uint8_t prefix) {
+  std::array<uint16_t, N> table{};
+  for (uint16_t& entry : table) entry = detail::kNoOpcode;
+#define OP(name, op_prefix, code, text, imm, sig) \
+  if (op_prefix == prefix && (code) < N) table[code] = static_cast<uint16_t>(Opcode::name);
+#include "ir/opcodes.def"
+#undef OP
+  return table;
+}
+
+// Every prefixed code must fit its table.
+#define OP(name, prefix, code, text, imm, sig)                                                            \
+  static_assert((prefix) == 0 ? (code) < 256 : (prefix) == 0xfc ? (code) < detail::kMiscCodes            \
+                                                                 : (code) < detail::kSimdCodes,            \
+                "opcode " text " outside the lookup tables of opcodes.h");
+#include "ir/opcodes.def"
+#undef OP
+
+struct NameTable {
+  std::unordered_map<std::string_view, Opcode> by_name;
+  NameTable() {
+    for (const OpInfo& info : detail::kOpInfo) by_name.emplace(info.name, info.opcode);  // first row wins: "select" -> Select
+  }
+};
+
 }  // namespace
 
-uint32_t natural_alignment_log2(Opcode op) {
-  static const std::array<uint8_t, kOpcodeCount> table = [] {
-    std::array<uint8_t, kOpcodeCount> t{};
-    for (const OpInfo& info : kOps) {
-      if (info.imm != ImmKind::MemArg && info.imm != ImmKind::MemArgLane) continue;
-      uint32_t bytes = access_bytes_from_name(info.name);
-      uint8_t log2 = 0;
-      while ((1u << log2) < bytes) ++log2;
-      t[static_cast<size_t>(info.opcode)] = log2;
-    }
-    return t;
-  }();
-  return table[static_cast<size_t>(op)];
-}
+namespace detail {
 
-const OpInfo& op_info(Opcode op) { return kOps[static_cast<size_t>(op)]; }
+const OpInfo kOpInfo[kOpcodeCount] = {
+#define OP(name, prefix, code, text, imm, sig) \
+  {Opcode::name, prefix, code, text, ImmKind::imm, Sig::sig, alignment_log2(ImmKind::imm, text)},
+#include "ir/opcodes.def"
+#undef OP
+};
 
-bool opcode_from_byte(uint8_t byte, Opcode* out) {
-  int16_t index = tables().single[byte];
-  if (index < 0) return false;
-  *out = static_cast<Opcode>(index);
-  return true;
-}
+const std::array<uint16_t, 256> kSingleByteOpcodes = encoding_table<256>(0);
+const std::array<uint16_t, kMiscCodes> kMiscOpcodes = encoding_table<kMiscCodes>(0xfc);
+const std::array<uint16_t, kSimdCodes> kSimdOpcodes = encoding_table<kSimdCodes>(0xfd);
 
-bool opcode_from_prefixed(uint8_t prefix, uint32_t code, Opcode* out) {
-  const auto& map = tables().prefixed;
-  auto it = map.find((uint64_t{prefix} << 32) | code);
-  if (it == map.end()) return false;
-  *out = it->second;
-  return true;
-}
 
-bool opcode_from_name(std::string_view name, Opcode* out) {
-  const auto& map = tables().by_name;
-  auto it = map.find(name);
-  if (it == map.end()) return false;
-  *out = it->second;
-  return true;
-}
+}  // namespace detail
 
 namespace {
 
@@ -160,40 +141,12 @@ std::optional<std::string> unsupported_instruction(std::string_view name, const 
   return std::nullopt;
 }
 
-ValType sig_letter_type(char letter, ValType address) {
-  switch (letter) {
-    case 'i': return ValType::i32();
-    case 'l': return ValType::i64();
-    case 'f': return ValType::f32();
-    case 'd': return ValType::f64();
-    case 'v': return ValType::v128();
-    default: return address;  // 'a'
-  }
-}
-
-SigShape sig_shape(Sig sig) {
-  switch (sig) {
-#define SHAPE(name, params, results) \
-  case Sig::name: return {params, results};
-    SHAPE(Special, "", "")
-    SHAPE(a_i, "a", "i") SHAPE(a_l, "a", "l") SHAPE(a_f, "a", "f") SHAPE(a_d, "a", "d")
-    SHAPE(a_v, "a", "v") SHAPE(ai_, "ai", "") SHAPE(al_, "al", "") SHAPE(af_, "af", "")
-    SHAPE(ad_, "ad", "") SHAPE(av_, "av", "") SHAPE(av_v, "av", "v") SHAPE(_a, "", "a")
-    SHAPE(a_a, "a", "a")
-    SHAPE(_i, "", "i") SHAPE(_l, "", "l") SHAPE(_f, "", "f") SHAPE(_d, "", "d") SHAPE(_v, "", "v")
-    SHAPE(i_i, "i", "i") SHAPE(ii_i, "ii", "i") SHAPE(l_i, "l", "i") SHAPE(ll_i, "ll", "i")
-    SHAPE(ff_i, "ff", "i") SHAPE(dd_i, "dd", "i") SHAPE(l_l, "l", "l") SHAPE(ll_l, "ll", "l")
-    SHAPE(f_f, "f", "f") SHAPE(ff_f, "ff", "f") SHAPE(d_d, "d", "d") SHAPE(dd_d, "dd", "d")
-    SHAPE(f_i, "f", "i") SHAPE(d_i, "d", "i") SHAPE(i_l, "i", "l") SHAPE(f_l, "f", "l")
-    SHAPE(d_l, "d", "l") SHAPE(i_f, "i", "f") SHAPE(l_f, "l", "f") SHAPE(d_f, "d", "f")
-    SHAPE(i_d, "i", "d") SHAPE(l_d, "l", "d") SHAPE(f_d, "f", "d")
-    SHAPE(v_v, "v", "v") SHAPE(vv_v, "vv", "v") SHAPE(vvv_v, "vvv", "v") SHAPE(v_i, "v", "i")
-    SHAPE(v_l, "v", "l") SHAPE(v_f, "v", "f") SHAPE(v_d, "v", "d") SHAPE(i_v, "i", "v")
-    SHAPE(l_v, "l", "v") SHAPE(f_v, "f", "v") SHAPE(d_v, "d", "v") SHAPE(vi_v, "vi", "v")
-    SHAPE(vl_v, "vl", "v") SHAPE(vf_v, "vf", "v") SHAPE(vd_v, "vd", "v")
-#undef SHAPE
-  }
-  return {"", ""};
+bool opcode_from_name(std::string_view name, Opcode* out) {
+  static const NameTable table;
+  auto it = table.by_name.find(name);
+  if (it == table.by_name.end()) return false;
+  *out = it->second;
+  return true;
 }
 
 }  // namespace kiln::ir

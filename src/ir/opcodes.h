@@ -1,6 +1,7 @@
 // The instruction table (expanded from opcodes.def) and lookups over it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,14 +72,65 @@ struct OpInfo {
   std::string_view name;
   ImmKind imm;
   Sig sig;
+  uint8_t align_log2;  // memory instructions: natural alignment (log2 of the access size)
 };
 
-const OpInfo& op_info(Opcode op);
+// The stack effect of a fixed signature: parameter and result type letters
+// (i l f d v a) as short strings, e.g. {"ii", "i"}.
+struct SigShape {
+  std::string_view params;
+  std::string_view results;
+};
+
+namespace detail {
+// The table and its encoding lookups, built at compile time from opcodes.def
+// (opcodes.cpp), so that decoding an opcode is one indexed load.
+inline constexpr uint16_t kNoOpcode = 0xffff;
+extern const OpInfo kOpInfo[kOpcodeCount];
+inline constexpr uint32_t kMiscCodes = 0x20;    // 0xFC prefix: codes below this
+inline constexpr uint32_t kSimdCodes = 0x100;   // 0xFD prefix
+extern const std::array<uint16_t, 256> kSingleByteOpcodes;
+extern const std::array<uint16_t, kMiscCodes> kMiscOpcodes;
+extern const std::array<uint16_t, kSimdCodes> kSimdOpcodes;
+inline constexpr SigShape kSigShapes[] = {
+#define SHAPE(name, params, results) {params, results},
+    SHAPE(Special, "", "")
+    SHAPE(a_i, "a", "i") SHAPE(a_l, "a", "l") SHAPE(a_f, "a", "f") SHAPE(a_d, "a", "d")
+    SHAPE(a_v, "a", "v") SHAPE(ai_, "ai", "") SHAPE(al_, "al", "") SHAPE(af_, "af", "")
+    SHAPE(ad_, "ad", "") SHAPE(av_, "av", "") SHAPE(av_v, "av", "v") SHAPE(_a, "", "a")
+    SHAPE(a_a, "a", "a")
+    SHAPE(_i, "", "i") SHAPE(_l, "", "l") SHAPE(_f, "", "f") SHAPE(_d, "", "d") SHAPE(_v, "", "v")
+    SHAPE(i_i, "i", "i") SHAPE(ii_i, "ii", "i") SHAPE(l_i, "l", "i") SHAPE(ll_i, "ll", "i")
+    SHAPE(ff_i, "ff", "i") SHAPE(dd_i, "dd", "i") SHAPE(l_l, "l", "l") SHAPE(ll_l, "ll", "l")
+    SHAPE(f_f, "f", "f") SHAPE(ff_f, "ff", "f") SHAPE(d_d, "d", "d") SHAPE(dd_d, "dd", "d")
+    SHAPE(f_i, "f", "i") SHAPE(d_i, "d", "i") SHAPE(i_l, "i", "l") SHAPE(f_l, "f", "l")
+    SHAPE(d_l, "d", "l") SHAPE(i_f, "i", "f") SHAPE(l_f, "l", "f") SHAPE(d_f, "d", "f")
+    SHAPE(i_d, "i", "d") SHAPE(l_d, "l", "d") SHAPE(f_d, "f", "d")
+    SHAPE(v_v, "v", "v") SHAPE(vv_v, "vv", "v") SHAPE(vvv_v, "vvv", "v") SHAPE(v_i, "v", "i")
+    SHAPE(v_l, "v", "l") SHAPE(v_f, "v", "f") SHAPE(v_d, "v", "d") SHAPE(i_v, "i", "v")
+    SHAPE(l_v, "l", "v") SHAPE(f_v, "f", "v") SHAPE(d_v, "d", "v") SHAPE(vi_v, "vi", "v")
+    SHAPE(vl_v, "vl", "v") SHAPE(vf_v, "vf", "v") SHAPE(vd_v, "vd", "v")
+#undef SHAPE
+};
+// The shapes above are in the order of Sig.
+static_assert(sizeof(kSigShapes) / sizeof(kSigShapes[0]) == static_cast<size_t>(Sig::vd_v) + 1);
+inline bool found(uint16_t index, Opcode* out) {
+  if (index == kNoOpcode) return false;
+  *out = static_cast<Opcode>(index);
+  return true;
+}
+}  // namespace detail
+
+inline const OpInfo& op_info(Opcode op) { return detail::kOpInfo[static_cast<size_t>(op)]; }
 inline std::string_view op_name(Opcode op) { return op_info(op).name; }
 
 // Looks up an opcode by its encoding; false if there is none.
-bool opcode_from_byte(uint8_t byte, Opcode* out);
-bool opcode_from_prefixed(uint8_t prefix, uint32_t code, Opcode* out);
+inline bool opcode_from_byte(uint8_t byte, Opcode* out) { return detail::found(detail::kSingleByteOpcodes[byte], out); }
+inline bool opcode_from_prefixed(uint8_t prefix, uint32_t code, Opcode* out) {
+  if (prefix == 0xfc && code < detail::kMiscCodes) return detail::found(detail::kMiscOpcodes[code], out);
+  if (prefix == 0xfd && code < detail::kSimdCodes) return detail::found(detail::kSimdOpcodes[code], out);
+  return false;
+}
 // Looks up an opcode by its text name ("i32.add"); for "select" returns Select.
 bool opcode_from_name(std::string_view name, Opcode* out);
 
@@ -91,16 +143,19 @@ std::optional<std::string> unsupported_instruction(std::string_view name, const 
 
 // Natural alignment (log2 of the access size in bytes) of a memory instruction,
 // derived from its name: "i64.load16_s" -> 1, "v128.load8x8_s" -> 3.
-uint32_t natural_alignment_log2(Opcode op);
+inline uint32_t natural_alignment_log2(Opcode op) { return op_info(op).align_log2; }
 
-// The stack effect of a fixed signature: parameter and result type letters
-// (i l f d v a) as short strings, e.g. {"ii", "i"}.
-struct SigShape {
-  std::string_view params;
-  std::string_view results;
-};
-SigShape sig_shape(Sig sig);
+inline SigShape sig_shape(Sig sig) { return detail::kSigShapes[static_cast<size_t>(sig)]; }
 // The type a signature letter stands for; 'a' is `address` (the memory's index type).
-ValType sig_letter_type(char letter, ValType address);
+inline ValType sig_letter_type(char letter, ValType address) {
+  switch (letter) {
+    case 'i': return ValType::i32();
+    case 'l': return ValType::i64();
+    case 'f': return ValType::f32();
+    case 'd': return ValType::f64();
+    case 'v': return ValType::v128();
+    default: return address;  // 'a'
+  }
+}
 
 }  // namespace kiln::ir

@@ -1,6 +1,8 @@
 #include "validate/function_validator.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 
 namespace kiln::validate {
 
@@ -10,12 +12,6 @@ using ir::HeapKind;
 using ir::Opcode;
 using ir::ValKind;
 using ir::ValType;
-
-namespace {
-
-
-
-}  // namespace
 
 uint32_t lane_count(Opcode op) {
   switch (op) {
@@ -35,7 +31,10 @@ uint32_t lane_count(Opcode op) {
 
 FunctionValidator::FunctionValidator(const ir::Module& module, const ir::Features& features,
                                      const std::vector<uint32_t>* declared_funcs)
-    : module_(module), features_(features), declared_funcs_(declared_funcs) {}
+    : module_(module), features_(features), declared_funcs_(declared_funcs) {
+  for (uint32_t i = 0; i < module.num_memories(); ++i) memory_is64_.push_back(module.memory_type(i).limits.is64);
+  for (uint32_t i = 0; i < module.num_tables(); ++i) table_is64_.push_back(module.table_type(i).limits.is64);
+}
 
 bool FunctionValidator::fail(std::string message) {
   if (!error_) error_ = Error(ErrorKind::Invalid, std::move(message), instr_offset_);
@@ -100,17 +99,13 @@ bool FunctionValidator::pop(StackType& out) {
 bool FunctionValidator::pop_expect(ValType expected, StackType& out) {
   if (!pop(out)) return false;
   if (out.unknown) {
-    out.type = expected;
+    out.set_type(expected);
     return true;
   }
-  if (!is_subtype(out.type, expected)) return fail("type mismatch");
+  if (!is_subtype(out.type(), expected)) return fail("type mismatch");
   return true;
 }
 
-bool FunctionValidator::pop_expect(ValType expected) {
-  StackType ignored;
-  return pop_expect(expected, ignored);
-}
 
 bool FunctionValidator::pop_all(std::span<const ValType> types) {
   for (size_t i = types.size(); i-- > 0;) {
@@ -121,7 +116,7 @@ bool FunctionValidator::pop_all(std::span<const ValType> types) {
 
 bool FunctionValidator::pop_ref(StackType& out) {
   if (!pop(out)) return false;
-  if (!out.unknown && !out.type.is_ref()) return fail("type mismatch");
+  if (!out.unknown && !out.type().is_ref()) return fail("type mismatch");
   return true;
 }
 
@@ -131,23 +126,32 @@ void FunctionValidator::set_unreachable() {
   frame.unreachable = true;
 }
 
-void FunctionValidator::push_ctrl(FrameKind kind, std::vector<ValType> params, std::vector<ValType> results) {
-  ControlFrame frame;
+ControlFrame& FunctionValidator::push_ctrl(FrameKind kind) {
+  ControlFrame& frame = control_.emplace_back();
   frame.kind = kind;
   frame.height = static_cast<uint32_t>(stack_.size());
-  frame.params = std::move(params);
-  frame.results = std::move(results);
-  push_all(frame.params);
-  control_.push_back(std::move(frame));
+  height_ = frame.height;
+  return frame;
 }
 
 bool FunctionValidator::pop_ctrl(ControlFrame& out) {
   ControlFrame& frame = control_.back();
-  if (!pop_all(frame.results)) return false;
+  if (!pop_all(frame.results())) return false;
   if (stack_.size() != frame.height) return fail("type mismatch");
-  out = std::move(frame);
+  out = frame;
   control_.pop_back();
+  height_ = control_.empty() ? 0 : control_.back().height;
   return true;
+}
+
+void FunctionValidator::set_block_types(ControlFrame& frame, const BlockType& bt) const {
+  switch (bt.kind) {
+    case BlockType::Kind::Empty: frame.set_types({}, std::span<const ValType>()); break;
+    case BlockType::Kind::Value: frame.set_single_result(bt.value); break;
+    case BlockType::Kind::Index:
+      frame.set_types(module_.types[bt.index].params, module_.types[bt.index].results);
+      break;
+  }
 }
 
 void FunctionValidator::block_signature(const BlockType& bt, std::vector<ValType>& params,
@@ -166,22 +170,8 @@ void FunctionValidator::block_signature(const BlockType& bt, std::vector<ValType
 
 // ---- helpers ---------------------------------------------------------------
 
-ValType FunctionValidator::memory_address_type(uint32_t memory) const {
-  return module_.memory_type(memory).limits.is64 ? ValType::i64() : ValType::i32();
-}
-
-ValType FunctionValidator::table_address_type(uint32_t table) const {
-  return module_.table_type(table).limits.is64 ? ValType::i64() : ValType::i32();
-}
-
-bool FunctionValidator::have_memory(uint32_t index) {
-  if (index >= module_.num_memories()) return fail("unknown memory " + std::to_string(index));
-  return true;
-}
-
-bool FunctionValidator::have_table(uint32_t index) {
-  if (index >= module_.num_tables()) return fail("unknown table " + std::to_string(index));
-  return true;
+bool FunctionValidator::fail_unknown(const char* what, uint32_t index) {
+  return fail(std::string("unknown ") + what + " " + std::to_string(index));
 }
 
 bool FunctionValidator::check_block_type(const BlockType& bt) {
@@ -211,14 +201,95 @@ bool FunctionValidator::check_call(const ir::FuncType& type, bool tail) {
   return true;
 }
 
-bool FunctionValidator::check_memory_access(const Instruction& in) {
+inline bool FunctionValidator::check_memory_access(const Instruction& in) {
   if (!have_memory(in.memarg.memory)) return false;
   if (in.memarg.align_log2 > natural_alignment_log2(in.op))
     return fail("alignment must not be larger than natural");
-  if (!module_.memory_type(in.memarg.memory).limits.is64 && in.memarg.offset > UINT32_MAX)
+  if (!memory_is64_[in.memarg.memory] && in.memarg.offset > UINT32_MAX)
     return fail("offset out of range");
-  ir::OpInfo info = op_info(in.op);
-  if (info.imm == ir::ImmKind::MemArgLane && in.lane >= lane_count(in.op)) return fail("invalid lane index");
+  if (op_info(in.op).imm == ir::ImmKind::MemArgLane && in.lane >= lane_count(in.op)) return fail("invalid lane index");
+  return true;
+}
+
+// The fixed signatures of opcodes.def as value kinds, for check_simple: each
+// operand is one comparison against the stack ('a', the address, is resolved
+// per instruction).
+struct KindSignature {
+  uint8_t num_params = 0;
+  bool has_result = false;
+  bool uses_address = false;  // some operand is the memory's address type
+  char params[3] = {};        // type letters, as in SigShape
+  char result = 0;
+  ValKind param_kinds[3] = {};  // the letters as kinds, where uses_address is false
+  ValKind result_kind = ValKind::I32;
+};
+
+constexpr ValKind letter_kind(char letter) {
+  switch (letter) {
+    case 'l': return ValKind::I64;
+    case 'f': return ValKind::F32;
+    case 'd': return ValKind::F64;
+    case 'v': return ValKind::V128;
+    default: return ValKind::I32;
+  }
+}
+
+constexpr auto kKindSignatures = [] {
+  std::array<KindSignature, std::size(ir::detail::kSigShapes)> table{};
+  for (size_t i = 0; i < table.size(); ++i) {
+    const ir::SigShape& shape = ir::detail::kSigShapes[i];
+    KindSignature& sig = table[i];
+    if (shape.params.size() > std::size(sig.params)) throw "a signature with more operands than KindSignature holds";
+    sig.num_params = static_cast<uint8_t>(shape.params.size());
+    for (size_t p = 0; p < shape.params.size(); ++p) sig.params[p] = shape.params[p];
+    sig.has_result = !shape.results.empty();
+    if (sig.has_result) sig.result = shape.results[0];
+    sig.uses_address = shape.params.find('a') != std::string_view::npos || sig.result == 'a';
+    for (size_t p = 0; p < shape.params.size(); ++p) sig.param_kinds[p] = letter_kind(shape.params[p]);
+    sig.result_kind = letter_kind(sig.result);
+  }
+  return table;
+}();
+
+// An operator without immediates and with a fixed signature (i32.add, f64.lt, ...).
+inline bool FunctionValidator::check_numeric(ir::Sig signature) {
+  const KindSignature& sig = kKindSignatures[static_cast<size_t>(signature)];
+  for (size_t i = sig.num_params; i-- > 0;)
+    if (!pop_expect(ValType{sig.param_kinds[i]})) return false;
+  if (sig.has_result) push(ValType{sig.result_kind});
+  return true;
+}
+
+// A load or store (MemArg, no lane) with its fixed signature over the address type.
+inline bool FunctionValidator::check_memory_op(const Instruction& in, ir::Sig signature) {
+  if (!check_memory_access(in)) return false;
+  return check_signature(signature, memory_address_type(in.memarg.memory));
+}
+
+// Pops the operands and pushes the result of a fixed signature; 'a' is `address`.
+inline bool FunctionValidator::check_signature(ir::Sig signature, ValType address) {
+  const KindSignature& sig = kKindSignatures[static_cast<size_t>(signature)];
+  for (size_t i = sig.num_params; i-- > 0;)
+    if (!pop_expect(sig.params[i] == 'a' ? address : ValType{sig.param_kinds[i]})) return false;
+  if (sig.has_result) push(sig.result == 'a' ? address : ValType{sig.result_kind});
+  return true;
+}
+
+inline bool FunctionValidator::check_local_get(uint32_t index) {
+  if (index >= locals_.size()) return fail("unknown local " + std::to_string(index));
+  push(locals_[index]);
+  return true;
+}
+
+inline bool FunctionValidator::check_local_set(uint32_t index) {
+  if (index >= locals_.size()) return fail("unknown local " + std::to_string(index));
+  return pop_expect(locals_[index]);
+}
+
+inline bool FunctionValidator::check_local_tee(uint32_t index) {
+  if (index >= locals_.size()) return fail("unknown local " + std::to_string(index));
+  if (!pop_expect(locals_[index])) return false;
+  push(locals_[index]);
   return true;
 }
 
@@ -226,24 +297,27 @@ bool FunctionValidator::check_memory_access(const Instruction& in) {
 bool FunctionValidator::check_simple(const Instruction& in) {
   const ir::OpInfo& info = op_info(in.op);
   ValType address = ValType::i32();
-  if (info.imm == ir::ImmKind::MemArg || info.imm == ir::ImmKind::MemArgLane) {
-    if (!check_memory_access(in)) return false;
-    address = memory_address_type(in.memarg.memory);
-  } else if (info.imm == ir::ImmKind::Memory) {
-    if (!have_memory(in.index)) return false;
-    address = memory_address_type(in.index);
-  } else if (info.imm == ir::ImmKind::Lane && in.lane >= lane_count(in.op)) {
-    return fail("invalid lane index");
-  } else if (info.imm == ir::ImmKind::Shuffle) {
-    for (uint8_t lane : in.v128.bytes)
-      if (lane >= 32) return fail("invalid lane index");
+  switch (info.imm) {
+    case ir::ImmKind::None: break;
+    case ir::ImmKind::MemArg:
+    case ir::ImmKind::MemArgLane:
+      if (!check_memory_access(in)) return false;
+      address = memory_address_type(in.memarg.memory);
+      break;
+    case ir::ImmKind::Memory:
+      if (!have_memory(in.index)) return false;
+      address = memory_address_type(in.index);
+      break;
+    case ir::ImmKind::Lane:
+      if (in.lane >= lane_count(in.op)) return fail("invalid lane index");
+      break;
+    case ir::ImmKind::Shuffle:
+      for (uint8_t lane : in.v128.bytes)
+        if (lane >= 32) return fail("invalid lane index");
+      break;
+    default: break;
   }
-  ir::SigShape shape = sig_shape(info.sig);
-  for (size_t i = shape.params.size(); i-- > 0;) {
-    if (!pop_expect(ir::sig_letter_type(shape.params[i], address))) return false;
-  }
-  for (char c : shape.results) push(ir::sig_letter_type(c, address));
-  return true;
+  return check_signature(info.sig, address);
 }
 
 // In a constant expression only these instructions are allowed.
@@ -269,10 +343,13 @@ bool FunctionValidator::check_const_op(const Instruction& in) {
 
 // ---- one instruction -------------------------------------------------------
 
-bool FunctionValidator::step(const Instruction& in) {
+bool FunctionValidator::step_general(const Instruction& in) {
   instr_offset_ = in.offset;
   if (const_mode_ && !check_const_op(in)) return false;
-  StackType a, b, c;
+  // Most instructions are numeric operators or local accesses: typed here, in
+  // a few comparisons, before the general switch.
+  const ir::OpInfo& info = op_info(in.op);
+  if (info.imm == ir::ImmKind::None && info.sig != ir::Sig::Special) return check_numeric(info.sig);
   switch (in.op) {
     case Opcode::Unreachable:
       set_unreachable();
@@ -284,30 +361,33 @@ bool FunctionValidator::step(const Instruction& in) {
     case Opcode::Loop:
     case Opcode::If: {
       if (!check_block_type(in.block)) return false;
-      std::vector<ValType> params, results;
-      block_signature(in.block, params, results);
       if (in.op == Opcode::If && !pop_expect(ValType::i32())) return false;
-      if (!pop_all(params)) return false;
+      ControlFrame block;
+      set_block_types(block, in.block);
+      if (!pop_all(block.params())) return false;
       FrameKind kind = in.op == Opcode::Block ? FrameKind::Block
                        : in.op == Opcode::Loop ? FrameKind::Loop
                                                : FrameKind::If;
-      push_ctrl(kind, std::move(params), std::move(results));
+      push_ctrl(kind).copy_types(block);
+      push_params(control_.back());
       return true;
     }
     case Opcode::Else: {
       if (control_.back().kind != FrameKind::If) return fail_malformed("else without if");
       ControlFrame frame;
       if (!pop_ctrl(frame)) return false;
-      push_ctrl(FrameKind::Else, std::move(frame.params), std::move(frame.results));
+      push_ctrl(FrameKind::Else).copy_types(frame);
+      push_params(control_.back());
       return true;
     }
     case Opcode::End: {
       ControlFrame frame;
       if (!pop_ctrl(frame)) return false;
       // An `if` without `else` has an implicit empty else: params must equal results.
-      if (frame.kind == FrameKind::If && frame.params != frame.results) return fail("type mismatch");
+      if (frame.kind == FrameKind::If && !std::ranges::equal(frame.params(), frame.results()))
+        return fail("type mismatch");
       if (frame.kind == FrameKind::Function) done_ = true;
-      else push_all(frame.results);
+      else push_all(frame.results());
       return true;
     }
     case Opcode::Br:
@@ -318,7 +398,8 @@ bool FunctionValidator::step(const Instruction& in) {
     case Opcode::BrIf: {
       if (!check_label(in.index)) return false;
       if (!pop_expect(ValType::i32())) return false;
-      std::vector<ValType> types = control_frame(in.index).label_types();
+      // Operand pops and pushes leave the control stack, and so these types, alone.
+      std::span<const ValType> types = control_frame(in.index).label_types();
       if (!pop_all(types)) return false;
       push_all(types);
       return true;
@@ -330,16 +411,16 @@ bool FunctionValidator::step(const Instruction& in) {
       size_t arity = control_frame(default_label).label_types().size();
       for (uint32_t label : in.targets) {
         if (!check_label(label)) return false;
-        std::vector<ValType> types = control_frame(label).label_types();
+        std::span<const ValType> types = control_frame(label).label_types();
         if (types.size() != arity) return fail("type mismatch");
         // Pop and re-push so each target is checked against the same operands.
-        std::vector<StackType> saved;
+        saved_.clear();
         for (size_t i = types.size(); i-- > 0;) {
           StackType t;
           if (!pop_expect(types[i], t)) return false;
-          saved.push_back(t);
+          saved_.push_back(t);
         }
-        for (size_t i = saved.size(); i-- > 0;) stack_.push_back(saved[i]);
+        for (size_t i = saved_.size(); i-- > 0;) stack_.push_back(saved_[i]);
       }
       if (!pop_all(control_frame(default_label).label_types())) return false;
       set_unreachable();
@@ -363,14 +444,17 @@ bool FunctionValidator::step(const Instruction& in) {
       return check_call(module_.types[in.index], in.op == Opcode::ReturnCallIndirect);
     }
 
-    case Opcode::Drop:
+    case Opcode::Drop: {
+      StackType a;
       return pop(a);
+    }
     case Opcode::Select: {
+      StackType a, b;
       if (!pop_expect(ValType::i32())) return false;
       if (!pop(a) || !pop(b)) return false;
       // Untyped select works on numeric and vector types only.
-      if ((!a.unknown && a.type.is_ref()) || (!b.unknown && b.type.is_ref())) return fail("type mismatch");
-      if (!a.unknown && !b.unknown && a.type.kind != b.type.kind) return fail("type mismatch");
+      if ((!a.unknown && a.type().is_ref()) || (!b.unknown && b.type().is_ref())) return fail("type mismatch");
+      if (!a.unknown && !b.unknown && a.kind != b.kind) return fail("type mismatch");
       stack_.push_back(a.unknown ? b : a);
       return true;
     }
@@ -382,18 +466,9 @@ bool FunctionValidator::step(const Instruction& in) {
       return true;
     }
 
-    case Opcode::LocalGet:
-      if (in.index >= locals_.size()) return fail("unknown local " + std::to_string(in.index));
-      push(locals_[in.index]);
-      return true;
-    case Opcode::LocalSet:
-      if (in.index >= locals_.size()) return fail("unknown local " + std::to_string(in.index));
-      return pop_expect(locals_[in.index]);
-    case Opcode::LocalTee:
-      if (in.index >= locals_.size()) return fail("unknown local " + std::to_string(in.index));
-      if (!pop_expect(locals_[in.index])) return false;
-      push(locals_[in.index]);
-      return true;
+    case Opcode::LocalGet: return check_local_get(in.index);
+    case Opcode::LocalSet: return check_local_set(in.index);
+    case Opcode::LocalTee: return check_local_tee(in.index);
     case Opcode::GlobalGet:
       if (in.index >= module_.num_globals()) return fail("unknown global " + std::to_string(in.index));
       push(module_.global_type(in.index).type);
@@ -476,10 +551,12 @@ bool FunctionValidator::step(const Instruction& in) {
         return fail("unknown type");
       push(in.ref_type);
       return true;
-    case Opcode::RefIsNull:
+    case Opcode::RefIsNull: {
+      StackType a;
       if (!pop_ref(a)) return false;
       push(ValType::i32());
       return true;
+    }
     case Opcode::RefFunc:
       if (in.index >= module_.num_funcs()) return fail("unknown function " + std::to_string(in.index));
       if (!const_mode_ && declared_funcs_ &&
@@ -495,6 +572,37 @@ bool FunctionValidator::step(const Instruction& in) {
 
 // ---- walking a body --------------------------------------------------------
 
+// One instruction: numeric operators, constants, plain loads and stores and
+// local accesses, most of any body, are typed right here by the same check_*
+// functions step_general uses, without its large frame.
+inline bool FunctionValidator::step(const Instruction& in) {
+  if (const_mode_) return step_general(in);
+  const ir::OpInfo& info = op_info(in.op);
+  switch (info.imm) {
+    case ir::ImmKind::None:
+      if (info.sig == ir::Sig::Special) break;
+      instr_offset_ = in.offset;
+      return check_numeric(info.sig);
+    case ir::ImmKind::I32:
+    case ir::ImmKind::I64:
+    case ir::ImmKind::F32:
+    case ir::ImmKind::F64:
+      push(ValType{kKindSignatures[static_cast<size_t>(info.sig)].result_kind});
+      return true;
+    case ir::ImmKind::MemArg:
+      instr_offset_ = in.offset;
+      return check_memory_op(in, info.sig);
+    case ir::ImmKind::Local:
+      instr_offset_ = in.offset;
+      if (in.op == Opcode::LocalGet) return check_local_get(in.index);
+      if (in.op == Opcode::LocalSet) return check_local_set(in.index);
+      return check_local_tee(in.index);
+    default:
+      break;
+  }
+  return step_general(in);
+}
+
 Expected<void> FunctionValidator::walk(ByteReader& reader, CodeSink* sink) {
   Instruction instr;
   done_ = false;
@@ -503,7 +611,7 @@ Expected<void> FunctionValidator::walk(ByteReader& reader, CodeSink* sink) {
       reader.fail(const_mode_ ? "unexpected end" : "END opcode expected");
       break;
     }
-    if (!read_instruction(reader, instr, scratch_, features_)) break;
+    if (!binary::read_instruction_fast(reader, instr, scratch_, features_)) break;
     if (sink) sink->on_instruction(instr, *this);
     if (!step(instr)) break;
   }
@@ -527,6 +635,7 @@ Expected<void> FunctionValidator::walk(ByteReader& reader, CodeSink* sink) {
 void FunctionValidator::reset() {
   stack_.clear();
   control_.clear();
+  height_ = 0;
   error_.reset();
   malformed_ = false;
   done_ = false;
@@ -545,7 +654,7 @@ Expected<void> FunctionValidator::validate_function(uint32_t func_index, CodeSin
     locals_.insert(locals_.end(), group.count, group.type);
   }
   return_types_ = type.results;
-  push_ctrl(FrameKind::Function, {}, type.results);
+  push_ctrl(FrameKind::Function).set_types({}, type.results);
   ByteReader reader(module_.bytes.data() + body.code.offset, body.code.size, body.code.offset);
   return walk(reader, sink);
 }
@@ -556,8 +665,9 @@ Expected<void> FunctionValidator::validate_const_expr(const ir::ConstExpr& expr,
   const_mode_ = true;
   const_globals_visible_ = num_globals_visible;
   locals_.clear();
-  return_types_ = {expected};
-  push_ctrl(FrameKind::Function, {}, {expected});
+  const_expected_ = expected;
+  return_types_ = std::span<const ValType>(&const_expected_, 1);
+  push_ctrl(FrameKind::Function).set_single_result(expected);
   ByteReader reader(module_.bytes.data() + expr.code.offset, expr.code.size, expr.code.offset);
   return walk(reader, nullptr);
 }

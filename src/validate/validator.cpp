@@ -1,8 +1,12 @@
 #include "validate/validator.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
 #include <set>
 
+#include "base/parallel.h"
 #include "validate/function_validator.h"
 
 namespace kiln::validate {
@@ -30,7 +34,7 @@ class ModuleValidator {
     KILN_TRY_VOID(check_start());
     KILN_TRY_VOID(check_elems());
     KILN_TRY_VOID(check_datas());
-    for (uint32_t i = 0; i < m_.codes.size(); ++i) KILN_TRY_VOID(body_.validate_function(m_.num_imported_funcs + i));
+    KILN_TRY_VOID(check_bodies());
     return std::move(declared_);
   }
 
@@ -204,6 +208,61 @@ class ModuleValidator {
     }
     return {};
   }
+
+  // Function bodies, most of a module's bytes: in parallel when there are
+  // enough of them, in contiguous chunks handed out in order. The error
+  // reported is the first in function order, as a sequential walk finds it:
+  // once a function fails, chunks after it are skipped, those before it
+  // still run.
+  Expected<void> check_bodies() {
+    size_t code_bytes = 0;
+    for (const ir::FunctionBody& body : m_.codes) code_bytes += body.whole.size;
+    size_t workers = code_bytes < kParallelCodeBytes ? 1 : worker_count();
+    if (workers == 1) {
+      for (uint32_t i = 0; i < m_.codes.size(); ++i) KILN_TRY_VOID(body_.validate_function(m_.num_imported_funcs + i));
+      return {};
+    }
+    std::vector<uint32_t> chunk_starts = chunk_functions(code_bytes / (workers * kChunksPerWorker));
+    std::vector<FunctionValidator> validators(workers, FunctionValidator(m_, features_, &declared_));
+    std::atomic<uint32_t> first_failure{UINT32_MAX};
+    std::mutex mutex;
+    std::optional<Error> error;
+    parallel_for(chunk_starts.size(), workers, [&](size_t worker, size_t chunk) {
+      uint32_t end = chunk + 1 < chunk_starts.size() ? chunk_starts[chunk + 1] : uint32_t(m_.codes.size());
+      for (uint32_t i = chunk_starts[chunk]; i < end; ++i) {
+        if (i > first_failure.load(std::memory_order_relaxed)) return;
+        Expected<void> ok = validators[worker].validate_function(m_.num_imported_funcs + i);
+        if (ok) continue;
+        std::lock_guard<std::mutex> lock(mutex);
+        if (i < first_failure.load(std::memory_order_relaxed)) {
+          first_failure.store(i, std::memory_order_relaxed);
+          error = std::move(ok).error();
+        }
+        return;
+      }
+    });
+    if (error) return std::move(*error);
+    return {};
+  }
+
+  // The first function of each chunk of about `chunk_bytes` of code.
+  std::vector<uint32_t> chunk_functions(size_t chunk_bytes) const {
+    std::vector<uint32_t> starts;
+    size_t in_chunk = chunk_bytes;  // so that function 0 starts the first chunk
+    for (uint32_t i = 0; i < m_.codes.size(); ++i) {
+      if (in_chunk >= chunk_bytes) {
+        starts.push_back(i);
+        in_chunk = 0;
+      }
+      in_chunk += m_.codes[i].whole.size;
+    }
+    return starts;
+  }
+
+  // Below this much code, threads cost more than they save.
+  static constexpr size_t kParallelCodeBytes = 256 * 1024;
+  // Chunks per worker: enough that uneven chunks balance out.
+  static constexpr size_t kChunksPerWorker = 16;
 
   const ir::Module& m_;
   const ir::Features& features_;
