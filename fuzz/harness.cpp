@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "binary/decoder.h"
+#include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
 #include "text/wat.h"
@@ -92,7 +93,7 @@ Outcome validate_binary(const uint8_t* data, size_t size) {
 }
 
 Outcome run_binary(const uint8_t* data, size_t size) {
-  static runtime::Engine engine(limited_config());
+  static runtime::Engine engine(interp::with_interpreter(limited_config()));
   Expected<std::shared_ptr<runtime::Module>> module =
       runtime::Module::from_binary(engine, std::vector<uint8_t>(data, data + size));
   if (!module) return Outcome::Rejected;

@@ -30,6 +30,7 @@
 
 #include "binary/decoder.h"
 #include "interp/interpreter.h"
+#include "runtime/call.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
 #include "runtime/module.h"
@@ -62,7 +63,7 @@ T must(Expected<T> value, const std::string& what) {
 inline uint32_t call_i32(Store& store, Function* function, uint32_t arg) {
   runtime::RawValue slots[1];
   slots[0].i64 = arg;
-  Expected<void> status = interp::invoke(store.thread(), function, slots);
+  Expected<void> status = runtime::invoke(store.thread(), *function, slots);
   if (!status) fail("call", status.error());
   return slots[0].i32;
 }
@@ -108,7 +109,7 @@ constexpr const char* kSmallModule = R"((module
 constexpr uint32_t kLoopCalls = 1000000;
 
 Engine& engine() {
-  static Engine instance;
+  static Engine instance(interp::with_interpreter({}));
   return instance;
 }
 
@@ -323,7 +324,7 @@ void BM_Translate(benchmark::State& state, const std::vector<std::vector<uint8_t
     for (const std::shared_ptr<Module>& module : modules) {
       const ir::Module& m = module->ir();
       for (uint32_t i = 0; i < m.codes.size(); ++i) {
-        benchmark::DoNotOptimize(must(module->code(i), "translate"));
+        benchmark::DoNotOptimize(must(module->compiled(i), "translate"));
         bytes += m.codes[i].whole.size;
       }
     }

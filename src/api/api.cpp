@@ -3,6 +3,7 @@
 
 #include "api/conversions.h"
 #include "interp/interpreter.h"
+#include "runtime/call.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
 #include "runtime/linker.h"
@@ -52,7 +53,7 @@ Engine::Engine(Config config) {
   if (config.wasm2_only) c.features = ir::Features::wasm2();
   c.consume_fuel = config.consume_fuel;
   c.epoch_interruption = config.epoch_interruption;
-  impl_ = std::make_unique<runtime::Engine>(c);
+  impl_ = std::make_unique<runtime::Engine>(interp::with_interpreter(c));
 }
 
 void Engine::increment_epoch() { impl_->increment_epoch(); }
@@ -162,7 +163,7 @@ void Store::set_limiter(ResourceLimiter* limiter) { impl_->set_limiter(limiter);
 namespace detail {
 
 Expected<void> call_raw(runtime::Store& store, runtime::Function* function, uint64_t* slots) {
-  return interp::invoke(store.thread(), function, reinterpret_cast<runtime::RawValue*>(slots));
+  return runtime::invoke(store.thread(), *function, reinterpret_cast<runtime::RawValue*>(slots));
 }
 
 Expected<void> check_signature(const Func& func, const std::vector<ValKind>& params,

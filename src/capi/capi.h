@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kiln/error.hpp"
+#include "interp/interpreter.h"
 #include "runtime/engine.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
@@ -114,7 +115,7 @@ struct wasm_config_t {
 };
 
 struct wasm_engine_t {
-  explicit wasm_engine_t(const kiln::runtime::EngineConfig& config) : engine(config) {}
+  explicit wasm_engine_t(const kiln::runtime::EngineConfig& config) : engine(kiln::interp::with_interpreter(config)) {}
   kiln::runtime::Engine engine;
 };
 

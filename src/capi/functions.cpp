@@ -5,6 +5,7 @@
 
 #include "capi/capi.h"
 #include "interp/interpreter.h"
+#include "runtime/call.h"
 
 using namespace kiln;
 using namespace kiln::capi;
@@ -210,7 +211,7 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
       return make_trap(store, Error(ErrorKind::Trap, "argument " + std::to_string(i) + " has the wrong type"));
     at += type.params[i].byte_size() / 8;
   }
-  Expected<void> status = interp::invoke(store->store->thread(), function, slots);
+  Expected<void> status = runtime::invoke(store->store->thread(), *function, slots);
   if (!status) return make_trap(store, std::move(status).error());
   at = 0;
   for (size_t i = 0; i < type.results.size(); ++i) {

@@ -8,6 +8,7 @@
 #include "cli/run_options.h"
 #include "cli/wasi_setup.h"
 #include "cli/wast_runner.h"
+#include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
 
@@ -160,7 +161,7 @@ int run_command(RunOptions options) {
   if (Expected<void> ok = apply_grouped_options(options); !ok) return finish_with(ok.error());
   runtime::EngineConfig config;
   if (Expected<void> ok = configure_engine(options.limits, config); !ok) return finish_with(ok.error());
-  runtime::Engine engine(config);
+  runtime::Engine engine(interp::with_interpreter(config));
   std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
   if (!module) return kExitError;
   runtime::Store store(engine);
@@ -231,7 +232,7 @@ int wast_command(const WastCommandOptions& options) {
 int validate_command(const std::vector<std::string>& files, bool wasm2) {
   runtime::EngineConfig config;
   if (wasm2) config.features = ir::Features::wasm2();
-  runtime::Engine engine(config);
+  runtime::Engine engine(interp::with_interpreter(config));
   int status = 0;
   for (const std::string& file : files) {
     if (!load_module(engine, file)) {

@@ -4,6 +4,8 @@
 
 #include "cli/commands.h"
 #include "interp/disassembler.h"
+#include "interp/translator.h"
+#include "interp/interpreter.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 
@@ -36,7 +38,7 @@ std::optional<uint32_t> find_function(const ir::Module& m, const std::string& wh
 }  // namespace
 
 int inspect_command(const InspectOptions& options) {
-  runtime::Engine engine;
+  runtime::Engine engine(interp::with_interpreter({}));
   std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
   if (!module) return kExitError;
   const ir::Module& m = module->ir();
@@ -62,7 +64,7 @@ int inspect_command(const InspectOptions& options) {
     if (only && *only != f) continue;
     std::string name = m.function_name(f);
     std::cout << "\nfunc " << f << (name.empty() ? "" : " $" + name) << " " << ir::to_string(m.func_type(f)) << "\n";
-    Expected<const interp::Code*> code = module->code(f - m.num_imported_funcs);
+    Expected<std::unique_ptr<interp::Code>> code = interp::translate_function(*module, f);
     if (!code) {
       std::cout << "  ; not translated: " << code.error().to_string() << "\n";
       continue;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "base/file.h"
+#include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
 #include "text/wast.h"
@@ -107,7 +108,7 @@ class Runner {
   static runtime::EngineConfig make_config(const WastOptions& options) {
     runtime::EngineConfig config;
     config.features = options.features;
-    return config;
+    return interp::with_interpreter(config);
   }
 
   void pass() { ++result_.passed; }

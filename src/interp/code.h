@@ -5,12 +5,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/tier.h"
+
 namespace kiln::interp {
+
+// The entry (runtime/tier.h) of every function the interpreter runs: copies the
+// arguments into a new frame and runs the dispatch loop (interpreter.cpp).
+Expected<void> enter(runtime::Function& function, runtime::Thread& thread, runtime::RawValue* slots);
 
 // One function's translated code. A stream of 32-bit words: each instruction is a
 // handler address (two words) followed by its operands: frame offsets in bytes of
 // the values it reads and writes, and decoded immediates.
-struct Code {
+struct Code : runtime::CompiledCode {
+  Code() : runtime::CompiledCode(&enter) {}
+
   std::vector<uint32_t> words;
   uint32_t params_size = 0;   // bytes of parameters at the start of the frame
   // The initial contents of the frame after the parameters: zeroed declared

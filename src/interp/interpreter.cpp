@@ -17,6 +17,8 @@
 #include "interp/numeric.h"
 #include "interp/pairs.def"
 #include "interp/simd.h"
+#include "interp/translator.h"
+#include "runtime/call.h"
 #include "runtime/guard.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
@@ -24,9 +26,11 @@
 
 namespace kiln::interp {
 
+using runtime::CallRecord;
 using runtime::Function;
 using runtime::Instance;
 using runtime::RawValue;
+using runtime::Thread;
 
 namespace {
 
@@ -163,6 +167,12 @@ void profile_dispatch(const uint32_t* ip) {
 }
 #endif
 
+// The interpreter's code of `f`, or null when another tier (or the host)
+// provides f's entry, or f is not compiled yet.
+inline const Code* code_of(const Function* f) {
+  return f->entry == &enter ? static_cast<const Code*>(f->code) : nullptr;
+}
+
 // Maps a position in translated code back to the wasm byte offset.
 std::optional<uint32_t> wasm_offset(const Code* code, const uint32_t* ip) {
   if (!code || code->offsets.empty()) return std::nullopt;
@@ -184,7 +194,7 @@ TraceFrame trace_frame(const Function* f, const uint32_t* ip) {
   frame.func_index = f->func_index;
   frame.function = m.function_name(f->func_index);
   frame.module = m.names.module_name.value_or("");
-  if (ip) frame.offset = wasm_offset(f->code, ip);
+  if (ip) frame.offset = wasm_offset(code_of(f), ip);
   return frame;
 }
 
@@ -248,18 +258,29 @@ uint8_t* align16(uint8_t* p) {
   return reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(p) + 15) & ~uintptr_t{15});
 }
 
-// Calls a host function with its arguments (and then results) at `frame`; on
-// error stores it, with the host frame added to its trace, in `error`.
-bool call_host(Thread& thread, Instance* caller, Function* callee, uint8_t* frame, std::optional<Error>& error) {
+// Calls a function that is not interpreter code (a host function, another
+// tier's) through its entry, with its arguments (and then results) at `frame`;
+// on error stores it in `error`, with the host frame added to its trace.
+bool call_entry(Thread& thread, Instance* caller, Function* callee, uint8_t* frame, std::optional<Error>& error) {
   uint8_t* saved_top = thread.top;
   size_t slots = std::max(callee->type.params.size(), callee->type.results.size()) * 2;
   thread.top = align16(frame + slots * sizeof(RawValue));
-  runtime::HostCallContext context{caller->store, caller};
-  Expected<void> result = callee->host(context, reinterpret_cast<RawValue*>(frame));
+  thread.caller = caller;
+  Expected<void> result = callee->entry(*callee, thread, reinterpret_cast<RawValue*>(frame));
   thread.top = saved_top;
   if (result) return true;
   error = std::move(result).error();
-  error->trace.push_back(trace_frame(callee, nullptr));
+  if (callee->is_host()) error->trace.push_back(trace_frame(callee, nullptr));
+  return false;
+}
+
+// Compiles a wasm function that is not compiled yet (runtime::compile_entry
+// is still its entry); false, with the error in `error`, if that fails.
+bool compile_if_needed(Function* callee, std::optional<Error>& error) {
+  if (callee->entry != &runtime::compile_entry) return true;
+  Expected<void> ok = runtime::compile_function(*callee);
+  if (ok) return true;
+  error = std::move(ok).error();
   return false;
 }
 
@@ -271,9 +292,10 @@ Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& gua
   const Function* f = thread.current;
   const uint32_t* ip = thread.loop_ip;
   thread.loop_ip = nullptr;
-  if (!ip && f && f->code) {
-    auto begin = reinterpret_cast<uintptr_t>(f->code->words.data());
-    auto end = begin + f->code->words.size() * sizeof(uint32_t);
+  const Code* code = f ? code_of(f) : nullptr;
+  if (!ip && code) {
+    auto begin = reinterpret_cast<uintptr_t>(code->words.data());
+    auto end = begin + code->words.size() * sizeof(uint32_t);
     for (int r = 0; r < guard.register_count && !ip; ++r)
       if (guard.registers[r] >= begin && guard.registers[r] < end) ip = reinterpret_cast<const uint32_t*>(guard.registers[r]);
   }
@@ -320,7 +342,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   if (sigsetjmp(guard.jump, 0)) return memory_fault(thread, guard, entry_depth);
 
   Instance* inst = entry->instance;
-  const uint32_t* ip = entry->code->words.data();
+  const uint32_t* ip = code_of(entry)->words.data();
   uint8_t* fp = entry_fp;
   uint8_t* mem = nullptr;
   uint8_t* const stack_end = thread.stack_end();
@@ -328,6 +350,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   ErrorKind trap_kind = ErrorKind::Trap;
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
+  const Code* callee_code = nullptr;
   uint8_t* callee_fp = nullptr;
   // The accumulator (accumulator.def): a value's bits as set_slot writes them.
   uint64_t acc = 0;
@@ -1453,66 +1476,55 @@ do_tail_call:
   // The callee replaces the current frame: its arguments are now at fp. A host
   // callee runs and then we return; a wasm callee reuses this frame.
   callee_fp = fp;
-  if (callee->is_host()) {
-    ip = nullptr;  // after the host call, return
-    goto do_host_call;
+  if (!compile_if_needed(callee, host_error)) goto error_exit;
+  if (callee->entry != &enter) {
+    ip = nullptr;  // after the call through the entry, return
+    goto do_entry_call;
   }
-  if (!callee->code) {
-    Expected<const Code*> code = callee->instance->module->code(callee->func_index -
-                                                               callee->instance->module->ir().num_imported_funcs);
-    if (!code) {
-      host_error = std::move(code).error();
-      goto error_exit;
-    }
-    callee->code = *code;
-  }
-  if (fp + callee->code->frame_size > stack_end) {
+  callee_code = static_cast<const Code*>(callee->code);
+  if (fp + callee_code->frame_size > stack_end) {
     trap_kind = ErrorKind::Exhaustion;
     TRAP("call stack exhausted");
   }
-  init_frame(fp, callee->code);
+  init_frame(fp, callee_code);
   thread.current = callee;
   if (inst != callee->instance) {
     inst = callee->instance;
     REFRESH_MEMORY();
   }
-  ip = callee->code->words.data();
+  ip = callee_code->words.data();
   DISPATCH();
 
 do_call:
-  // One test covers both slow cases: host functions and untranslated ones have no code.
-  if (__builtin_expect(!callee->code, 0)) {
-    if (callee->is_host()) goto do_host_call;
-    Expected<const Code*> code = callee->instance->module->code(callee->func_index -
-                                                               callee->instance->module->ir().num_imported_funcs);
-    if (!code) {
-      host_error = std::move(code).error();
-      goto error_exit;
-    }
-    callee->code = *code;
+  // One test covers the slow cases: interpreter code runs in this loop; a host
+  // function, another tier's code or one not compiled yet has another entry.
+  if (__builtin_expect(callee->entry != &enter, 0)) {
+    if (!compile_if_needed(callee, host_error)) goto error_exit;
+    if (callee->entry != &enter) goto do_entry_call;
   }
-  if (callee_fp + callee->code->frame_size > stack_end || thread.calls.full()) {
+  callee_code = static_cast<const Code*>(callee->code);
+  if (callee_fp + callee_code->frame_size > stack_end || thread.calls.full()) {
     ip -= 4;  // report the call instruction
     trap_kind = ErrorKind::Exhaustion;
     TRAP("call stack exhausted");
   }
   thread.calls.push({ip, fp, thread.current});
-  init_frame(callee_fp, callee->code);
+  init_frame(callee_fp, callee_code);
   fp = callee_fp;
   thread.current = callee;
   if (inst != callee->instance) {  // memory bases never move: refresh only on a switch
     inst = callee->instance;
     REFRESH_MEMORY();
   }
-  ip = callee->code->words.data();
+  ip = callee_code->words.data();
   DISPATCH();
 
-do_host_call:
+do_entry_call:
   // (In a helper so no object with a destructor is in scope at the dispatch:
   // Clang refuses indirect gotos out of such scopes.)
-  if (!call_host(thread, inst, callee, callee_fp, host_error)) goto error_exit;
+  if (!call_entry(thread, inst, callee, callee_fp, host_error)) goto error_exit;
   if (ip) DISPATCH();
-  goto L_Return;  // a tail call to a host function returns its results
+  goto L_Return;  // a tail call through an entry returns its results
 
 
 L_Return64Acc:
@@ -1608,16 +1620,12 @@ std::optional<Handler> simple_handler(ir::Opcode op) {
   }
 }
 
-Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
-  if (function->is_host()) {
-    runtime::HostCallContext context{thread.store, nullptr};
-    return function->host(context, slots);
-  }
-  if (!function->code) {
-    const runtime::Module& module = *function->instance->module;
-    function->code = KILN_TRY(module.code(function->func_index - module.ir().num_imported_funcs));
-  }
-  const Code* code = function->code;
+}  // namespace kiln::interp
+
+namespace kiln::interp {
+
+Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
+  const Code* code = static_cast<const Code*>(function.code);
   uint8_t* saved_top = thread.top;
   uint8_t* fp = align16(thread.top);
   if (fp + code->frame_size > thread.stack_end() || thread.calls.full())
@@ -1625,11 +1633,31 @@ Expected<void> invoke(Thread& thread, Function* function, RawValue* slots) {
   copy_slots(fp, slots, code->params_size);
   init_frame(fp, code);
   thread.top = fp + code->frame_size;
-  Expected<void> result = run(&thread, function, fp, nullptr);
+  Expected<void> result = run(&thread, &function, fp, nullptr);
   thread.top = saved_top;
   if (!result) return result;
   copy_slots(slots, fp, code->results_size);
   return {};
+}
+
+namespace {
+
+class InterpreterTier final : public runtime::Tier {
+ public:
+  const char* name() const override { return "interp"; }
+  Expected<std::unique_ptr<runtime::CompiledCode>> compile(const runtime::Module& module,
+                                                           uint32_t defined_index) const override {
+    std::unique_ptr<runtime::CompiledCode> code =
+        KILN_TRY(translate_function(module, module.ir().num_imported_funcs + defined_index));
+    return code;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const runtime::Tier> interpreter_tier() {
+  static const std::shared_ptr<const runtime::Tier> tier = std::make_shared<InterpreterTier>();
+  return tier;
 }
 
 }  // namespace kiln::interp

@@ -1,18 +1,21 @@
 // The dispatch loop: runs translated code (code.h) with direct threading.
 #pragma once
 
-#include "base/error.h"
-#include "interp/thread.h"
-#include "runtime/value.h"
+#include <memory>
 
-namespace kiln::runtime {
-class Function;
-}
+#include "interp/code.h"
+#include "runtime/engine.h"
 
 namespace kiln::interp {
 
-// Calls `function` (wasm or host) with arguments in `slots`; on success its results
-// are in `slots` (which must hold max(params, results) slots).
-Expected<void> invoke(Thread& thread, runtime::Function* function, runtime::RawValue* slots);
+// The interpreter as a tier (runtime/tier.h): translates functions on demand
+// into Code, whose entry is interp::enter. One for the process.
+std::shared_ptr<const runtime::Tier> interpreter_tier();
+
+// `config` with the interpreter as its tier, unless it names one already.
+inline runtime::EngineConfig with_interpreter(runtime::EngineConfig config) {
+  if (!config.tier) config.tier = interpreter_tier();
+  return config;
+}
 
 }  // namespace kiln::interp

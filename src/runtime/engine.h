@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "ir/features.h"
 #include "ir/types.h"
+#include "runtime/tier.h"
 
 namespace kiln::runtime {
 
@@ -27,6 +29,9 @@ struct EngineConfig {
   // deadline at function entries and loop headers, and traps with "interrupted"
   // when it has passed. Off: no cost at all.
   bool epoch_interruption = false;
+  // The compiler of this engine's modules (tier.h): interp::interpreter_tier(),
+  // the LLVM tier, ... Chosen by whoever makes the engine (the APIs, the CLI).
+  std::shared_ptr<const Tier> tier;
 };
 
 class Engine {

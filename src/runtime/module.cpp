@@ -4,7 +4,6 @@
 
 #include "base/file.h"
 #include "binary/decoder.h"
-#include "interp/translator.h"
 #include "runtime/engine.h"
 #include "text/wat.h"
 #include "validate/validator.h"
@@ -36,7 +35,7 @@ Expected<std::shared_ptr<Module>> Module::compile_binary(Engine& engine, std::ve
   module->declared_funcs_ = KILN_TRY(validate::validate_module(module->ir_, engine.config().features));
   for (const ir::FuncType& type : module->ir_.types) module->type_ids_.push_back(engine.intern_type(type));
   size_t defined = module->ir_.functions.size();
-  module->code_.reset(new std::atomic<interp::Code*>[defined]);
+  module->code_.reset(new std::atomic<CompiledCode*>[defined]);
   for (size_t i = 0; i < defined; ++i) module->code_[i].store(nullptr, std::memory_order_relaxed);
   return module;
 }
@@ -71,17 +70,18 @@ Module::~Module() {
   for (size_t i = 0; i < ir_.functions.size(); ++i) delete code_[i].load(std::memory_order_relaxed);
 }
 
-Expected<const interp::Code*> Module::code(uint32_t defined_index) const {
-  interp::Code* code = code_[defined_index].load(std::memory_order_acquire);
-  if (code) return static_cast<const interp::Code*>(code);
-  std::lock_guard<std::mutex> lock(translate_mutex_);
+Expected<const CompiledCode*> Module::compiled(uint32_t defined_index) const {
+  CompiledCode* code = code_[defined_index].load(std::memory_order_acquire);
+  if (code) return static_cast<const CompiledCode*>(code);
+  const Tier* tier = engine_->config().tier.get();
+  if (!tier) return Error(ErrorKind::Usage, "the engine has no compiler tier configured");
+  std::lock_guard<std::mutex> lock(compile_mutex_);
   code = code_[defined_index].load(std::memory_order_relaxed);
-  if (code) return static_cast<const interp::Code*>(code);
-  std::unique_ptr<interp::Code> translated =
-      KILN_TRY(interp::translate_function(*this, ir_.num_imported_funcs + defined_index));
-  code = translated.release();
+  if (code) return static_cast<const CompiledCode*>(code);
+  std::unique_ptr<CompiledCode> compiled = KILN_TRY(tier->compile(*this, defined_index));
+  code = compiled.release();
   code_[defined_index].store(code, std::memory_order_release);
-  return static_cast<const interp::Code*>(code);
+  return static_cast<const CompiledCode*>(code);
 }
 
 }  // namespace kiln::runtime

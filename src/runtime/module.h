@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "base/error.h"
-#include "interp/code.h"
 #include "ir/features.h"
 #include "ir/module.h"
+#include "runtime/tier.h"
 
 namespace kiln::runtime {
 
@@ -37,9 +37,13 @@ class Module {
   // Canonical type id of each type index (for call_indirect checks across modules).
   const std::vector<uint32_t>& type_ids() const { return type_ids_; }
 
-  // The interpreter code of defined function `defined_index`, translated on first use.
-  // Thread-safe.
-  Expected<const interp::Code*> code(uint32_t defined_index) const;
+  // The code of defined function `defined_index` from the engine's tier,
+  // compiled on first use and kept for every instance. Thread-safe.
+  Expected<const CompiledCode*> compiled(uint32_t defined_index) const;
+  // The code if it has been compiled already, else null. Thread-safe.
+  const CompiledCode* compiled_if_ready(uint32_t defined_index) const {
+    return code_[defined_index].load(std::memory_order_acquire);
+  }
 
  private:
   Module() = default;
@@ -48,8 +52,8 @@ class Module {
   ir::Module ir_;
   std::vector<uint32_t> declared_funcs_;
   std::vector<uint32_t> type_ids_;
-  mutable std::unique_ptr<std::atomic<interp::Code*>[]> code_;
-  mutable std::mutex translate_mutex_;
+  mutable std::unique_ptr<std::atomic<CompiledCode*>[]> code_;
+  mutable std::mutex compile_mutex_;
 };
 
 }  // namespace kiln::runtime

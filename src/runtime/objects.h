@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "base/error.h"
-#include "interp/code.h"
 #include "ir/module.h"
 #include "runtime/limits.h"
 #include "runtime/memory.h"
+#include "runtime/tier.h"
 #include "runtime/value.h"
 
 namespace kiln::runtime {
@@ -36,12 +36,16 @@ using HostCallback = std::function<Expected<void>(HostCallContext& context, RawV
 
 class Function {
  public:
-  ir::FuncType type;
+  // How calls reach this function (tier.h): a host function's is host_entry;
+  // a wasm function starts at compile_entry, which compiles it with the
+  // engine's tier on the first call and installs the tier's entry and code.
+  Entry entry = nullptr;
+  const CompiledCode* code = nullptr;  // the tier's code once compiled (owned by the Module)
   uint32_t type_id = 0;            // canonical type id in the Engine, for call_indirect
   // A wasm function: its instance and index in the module's function index space.
   Instance* instance = nullptr;
   uint32_t func_index = 0;
-  const interp::Code* code = nullptr;  // cached translation, filled on first call
+  ir::FuncType type;
   // A host function.
   HostCallback host;
   std::string debug_name;          // for backtraces of host functions

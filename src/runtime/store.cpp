@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "binary/instruction.h"
-#include "interp/interpreter.h"
+#include "runtime/call.h"
 
 namespace kiln::runtime {
 
@@ -114,6 +114,9 @@ class Instantiator {
       f->type_id = module_->type_ids()[m.functions[i]];
       f->instance = instance_;
       f->func_index = m.num_imported_funcs + i;
+      // Code an earlier instance compiled is used at once; else the first call compiles.
+      f->code = module_->compiled_if_ready(i);
+      f->entry = f->code ? f->code->entry : compile_entry;
       instance_->funcs.push_back(f.get());
       store_.functions_.push_back(std::move(f));
     }
@@ -272,7 +275,7 @@ class Instantiator {
 
 Store::Store(Engine& engine)
     : engine_(engine),
-      thread_(std::make_unique<interp::Thread>(engine.config().value_stack_bytes, engine.config().max_call_depth)) {
+      thread_(std::make_unique<Thread>(engine.config().value_stack_bytes, engine.config().max_call_depth)) {
   thread_->store = this;
   thread_->epoch = engine.epoch_counter();
 }
@@ -300,6 +303,7 @@ Function* Store::create_host_function(ir::FuncType type, HostCallback callback, 
   f->type_id = engine_.intern_type(type);
   f->type = std::move(type);
   f->host = std::move(callback);
+  f->entry = host_entry;
   f->debug_name = std::move(debug_name);
   functions_.push_back(std::move(f));
   return functions_.back().get();
@@ -359,7 +363,7 @@ Expected<std::vector<Value>> Store::call(Function* function, std::span<const Val
     store_value(args[i], &slots[at]);
     at += type.params[i].byte_size() / 8;
   }
-  KILN_TRY_VOID(interp::invoke(*thread_, function, slots.data()));
+  KILN_TRY_VOID(invoke(*thread_, *function, slots.data()));
   std::vector<Value> results;
   at = 0;
   for (const ValType& t : type.results) {

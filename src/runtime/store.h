@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "interp/thread.h"
+#include "runtime/thread.h"
 #include "runtime/engine.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
@@ -23,7 +23,7 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   Engine& engine() const { return engine_; }
-  interp::Thread& thread() { return *thread_; }
+  Thread& thread() { return *thread_; }
 
   Function* create_host_function(ir::FuncType type, HostCallback callback, std::string debug_name = {});
   Expected<Memory*> create_memory(const ir::MemoryType& type);
@@ -53,7 +53,7 @@ class Store {
  private:
   Engine& engine_;
   ResourceLimiter* limiter_ = nullptr;
-  std::unique_ptr<interp::Thread> thread_;
+  std::unique_ptr<Thread> thread_;
   std::vector<std::unique_ptr<Function>> functions_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "interp/disassembler.h"
+#include "interp/interpreter.h"
+#include "interp/translator.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
 #include "runtime/module.h"
@@ -32,13 +34,14 @@ struct Interp : ::testing::Test {
 // The interpreter code of every function of a module, as `kiln inspect --code`
 // lists it: to check that a test exercises the fused form it is about.
 std::string listing(const char* text) {
-  runtime::Engine engine;
+  runtime::Engine engine(interp::with_interpreter({}));
   auto module = runtime::Module::from_bytes_or_text(engine, std::vector<uint8_t>(text, text + std::strlen(text)));
   EXPECT_TRUE(module.has_value());
   if (!module) return "";
   std::string out;
   for (uint32_t f = 0; f < (*module)->ir().functions.size(); ++f) {
-    Expected<const interp::Code*> code = (*module)->code(f);
+    Expected<std::unique_ptr<interp::Code>> code =
+        interp::translate_function(**module, (*module)->ir().num_imported_funcs + f);
     if (code) out += interp::disassemble(**code);
   }
   return out;

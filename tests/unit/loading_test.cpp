@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kiln/kiln.hpp"
+#include "interp/interpreter.h"
 #include "runtime/engine.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
@@ -97,7 +98,7 @@ TEST(UnknownImports, TrapNamingTheImportOrReturnZeros) {
     (import "env" "missing" (func $missing (param i32) (result i64 f32)))
     (func (export "call") (result i64) (call $missing (i32.const 3)) (drop))))";
   for (auto how : {runtime::Linker::UnknownImports::Trap, runtime::Linker::UnknownImports::Default}) {
-    runtime::Engine engine;
+    runtime::Engine engine(interp::with_interpreter({}));
     runtime::Store store(engine);
     runtime::Linker linker(engine);
     std::shared_ptr<runtime::Module> module = *runtime::Module::from_text(engine, text);
@@ -125,7 +126,7 @@ TEST(TrapOffsets, EntryChecksReportTheFirstInstruction) {
     (func (export "f") (result i32) (call $callee))))";
   runtime::EngineConfig config;
   config.consume_fuel = true;
-  runtime::Engine engine(config);
+  runtime::Engine engine(interp::with_interpreter(config));
   runtime::Store store(engine);
   runtime::Linker linker(engine);
   std::shared_ptr<runtime::Module> module = *runtime::Module::from_text(engine, text);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
 #include "wasi/wasi.h"
@@ -63,7 +64,7 @@ class WasiCallTest : public ::testing::Test {
   }
   uint8_t* memory() { return instance_->memories[0]->data(); }
 
-  runtime::Engine engine_;
+  runtime::Engine engine_{interp::with_interpreter({})};
   runtime::Store store_{engine_};
   runtime::Linker linker_{engine_};
   std::shared_ptr<WasiContext> context_;

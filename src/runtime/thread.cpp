@@ -1,10 +1,10 @@
-#include "interp/thread.h"
+#include "runtime/thread.h"
 
 #include <sys/mman.h>
 
 #include <new>
 
-namespace kiln::interp {
+namespace kiln::runtime {
 
 namespace {
 // Reserves zeroed memory the kernel commits lazily, page by page.
@@ -31,4 +31,4 @@ Thread::Thread(size_t value_stack_bytes, uint32_t max_call_depth)
 
 Thread::~Thread() { munmap(stack_, stack_bytes_); }
 
-}  // namespace kiln::interp
+}  // namespace kiln::runtime

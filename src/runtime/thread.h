@@ -1,5 +1,6 @@
-// Per-thread execution state of the interpreter: the value stack that frames live
-// on and the call stack of return addresses.
+// Per-store execution state of running code, whichever tier runs it: the value
+// stack that interpreter frames live on, the call stack of return addresses,
+// fuel, the epoch deadline, and the error being returned.
 #pragma once
 
 #include <atomic>
@@ -10,16 +11,15 @@
 #include "base/error.h"
 
 namespace kiln::runtime {
-class Function;
-class Store;
-}  // namespace kiln::runtime
 
-namespace kiln::interp {
+class Function;
+class Instance;
+class Store;
 
 struct CallRecord {
   const uint32_t* return_ip;
   uint8_t* frame;
-  runtime::Function* function;
+  Function* function;
 };
 
 // The call stack: a fixed array sized for the maximum call depth (committed by
@@ -60,10 +60,13 @@ class Thread {
   // The first free byte of the value stack: where the next entry from the host
   // places its frame. Updated around host calls so re-entry stacks correctly.
   uint8_t* top = nullptr;
-  runtime::Store* store = nullptr;  // the store this thread runs code of
+  Store* store = nullptr;  // the store this thread runs code of
   // The wasm function executing now (kept in memory, not a register, so it is
   // still known after a memory fault unwinds the dispatch loop).
-  runtime::Function* current = nullptr;
+  Function* current = nullptr;
+  // The instance whose code makes the call through an entry in progress (for a
+  // host function's Caller); null when the host calls.
+  Instance* caller = nullptr;
   CallStack calls;
 
   // Fuel left, when the engine consumes fuel (may go negative by the last charge).
@@ -87,4 +90,4 @@ class Thread {
   size_t stack_bytes_ = 0;
 };
 
-}  // namespace kiln::interp
+}  // namespace kiln::runtime

@@ -1,0 +1,49 @@
+// How compiled code plugs into the runtime, whichever tier produced it.
+//
+// Every function has an entry with one calling convention (the "array call"):
+// the arguments in `slots` (one RawValue per value, two for a v128), the
+// results written over them. Host functions, the interpreter and native code
+// all provide entries; every call from the host and every call across tiers
+// goes through them. The runtime never looks inside a tier's code.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "base/error.h"
+#include "runtime/value.h"
+
+namespace kiln::runtime {
+
+class Function;
+class Module;
+class Thread;
+
+// Calls `callee` with its arguments in `slots` (which hold max(params, results)
+// slots), on `thread`; on success its results are in `slots`.
+using Entry = Expected<void> (*)(Function& callee, Thread& thread, RawValue* slots);
+
+// One function's code from a tier: its entry, and whatever the tier keeps
+// (translated interpreter code, a native function). Owned by the Module.
+class CompiledCode {
+ public:
+  explicit CompiledCode(Entry entry) : entry(entry) {}
+  virtual ~CompiledCode() = default;
+  CompiledCode(const CompiledCode&) = delete;
+  CompiledCode& operator=(const CompiledCode&) = delete;
+
+  const Entry entry;
+};
+
+// A compiler of function bodies: the interpreter's translator, the LLVM tier.
+// Thread-safe; the Engine's configuration names the one its modules use.
+class Tier {
+ public:
+  virtual ~Tier() = default;
+  virtual const char* name() const = 0;
+  // Compiles defined function `defined_index` (0 is the first non-imported
+  // function) of a validated module.
+  virtual Expected<std::unique_ptr<CompiledCode>> compile(const Module& module, uint32_t defined_index) const = 0;
+};
+
+}  // namespace kiln::runtime
