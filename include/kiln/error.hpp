@@ -32,6 +32,26 @@ enum class ErrorKind : uint8_t {
 
 const char* error_kind_name(ErrorKind kind);
 
+// Why wasm code trapped: one code that every tier raises (and the message the
+// spec's tests expect, trap_message). Errors from host functions have None.
+enum class TrapCode : uint8_t {
+  None,
+  Unreachable,                 // "unreachable"
+  MemoryOutOfBounds,           // "out of bounds memory access"
+  TableOutOfBounds,            // "out of bounds table access"
+  UndefinedElement,            // "undefined element" (call_indirect past the table)
+  UninitializedElement,        // "uninitialized element" (call_indirect of null)
+  IndirectCallTypeMismatch,    // "indirect call type mismatch"
+  IntegerDivideByZero,         // "integer divide by zero"
+  IntegerOverflow,             // "integer overflow"
+  InvalidConversionToInteger,  // "invalid conversion to integer"
+  StackExhausted,              // "call stack exhausted" (kind Exhaustion)
+  OutOfFuel,                   // "all fuel consumed"
+  Interrupted,                 // "interrupted: time limit reached" (epoch deadline)
+};
+
+const char* trap_message(TrapCode code);
+
 // One frame of a wasm backtrace, innermost first.
 struct TraceFrame {
   std::string module;              // module name (name section), may be empty
@@ -48,6 +68,7 @@ struct Error {
   std::vector<TraceFrame> trace;  // traps: the wasm call stack (innermost first, capped)
   uint64_t trace_omitted = 0;     // frames left out of `trace` (deep recursion)
   int exit_code = 0;              // ErrorKind::Exit: the code passed to proc_exit
+  TrapCode trap = TrapCode::None; // a trap of wasm code: which one
 
   Error() = default;
   Error(ErrorKind k, std::string msg, std::optional<uint64_t> off = std::nullopt)
@@ -55,6 +76,10 @@ struct Error {
 
   // "malformed at 0x1f: unexpected end"
   std::string to_string() const;
+
+  // The error of wasm code trapping with `code` (kind Trap, or Exhaustion for
+  // StackExhausted), with its message.
+  static Error from_trap(TrapCode code);
 };
 
 template <class T>

@@ -21,6 +21,31 @@ const char* error_kind_name(ErrorKind kind) {
   return "error";
 }
 
+const char* trap_message(TrapCode code) {
+  switch (code) {
+    case TrapCode::None: return "trap";
+    case TrapCode::Unreachable: return "unreachable";
+    case TrapCode::MemoryOutOfBounds: return "out of bounds memory access";
+    case TrapCode::TableOutOfBounds: return "out of bounds table access";
+    case TrapCode::UndefinedElement: return "undefined element";
+    case TrapCode::UninitializedElement: return "uninitialized element";
+    case TrapCode::IndirectCallTypeMismatch: return "indirect call type mismatch";
+    case TrapCode::IntegerDivideByZero: return "integer divide by zero";
+    case TrapCode::IntegerOverflow: return "integer overflow";
+    case TrapCode::InvalidConversionToInteger: return "invalid conversion to integer";
+    case TrapCode::StackExhausted: return "call stack exhausted";
+    case TrapCode::OutOfFuel: return "all fuel consumed";
+    case TrapCode::Interrupted: return "interrupted: time limit reached";
+  }
+  return "trap";
+}
+
+Error Error::from_trap(TrapCode code) {
+  Error error(code == TrapCode::StackExhausted ? ErrorKind::Exhaustion : ErrorKind::Trap, trap_message(code));
+  error.trap = code;
+  return error;
+}
+
 std::string Error::to_string() const {
   std::string out = error_kind_name(kind);
   if (offset) {

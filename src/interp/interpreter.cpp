@@ -31,6 +31,7 @@ using runtime::Function;
 using runtime::Instance;
 using runtime::RawValue;
 using runtime::Thread;
+using kiln::TrapCode;
 
 namespace {
 
@@ -288,7 +289,7 @@ bool compile_if_needed(Function* callee, std::optional<Error>& error) {
 // After a fault in a memory's guard region: a trap, with the faulting function
 // and, if its instruction pointer is found among the saved registers, the offset.
 Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& guard, size_t entry_depth) {
-  Error error(ErrorKind::Trap, "out of bounds memory access");
+  Error error = Error::from_trap(TrapCode::MemoryOutOfBounds);
   const Function* f = thread.current;
   const uint32_t* ip = thread.loop_ip;
   thread.loop_ip = nullptr;
@@ -346,8 +347,7 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
   uint8_t* fp = entry_fp;
   uint8_t* mem = nullptr;
   uint8_t* const stack_end = thread.stack_end();
-  const char* trap_message = nullptr;
-  ErrorKind trap_kind = ErrorKind::Trap;
+  TrapCode trap_code = TrapCode::None;
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   const Code* callee_code = nullptr;
@@ -391,10 +391,10 @@ Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const
     then;                 \
   } while (0)
 #define NEXT(n) CONTINUE(n, DISPATCH())
-#define TRAP(message)          \
-  do {                         \
-    trap_message = (message);  \
-    goto trap;                 \
+#define TRAP(code)     \
+  do {                 \
+    trap_code = code;  \
+    goto trap;         \
   } while (0)
 #define REFRESH_MEMORY() \
   mem = inst->memories.empty() ? nullptr : inst->memories[0]->data()
@@ -498,16 +498,16 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##name : {                                            \
     T a = R(T, 1);                                        \
     T b = R(T, 2);                                        \
-    if (b == 0) TRAP("integer divide by zero");           \
+    if (b == 0) TRAP(TrapCode::IntegerDivideByZero);           \
     overflow_check;                                       \
     SET_DST(T, (expr));                                   \
     NEXT(3);                                              \
   }
-  DIVOP(I32DivS, int32_t, a / b, if (a == INT32_MIN && b == -1) TRAP("integer overflow"))
+  DIVOP(I32DivS, int32_t, a / b, if (a == INT32_MIN && b == -1) TRAP(TrapCode::IntegerOverflow))
   DIVOP(I32DivU, uint32_t, a / b, (void)0)
   DIVOP(I32RemS, int32_t, b == -1 ? 0 : a % b, (void)0)
   DIVOP(I32RemU, uint32_t, a % b, (void)0)
-  DIVOP(I64DivS, int64_t, a / b, if (a == INT64_MIN && b == -1) TRAP("integer overflow"))
+  DIVOP(I64DivS, int64_t, a / b, if (a == INT64_MIN && b == -1) TRAP(TrapCode::IntegerOverflow))
   DIVOP(I64DivU, uint64_t, a / b, (void)0)
   DIVOP(I64RemS, int64_t, b == -1 ? 0 : a % b, (void)0)
   DIVOP(I64RemU, uint64_t, a % b, (void)0)
@@ -565,8 +565,8 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##name : {                                                                  \
     I result;                                                                   \
     switch (wasm_trunc<I, F>(R(F, 1), result)) {                                \
-      case TruncResult::Nan: TRAP("invalid conversion to integer");             \
-      case TruncResult::Overflow: TRAP("integer overflow");                     \
+      case TruncResult::Nan: TRAP(TrapCode::InvalidConversionToInteger);             \
+      case TruncResult::Overflow: TRAP(TrapCode::IntegerOverflow);                     \
       case TruncResult::Ok: break;                                              \
     }                                                                           \
     SET(I, 0, result);                                                          \
@@ -1034,7 +1034,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   uint64_t ea;                                                                      \
   if (__builtin_add_overflow(INDEX(flags, addr_i), (offset), &ea) ||                \
       !range_in_bounds(ea, (size), m->size_bytes()))                                \
-    TRAP("out of bounds memory access");
+    TRAP(TrapCode::MemoryOutOfBounds);
 #define LOAD_CHECKED(name, MemT, Result)                                            \
   L_##name##Checked : {                                                             \
     CHECKED_EA(1, W(2), W(3) | (uint64_t{W(4)} << 32), sizeof(MemT), ea)            \
@@ -1086,7 +1086,7 @@ L_MemoryGrowChecked: {  // dst flags delta
 L_MemoryFillChecked: {  // flags dst value len
   runtime::Memory* m = MEMORY(W(0));
   uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
-  if (!range_in_bounds(dst, len, m->size_bytes())) TRAP("out of bounds memory access");
+  if (!range_in_bounds(dst, len, m->size_bytes())) TRAP(TrapCode::MemoryOutOfBounds);
   std::memset(m->data() + dst, static_cast<uint8_t>(R(uint32_t, 2)), len);
   NEXT(4);
 }
@@ -1096,7 +1096,7 @@ L_MemoryCopyChecked: {  // dst_flags src_flags dst src len
   uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
   uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
   if (!range_in_bounds(dst, len, dm->size_bytes()) || !range_in_bounds(src, len, sm->size_bytes()))
-    TRAP("out of bounds memory access");
+    TRAP(TrapCode::MemoryOutOfBounds);
   std::memmove(dm->data() + dst, sm->data() + src, len);
   NEXT(5);
 }
@@ -1105,7 +1105,7 @@ L_MemoryInitChecked: {  // data flags dst src len
   std::span<const uint8_t> data = inst->data_segment(W(0));
   uint64_t dst = INDEX(W(1), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
   if (!range_in_bounds(dst, len, m->size_bytes()) || !range_in_bounds(src, len, data.size()))
-    TRAP("out of bounds memory access");
+    TRAP(TrapCode::MemoryOutOfBounds);
   if (len) std::memcpy(m->data() + dst, data.data() + src, len);
   NEXT(5);
 }
@@ -1122,20 +1122,20 @@ L_MemoryGrow: {
 }
 L_MemoryFill: {  // dst value len
   uint64_t dst = R(uint32_t, 0), len = R(uint32_t, 2);
-  if (dst + len > MEM_SIZE()) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE()) TRAP(TrapCode::MemoryOutOfBounds);
   std::memset(mem + dst, static_cast<uint8_t>(R(uint32_t, 1)), len);
   NEXT(3);
 }
 L_MemoryCopy: {  // dst src len
   uint64_t dst = R(uint32_t, 0), src = R(uint32_t, 1), len = R(uint32_t, 2);
-  if (dst + len > MEM_SIZE() || src + len > MEM_SIZE()) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE() || src + len > MEM_SIZE()) TRAP(TrapCode::MemoryOutOfBounds);
   std::memmove(mem + dst, mem + src, len);
   NEXT(3);
 }
 L_MemoryInit: {  // data dst src len
   std::span<const uint8_t> data = inst->data_segment(W(0));
   uint64_t dst = R(uint32_t, 1), src = R(uint32_t, 2), len = R(uint32_t, 3);
-  if (dst + len > MEM_SIZE() || src + len > data.size()) TRAP("out of bounds memory access");
+  if (dst + len > MEM_SIZE() || src + len > data.size()) TRAP(TrapCode::MemoryOutOfBounds);
   if (len) std::memcpy(mem + dst, data.data() + src, len);
   NEXT(4);
 }
@@ -1213,14 +1213,14 @@ L_RefFunc:
 L_TableGet: {  // dst flags index
   runtime::Table* table = TABLE(W(1));
   uint64_t index = INDEX(W(1), 2);
-  if (index >= table->size()) TRAP("out of bounds table access");
+  if (index >= table->size()) TRAP(TrapCode::TableOutOfBounds);
   SET(runtime::Ref, 0, table->get(index));
   NEXT(3);
 }
 L_TableSet: {  // flags index value
   runtime::Table* table = TABLE(W(0));
   uint64_t index = INDEX(W(0), 1);
-  if (index >= table->size()) TRAP("out of bounds table access");
+  if (index >= table->size()) TRAP(TrapCode::TableOutOfBounds);
   table->set(index, R(runtime::Ref, 2));
   NEXT(3);
 }
@@ -1235,7 +1235,7 @@ L_TableGrow: {  // dst flags init delta
 L_TableFill: {  // flags dst value len
   runtime::Table* table = TABLE(W(0));
   uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
-  if (!range_in_bounds(dst, len, table->size())) TRAP("out of bounds table access");
+  if (!range_in_bounds(dst, len, table->size())) TRAP(TrapCode::TableOutOfBounds);
   std::fill_n(table->data() + dst, len, R(runtime::Ref, 2));
   NEXT(4);
 }
@@ -1245,7 +1245,7 @@ L_TableCopy: {  // dst_flags src_flags dst src len
   uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
   uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
   if (!range_in_bounds(dst, len, dst_table->size()) || !range_in_bounds(src, len, src_table->size()))
-    TRAP("out of bounds table access");
+    TRAP(TrapCode::TableOutOfBounds);
   std::memmove(dst_table->data() + dst, src_table->data() + src, len * sizeof(runtime::Ref));
   NEXT(5);
 }
@@ -1254,7 +1254,7 @@ L_TableInit: {  // flags elem dst src len
   const std::vector<runtime::Ref>& segment = inst->elem_segments[W(1)];
   uint64_t dst = INDEX(W(0), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
   if (!range_in_bounds(dst, len, table->size()) || !range_in_bounds(src, len, segment.size()))
-    TRAP("out of bounds table access");
+    TRAP(TrapCode::TableOutOfBounds);
   std::copy_n(segment.data() + src, len, table->data() + dst);
   NEXT(5);
 }
@@ -1265,13 +1265,13 @@ L_ElemDrop:
 
   // ---- control ------------------------------------------------------------------
 L_Unreachable:
-  TRAP("unreachable");
+  TRAP(TrapCode::Unreachable);
 L_Fuel:
   thread.fuel -= W(0);
-  if (thread.fuel < 0) TRAP("all fuel consumed");
+  if (thread.fuel < 0) TRAP(TrapCode::OutOfFuel);
   NEXT(1);
 L_EpochCheck:
-  if (thread.epoch->load(std::memory_order_relaxed) >= thread.epoch_deadline) TRAP("interrupted: time limit reached");
+  if (thread.epoch->load(std::memory_order_relaxed) >= thread.epoch_deadline) TRAP(TrapCode::Interrupted);
   NEXT(0);
 L_Br:
   ip += static_cast<int32_t>(W(0));
@@ -1446,10 +1446,10 @@ L_Call:  // func_index args
 L_CallIndirect: {  // type_id table_flags index_slot args
   runtime::Table* table = TABLE(W(1));
   uint64_t index = INDEX(W(1), 2);
-  if (index >= table->size()) TRAP("undefined element");
+  if (index >= table->size()) TRAP(TrapCode::UndefinedElement);
   callee = static_cast<Function*>(table->get(index));
-  if (!callee) TRAP("uninitialized element");
-  if (callee->type_id != W(0)) TRAP("indirect call type mismatch");
+  if (!callee) TRAP(TrapCode::UninitializedElement);
+  if (callee->type_id != W(0)) TRAP(TrapCode::IndirectCallTypeMismatch);
   callee_fp = fp + W(3);
   ip += 6;
   goto do_call;
@@ -1464,10 +1464,10 @@ L_ReturnCall: {  // func_index args args_size
 L_ReturnCallIndirect: {  // type_id table_flags index_slot args args_size
   runtime::Table* table = TABLE(W(1));
   uint64_t index = INDEX(W(1), 2);
-  if (index >= table->size()) TRAP("undefined element");
+  if (index >= table->size()) TRAP(TrapCode::UndefinedElement);
   callee = static_cast<Function*>(table->get(index));
-  if (!callee) TRAP("uninitialized element");
-  if (callee->type_id != W(0)) TRAP("indirect call type mismatch");
+  if (!callee) TRAP(TrapCode::UninitializedElement);
+  if (callee->type_id != W(0)) TRAP(TrapCode::IndirectCallTypeMismatch);
   std::memmove(fp, fp + W(3), W(4));
   goto do_tail_call;
 }
@@ -1483,8 +1483,7 @@ do_tail_call:
   }
   callee_code = static_cast<const Code*>(callee->code);
   if (fp + callee_code->frame_size > stack_end) {
-    trap_kind = ErrorKind::Exhaustion;
-    TRAP("call stack exhausted");
+    TRAP(TrapCode::StackExhausted);
   }
   init_frame(fp, callee_code);
   thread.current = callee;
@@ -1505,8 +1504,7 @@ do_call:
   callee_code = static_cast<const Code*>(callee->code);
   if (callee_fp + callee_code->frame_size > stack_end || thread.calls.full()) {
     ip -= 4;  // report the call instruction
-    trap_kind = ErrorKind::Exhaustion;
-    TRAP("call stack exhausted");
+    TRAP(TrapCode::StackExhausted);
   }
   thread.calls.push({ip, fp, thread.current});
   init_frame(callee_fp, callee_code);
@@ -1547,7 +1545,7 @@ L_Return:
   DISPATCH();
 
 trap:
-  host_error = Error(trap_kind, trap_message);
+  host_error = Error::from_trap(trap_code);
 error_exit: {
   // A trap here, or an error from a host function (a trap it raised, or an exit)
   // or from lazy translation: add this frame and the callers to its trace.
@@ -1629,7 +1627,7 @@ Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
   uint8_t* saved_top = thread.top;
   uint8_t* fp = align16(thread.top);
   if (fp + code->frame_size > thread.stack_end() || thread.calls.full())
-    return Error(ErrorKind::Exhaustion, "call stack exhausted");
+    return Error::from_trap(TrapCode::StackExhausted);
   copy_slots(fp, slots, code->params_size);
   init_frame(fp, code);
   thread.top = fp + code->frame_size;

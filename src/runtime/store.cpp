@@ -198,7 +198,7 @@ class Instantiator {
         uint64_t start = table->type().limits.is64 ? offset.as_i64() : offset.as_i32();
         const std::vector<Ref>& items = instance_->elem_segments[i];
         if (start > table->size() || items.size() > table->size() - start)
-          return Error(ErrorKind::Trap, "out of bounds table access");
+          return Error::from_trap(TrapCode::TableOutOfBounds);
         for (size_t k = 0; k < items.size(); ++k) table->set(start + k, items[k]);
       }
       if (seg.mode != ir::SegmentMode::Passive) instance_->elem_segments[i].clear();
@@ -211,7 +211,7 @@ class Instantiator {
       uint64_t start = memory->is64() ? offset.as_i64() : offset.as_i32();
       std::span<const uint8_t> bytes = m.range(seg.init);
       if (start > memory->size_bytes() || bytes.size() > memory->size_bytes() - start)
-        return Error(ErrorKind::Trap, "out of bounds memory access");
+        return Error::from_trap(TrapCode::MemoryOutOfBounds);
       if (!bytes.empty()) std::memcpy(memory->data() + start, bytes.data(), bytes.size());
       instance_->data_dropped[i] = true;
     }
