@@ -275,7 +275,7 @@ Accumulator accumulator_set_by(Handler h) {
     H(I32LoadAddAccA) H(I32LoadAddAccB) H(I64LoadAddAccA) H(I64LoadAddAccB) H(I32Load8SAddAccA)
     H(I32Load8SAddAccB) H(I32Load8UAddAccA) H(I32Load8UAddAccB) H(I32Load16SAddAccA) H(I32Load16SAddAccB)
     H(I32Load16UAddAccA) H(I32Load16UAddAccB)
-#define KILN_ACC_COMPARE_CASE(name, T, op) case Handler::name##AccA: case Handler::name##AccB:
+#define KILN_ACC_COMPARE_CASE(name, ...) case Handler::name##AccA: case Handler::name##AccB:
     KILN_ACC_VALUE_COMPARE(KILN_ACC_COMPARE_CASE)
 #undef KILN_ACC_COMPARE_CASE
 #define KILN_ACC_GUARDED_CASE(name, F, I) case Handler::name##Acc:
@@ -314,10 +314,10 @@ Accumulator accumulator_set_by(Handler h) {
     return accumulator_of<T>();
     KILN_ACC_ALU(KILN_ACC_ALU_CASE)
 #undef KILN_ACC_ALU_CASE
-#define KILN_ACC_UNARY_CASE(name, T, Result, expr) \
-  case Handler::name:                              \
-  case Handler::name##Acc:                         \
-    return accumulator_of<Result>();
+#define KILN_ACC_UNARY_CASE(name) \
+  case Handler::name:             \
+  case Handler::name##Acc:        \
+    return accumulator_of<KILN_SEMANTIC(name)::Result>();
     KILN_ACC_UNARY(KILN_ACC_UNARY_CASE)
 #undef KILN_ACC_UNARY_CASE
     default:
@@ -343,12 +343,12 @@ std::optional<AccumulatorForm> accumulator_form(Handler h, uint32_t operand) {
     return either(1, Handler::T##op##AccA, Handler::T##op##AccB, accumulator_of<T>());
     KILN_ACC_ALU(KILN_ACC_ALU_CASE)
 #undef KILN_ACC_ALU_CASE
-#define KILN_ACC_VALUE_COMPARE_CASE(name, T, op) \
+#define KILN_ACC_VALUE_COMPARE_CASE(name) \
   case Handler::name:                           \
     return either(1, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_VALUE_COMPARE(KILN_ACC_VALUE_COMPARE_CASE)
 #undef KILN_ACC_VALUE_COMPARE_CASE
-#define KILN_ACC_COMPARE_CASE(name, T, op) \
+#define KILN_ACC_COMPARE_CASE(name, op) \
   case Handler::name:                     \
     return either(0, Handler::name##AccA, Handler::name##AccB, Accumulator::Integer);
     KILN_ACC_COMPARE(KILN_ACC_COMPARE_CASE)
@@ -358,7 +358,7 @@ std::optional<AccumulatorForm> accumulator_form(Handler h, uint32_t operand) {
   case Handler::name:            \
     return only(1, Handler::name##Acc, accumulator_of<T>());
 #define KILN_ACC_LOAD_CASE(name, MemT, Result) KILN_ACC_X_CASE(name, uint32_t)
-#define KILN_ACC_UNARY_CASE(name, T, Result, expr) KILN_ACC_X_CASE(name, T)
+#define KILN_ACC_UNARY_CASE(name) KILN_ACC_X_CASE(name, KILN_SEMANTIC(name)::A0)
 #define KILN_ACC_GUARDED_CASE(name, F, I) KILN_ACC_X_CASE(name, F)
     KILN_ACC_LOAD(KILN_ACC_LOAD_CASE)
     KILN_ACC_UNARY(KILN_ACC_UNARY_CASE)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "interp/plain.h"
 #include "ir/opcodes.h"
 
 namespace kiln::interp {

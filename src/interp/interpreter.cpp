@@ -14,11 +14,11 @@
 #include <type_traits>
 
 #include "interp/handlers.h"
-#include "interp/numeric.h"
 #include "interp/pairs.def"
 #include "interp/simd.h"
 #include "interp/translator.h"
 #include "runtime/call.h"
+#include "runtime/semantics.h"
 #include "runtime/guard.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
@@ -219,6 +219,38 @@ inline bool range_in_bounds(uint64_t start, uint64_t length, uint64_t size) {
   return start <= size && length <= size - start;
 }
 
+// The addition of T (uint32_t or uint64_t): i32.add or i64.add.
+template <class T>
+inline T add_of(T a, T b) {
+  if constexpr (sizeof(T) == 4) return semantics::I32Add(a, b);
+  else return semantics::I64Add(a, b);
+}
+
+// A plain numeric operator (plain.h) in the generic layout dst a [b]: reads
+// the operands at their frame offsets, computes the semantic function, writes
+// the result to dst and to the accumulator. A trapping one returns its code
+// (the non-trapping ones return None, which the compiler folds away).
+template <auto Function>
+[[gnu::always_inline]] inline TrapCode plain_operator(uint8_t* fp, const uint32_t* ip, uint64_t& acc) {
+  using S = Semantic<decltype(Function)>;
+  typename S::Result result;
+  if constexpr (S::traps) {
+    TrapCode code;
+    if constexpr (S::arity == 1)
+      code = Function(rd<typename S::A0>(fp + ip[3]), result);
+    else
+      code = Function(rd<typename S::A0>(fp + ip[3]), rd<typename S::A1>(fp + ip[4]), result);
+    if (code != TrapCode::None) return code;
+  } else if constexpr (S::arity == 1) {
+    result = Function(rd<typename S::A0>(fp + ip[3]));
+  } else {
+    result = Function(rd<typename S::A0>(fp + ip[3]), rd<typename S::A1>(fp + ip[4]));
+  }
+  set_slot<typename S::Result>(fp + ip[2], result);
+  acc = slot_bits(result);
+  return TrapCode::None;
+}
+
 // Zeroes the declared locals and loads the constants of a new frame.
 // A guarded truncation (handlers.def): the guard |x| < 2^N admits exactly the
 // values whose truncation fits (and not NaN); everything else gives the
@@ -414,14 +446,11 @@ L_I64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // ---- numeric operators -----------------------------------------------------
-// `read` reads the operand: R, or ACC for an accumulator form.
-#define UNOP_FORM(label, T, Result, expr, read) \
-  L_##label : {                                 \
-    T a = read(T, 1);                           \
-    SET_DST(Result, (expr));                    \
-    NEXT(2);                                    \
-  }
-#define UNOP(name, T, Result, expr) UNOP_FORM(name, T, Result, expr, R)
+// A comparison by its semantic function, operands read by read_a and read_b
+// (R, or ACC for an accumulator form) from words i_a and i_b.
+#define COMPARE(op, read_a, i_a, read_b, i_b) \
+  semantics::op(read_a(KILN_SEMANTIC(op)::A0, i_a), read_b(KILN_SEMANTIC(op)::A1, i_b))
+// A binary operator's form that continues with `then` (the then forms below).
 #define BINOP_FORM(label, T, Result, expr, then) \
   L_##label : {                                  \
     T a = R(T, 1);                               \
@@ -429,157 +458,30 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     SET_DST(Result, (expr));                     \
     CONTINUE(3, then);                           \
   }
-#define BINOP(name, T, Result, expr) BINOP_FORM(name, T, Result, expr, DISPATCH())
 
-  BINOP(I32Eq, uint32_t, uint32_t, a == b)
-  BINOP(I32Ne, uint32_t, uint32_t, a != b)
-  BINOP(I32LtS, int32_t, uint32_t, a < b)
-  BINOP(I32LtU, uint32_t, uint32_t, a < b)
-  BINOP(I32GtS, int32_t, uint32_t, a > b)
-  BINOP(I32GtU, uint32_t, uint32_t, a > b)
-  BINOP(I32LeS, int32_t, uint32_t, a <= b)
-  BINOP(I32LeU, uint32_t, uint32_t, a <= b)
-  BINOP(I32GeS, int32_t, uint32_t, a >= b)
-  BINOP(I32GeU, uint32_t, uint32_t, a >= b)
-  UNOP(I64Eqz, uint64_t, uint32_t, a == 0)
-  BINOP(I64Eq, uint64_t, uint32_t, a == b)
-  BINOP(I64Ne, uint64_t, uint32_t, a != b)
-  BINOP(I64LtS, int64_t, uint32_t, a < b)
-  BINOP(I64LtU, uint64_t, uint32_t, a < b)
-  BINOP(I64GtS, int64_t, uint32_t, a > b)
-  BINOP(I64GtU, uint64_t, uint32_t, a > b)
-  BINOP(I64LeS, int64_t, uint32_t, a <= b)
-  BINOP(I64LeU, uint64_t, uint32_t, a <= b)
-  BINOP(I64GeS, int64_t, uint32_t, a >= b)
-  BINOP(I64GeU, uint64_t, uint32_t, a >= b)
-  BINOP(F32Eq, float, uint32_t, a == b)
-  BINOP(F32Ne, float, uint32_t, a != b)
-  BINOP(F32Lt, float, uint32_t, a < b)
-  BINOP(F32Gt, float, uint32_t, a > b)
-  BINOP(F32Le, float, uint32_t, a <= b)
-  BINOP(F32Ge, float, uint32_t, a >= b)
-  BINOP(F64Eq, double, uint32_t, a == b)
-  BINOP(F64Ne, double, uint32_t, a != b)
-  BINOP(F64Lt, double, uint32_t, a < b)
-  BINOP(F64Gt, double, uint32_t, a > b)
-  BINOP(F64Le, double, uint32_t, a <= b)
-  BINOP(F64Ge, double, uint32_t, a >= b)
-
-  UNOP(I32Clz, uint32_t, uint32_t, std::countl_zero(a))
-  UNOP(I32Ctz, uint32_t, uint32_t, std::countr_zero(a))
-  UNOP(I32Popcnt, uint32_t, uint32_t, std::popcount(a))
-  BINOP(I32Add, uint32_t, uint32_t, a + b)
-  BINOP(I32Sub, uint32_t, uint32_t, a - b)
-  BINOP(I32Mul, uint32_t, uint32_t, a * b)
-  BINOP(I32And, uint32_t, uint32_t, a & b)
-  BINOP(I32Or, uint32_t, uint32_t, a | b)
-  BINOP(I32Xor, uint32_t, uint32_t, a ^ b)
-  BINOP(I32Shl, uint32_t, uint32_t, a << (b & 31))
-  BINOP(I32ShrS, int32_t, uint32_t, a >> (b & 31))
-  BINOP(I32ShrU, uint32_t, uint32_t, a >> (b & 31))
-  BINOP(I32Rotl, uint32_t, uint32_t, std::rotl(a, static_cast<int>(b & 31)))
-  BINOP(I32Rotr, uint32_t, uint32_t, std::rotr(a, static_cast<int>(b & 31)))
-  UNOP(I64Clz, uint64_t, uint64_t, std::countl_zero(a))
-  UNOP(I64Ctz, uint64_t, uint64_t, std::countr_zero(a))
-  UNOP(I64Popcnt, uint64_t, uint64_t, std::popcount(a))
-  BINOP(I64Add, uint64_t, uint64_t, a + b)
-  BINOP(I64Sub, uint64_t, uint64_t, a - b)
-  BINOP(I64Mul, uint64_t, uint64_t, a * b)
-  BINOP(I64And, uint64_t, uint64_t, a & b)
-  BINOP(I64Or, uint64_t, uint64_t, a | b)
-  BINOP(I64Xor, uint64_t, uint64_t, a ^ b)
-  BINOP(I64Shl, uint64_t, uint64_t, a << (b & 63))
-  BINOP(I64ShrS, int64_t, uint64_t, a >> (b & 63))
-  BINOP(I64ShrU, uint64_t, uint64_t, a >> (b & 63))
-  BINOP(I64Rotl, uint64_t, uint64_t, std::rotl(a, static_cast<int>(b & 63)))
-  BINOP(I64Rotr, uint64_t, uint64_t, std::rotr(a, static_cast<int>(b & 63)))
-
-#define DIVOP(name, T, expr, overflow_check)              \
-  L_##name : {                                            \
-    T a = R(T, 1);                                        \
-    T b = R(T, 2);                                        \
-    if (b == 0) TRAP(TrapCode::IntegerDivideByZero);           \
-    overflow_check;                                       \
-    SET_DST(T, (expr));                                   \
-    NEXT(3);                                              \
+  // Plain numeric operators (plain.h): each handler from its semantic function,
+  // in the generic layout dst a [b].
+#define PLAIN_HANDLER(name)                                                  \
+  L_##name : {                                                               \
+    TrapCode code = plain_operator<&semantics::name>(fp, ip, acc);           \
+    if (code != TrapCode::None) TRAP(code);                                  \
+    NEXT(1 + KILN_SEMANTIC(name)::arity);                                    \
   }
-  DIVOP(I32DivS, int32_t, a / b, if (a == INT32_MIN && b == -1) TRAP(TrapCode::IntegerOverflow))
-  DIVOP(I32DivU, uint32_t, a / b, (void)0)
-  DIVOP(I32RemS, int32_t, b == -1 ? 0 : a % b, (void)0)
-  DIVOP(I32RemU, uint32_t, a % b, (void)0)
-  DIVOP(I64DivS, int64_t, a / b, if (a == INT64_MIN && b == -1) TRAP(TrapCode::IntegerOverflow))
-  DIVOP(I64DivU, uint64_t, a / b, (void)0)
-  DIVOP(I64RemS, int64_t, b == -1 ? 0 : a % b, (void)0)
-  DIVOP(I64RemU, uint64_t, a % b, (void)0)
+#define OP(name, prefix, code, text, imm, sig) KILN_PLAIN_ROW(PLAIN_HANDLER, name, prefix, code, text, imm, sig)
+#include "ir/opcodes.def"
+#undef OP
+#undef PLAIN_HANDLER
 
-  UNOP(F32Abs, uint32_t, uint32_t, a & 0x7fffffffu)
-  UNOP(F32Neg, uint32_t, uint32_t, a ^ 0x80000000u)
-  UNOP(F32Ceil, float, float, wasm_ceil(a))
-  UNOP(F32Floor, float, float, wasm_floor(a))
-  UNOP(F32Trunc, float, float, wasm_trunc_float(a))
-  UNOP(F32Nearest, float, float, wasm_nearest(a))
-  BINOP(F32Add, float, float, a + b)
-  BINOP(F32Sub, float, float, a - b)
-  BINOP(F32Mul, float, float, a * b)
-  BINOP(F32Div, float, float, a / b)
-  BINOP(F32Min, float, float, wasm_min(a, b))
-  BINOP(F32Max, float, float, wasm_max(a, b))
-  BINOP(F32Copysign, uint32_t, uint32_t, (a & 0x7fffffffu) | (b & 0x80000000u))
-  UNOP(F64Abs, uint64_t, uint64_t, a & 0x7fffffffffffffffull)
-  UNOP(F64Neg, uint64_t, uint64_t, a ^ 0x8000000000000000ull)
-  UNOP(F64Ceil, double, double, wasm_ceil(a))
-  UNOP(F64Floor, double, double, wasm_floor(a))
-  UNOP(F64Trunc, double, double, wasm_trunc_float(a))
-  UNOP(F64Nearest, double, double, wasm_nearest(a))
-  BINOP(F64Add, double, double, a + b)
-  BINOP(F64Sub, double, double, a - b)
-  BINOP(F64Mul, double, double, a * b)
-  BINOP(F64Div, double, double, a / b)
-  BINOP(F64Min, double, double, wasm_min(a, b))
-  BINOP(F64Max, double, double, wasm_max(a, b))
-  BINOP(F64Copysign, uint64_t, uint64_t, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull))
-
-  // Unary operators with an accumulator form (accumulator.def): both forms.
-#define ACC_UNOP(name, T, Result, expr) \
-  UNOP_FORM(name, T, Result, expr, R)   \
-  UNOP_FORM(name##Acc, T, Result, expr, ACC)
+  // Accumulator forms of unary operators (accumulator.def): the operand from the accumulator.
+#define ACC_UNOP(name)                                          \
+  L_##name##Acc : {                                             \
+    using S = KILN_SEMANTIC(name);                              \
+    SET_DST(S::Result, semantics::name(ACC(S::A0, 1)));         \
+    NEXT(2);                                                    \
+  }
   KILN_ACC_UNARY(ACC_UNOP)
 #undef ACC_UNOP
 
-  // ---- conversions -------------------------------------------------------------
-  UNOP(F32ConvertI64S, int64_t, float, a)
-  UNOP(F32ConvertI64U, uint64_t, float, a)
-  UNOP(F64ConvertI64S, int64_t, double, a)
-  UNOP(F64ConvertI64U, uint64_t, double, a)
-  UNOP(I32ReinterpretF32, uint32_t, uint32_t, a)
-  UNOP(I64ReinterpretF64, uint64_t, uint64_t, a)
-  UNOP(F32ReinterpretI32, uint32_t, uint32_t, a)
-  UNOP(F64ReinterpretI64, uint64_t, uint64_t, a)
-  UNOP(I32Extend8S, int8_t, int32_t, a)
-  UNOP(I32Extend16S, int16_t, int32_t, a)
-  UNOP(I64Extend8S, int8_t, int64_t, a)
-  UNOP(I64Extend16S, int16_t, int64_t, a)
-  UNOP(I64Extend32S, int32_t, int64_t, a)
-
-#define TRUNCOP(name, F, I)                                                     \
-  L_##name : {                                                                  \
-    I result;                                                                   \
-    switch (wasm_trunc<I, F>(R(F, 1), result)) {                                \
-      case TruncResult::Nan: TRAP(TrapCode::InvalidConversionToInteger);             \
-      case TruncResult::Overflow: TRAP(TrapCode::IntegerOverflow);                     \
-      case TruncResult::Ok: break;                                              \
-    }                                                                           \
-    SET(I, 0, result);                                                          \
-    NEXT(2);                                                                    \
-  }
-  TRUNCOP(I32TruncF32S, float, int32_t)
-  TRUNCOP(I32TruncF32U, float, uint32_t)
-  TRUNCOP(I32TruncF64S, double, int32_t)
-  TRUNCOP(I32TruncF64U, double, uint32_t)
-  TRUNCOP(I64TruncF32S, float, int64_t)
-  TRUNCOP(I64TruncF32U, float, uint64_t)
-  TRUNCOP(I64TruncF64S, double, int64_t)
-  TRUNCOP(I64TruncF64U, double, uint64_t)
   // Guarded truncations: guarded_trunc above.
 #define GUARDED_TRUNC_FORM(label, F, I, read, then) \
   L_##label : {                                       \
@@ -591,14 +493,6 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   GUARDED_TRUNC_FORM(name##Acc, F, I, ACC, DISPATCH())
   KILN_ACC_GUARDED(GUARDED_TRUNC)
 #undef GUARDED_TRUNC
-  UNOP(I32TruncSatF32S, float, int32_t, (wasm_trunc_sat<int32_t, float>(a)))
-  UNOP(I32TruncSatF32U, float, uint32_t, (wasm_trunc_sat<uint32_t, float>(a)))
-  UNOP(I32TruncSatF64S, double, int32_t, (wasm_trunc_sat<int32_t, double>(a)))
-  UNOP(I32TruncSatF64U, double, uint32_t, (wasm_trunc_sat<uint32_t, double>(a)))
-  UNOP(I64TruncSatF32S, float, int64_t, (wasm_trunc_sat<int64_t, float>(a)))
-  UNOP(I64TruncSatF32U, float, uint64_t, (wasm_trunc_sat<uint64_t, float>(a)))
-  UNOP(I64TruncSatF64S, double, int64_t, (wasm_trunc_sat<int64_t, double>(a)))
-  UNOP(I64TruncSatF64U, double, uint64_t, (wasm_trunc_sat<uint64_t, double>(a)))
 
   // ---- memory ----------------------------------------------------------------
   // Layout: load: dst addr offset; store: addr value offset. Memory 0, 32-bit.
@@ -750,44 +644,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     SET_DST(T, (second));            \
     NEXT(4);                         \
   }
-// The operations of pairs.def, per type: KILN_OP_<Type><Op>(x, y).
-#define KILN_OP_I32Add(x, y) ((x) + (y))
-#define KILN_OP_I32Sub(x, y) ((x) - (y))
-#define KILN_OP_I32Mul(x, y) ((x) * (y))
-#define KILN_OP_I32And(x, y) ((x) & (y))
-#define KILN_OP_I32Or(x, y) ((x) | (y))
-#define KILN_OP_I32Xor(x, y) ((x) ^ (y))
-#define KILN_OP_I32Shl(x, y) ((x) << ((y) & 31))
-#define KILN_OP_I32ShrS(x, y) static_cast<uint32_t>(static_cast<int32_t>(x) >> ((y) & 31))
-#define KILN_OP_I32ShrU(x, y) ((x) >> ((y) & 31))
-#define KILN_OP_I32Rotl(x, y) std::rotl((x), static_cast<int>((y) & 31))
-#define KILN_OP_I64Add(x, y) ((x) + (y))
-#define KILN_OP_I64Sub(x, y) ((x) - (y))
-#define KILN_OP_I64Mul(x, y) ((x) * (y))
-#define KILN_OP_I64And(x, y) ((x) & (y))
-#define KILN_OP_I64Or(x, y) ((x) | (y))
-#define KILN_OP_I64Xor(x, y) ((x) ^ (y))
-#define KILN_OP_I64Shl(x, y) ((x) << ((y) & 63))
-#define KILN_OP_I64ShrU(x, y) ((x) >> ((y) & 63))
-#define KILN_OP_F32Add(x, y) ((x) + (y))
-#define KILN_OP_F32Sub(x, y) ((x) - (y))
-#define KILN_OP_F32Mul(x, y) ((x) * (y))
-#define KILN_OP_F64Add(x, y) ((x) + (y))
-#define KILN_OP_F64Sub(x, y) ((x) - (y))
-#define KILN_OP_F64Mul(x, y) ((x) * (y))
-// (div for the accumulator forms, min and max also for pairs)
-#define KILN_OP_F32Div(x, y) ((x) / (y))
-#define KILN_OP_F32Min(x, y) wasm_min((x), (y))
-#define KILN_OP_F32Max(x, y) wasm_max((x), (y))
-#define KILN_OP_F64Div(x, y) ((x) / (y))
-#define KILN_OP_F64Min(x, y) wasm_min((x), (y))
-#define KILN_OP_F64Max(x, y) wasm_max((x), (y))
+// The operations of pairs.def: semantics::<Type><Op> (runtime/semantics.h).
+#define KILN_OP(T, op) semantics::T##op
 #define KILN_CTYPE_I32 uint32_t
 #define KILN_CTYPE_I64 uint64_t
 #define KILN_CTYPE_F32 float
 #define KILN_CTYPE_F64 double
 #define KILN_PAIR_BODY(T, first, second) \
-  PAIR(T##first##second, KILN_CTYPE_##T, KILN_OP_##T##first(a, b), KILN_OP_##T##second(t, c))
+  PAIR(T##first##second, KILN_CTYPE_##T, KILN_OP(T, first)(a, b), KILN_OP(T, second)(t, c))
   KILN_ALL_PAIRS(KILN_PAIR_BODY)
 #undef KILN_PAIR_BODY
 #undef PAIR
@@ -797,7 +661,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##label : {                                                   \
     KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                 \
     KILN_CTYPE_##T b = read_b(KILN_CTYPE_##T, 2);                 \
-    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##op(a, b));               \
+    SET_DST(KILN_CTYPE_##T, KILN_OP(T, op)(a, b));               \
     CONTINUE(3, then);                                            \
   }
 #define ACC_ALU(T, op)                                            \
@@ -811,9 +675,9 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##label : {                                                      \
     KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                    \
     KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                         \
-    KILN_CTYPE_##T t = KILN_OP_##T##first(a, b);                     \
+    KILN_CTYPE_##T t = KILN_OP(T, first)(a, b);                     \
     KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, 3);                    \
-    SET_DST(KILN_CTYPE_##T, KILN_OP_##T##second(t, c));              \
+    SET_DST(KILN_CTYPE_##T, KILN_OP(T, second)(t, c));              \
     CONTINUE(4, then);                                               \
   }
 #define ACC_PAIR(T, first, second)                                                \
@@ -821,14 +685,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   ACC_PAIR_FORM(T##first##second##AccC, T, first, second, R, ACC, DISPATCH())
   KILN_ACC_PAIRS(ACC_PAIR)
 #undef ACC_PAIR
-#define ACC_VALUE_COMPARE(name, T, op)          \
-  L_##name##AccA : {                            \
-    SET_DST(uint32_t, ACC(T, 1) op R(T, 2));    \
-    NEXT(3);                                    \
-  }                                             \
-  L_##name##AccB : {                            \
-    SET_DST(uint32_t, R(T, 1) op ACC(T, 2));    \
-    NEXT(3);                                    \
+#define ACC_VALUE_COMPARE(name)                         \
+  L_##name##AccA : {                                    \
+    SET_DST(uint32_t, COMPARE(name, ACC, 1, R, 2));     \
+    NEXT(3);                                            \
+  }                                                     \
+  L_##name##AccB : {                                    \
+    SET_DST(uint32_t, COMPARE(name, R, 1, ACC, 2));     \
+    NEXT(3);                                            \
   }
   KILN_ACC_VALUE_COMPARE(ACC_VALUE_COMPARE)
 #undef ACC_VALUE_COMPARE
@@ -844,23 +708,23 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(3), 2, expr)               \
     NEXT(4);                                                                      \
   }
-  LOAD_OP(I32AddLoad, uint32_t, uint32_t, t + x)
-  LOAD_OP(I32SubLoadL, uint32_t, uint32_t, t - x)
-  LOAD_OP(I32SubLoadR, uint32_t, uint32_t, x - t)
-  LOAD_OP(I32AndLoad, uint32_t, uint32_t, t & x)
-  LOAD_OP(I32OrLoad, uint32_t, uint32_t, t | x)
-  LOAD_OP(I32XorLoad, uint32_t, uint32_t, t ^ x)
-  LOAD_OP(I32MulLoad, uint32_t, uint32_t, t * x)
-  LOAD_OP(I64AddLoad, uint64_t, uint64_t, t + x)
-  LOAD_OP(I64XorLoad, uint64_t, uint64_t, t ^ x)
-  LOAD_OP(F32AddLoad, float, float, t + x)
-  LOAD_OP(F32MulLoad, float, float, t * x)
-  LOAD_OP(F64AddLoad, double, double, t + x)
-  LOAD_OP(F64SubLoadL, double, double, t - x)
-  LOAD_OP(F64SubLoadR, double, double, x - t)
-  LOAD_OP(F64MulLoad, double, double, t * x)
-  LOAD_OP(F64DivLoadL, double, double, t / x)
-  LOAD_OP(F64DivLoadR, double, double, x / t)
+  LOAD_OP(I32AddLoad, uint32_t, uint32_t, semantics::I32Add(t, x))
+  LOAD_OP(I32SubLoadL, uint32_t, uint32_t, semantics::I32Sub(t, x))
+  LOAD_OP(I32SubLoadR, uint32_t, uint32_t, semantics::I32Sub(x, t))
+  LOAD_OP(I32AndLoad, uint32_t, uint32_t, semantics::I32And(t, x))
+  LOAD_OP(I32OrLoad, uint32_t, uint32_t, semantics::I32Or(t, x))
+  LOAD_OP(I32XorLoad, uint32_t, uint32_t, semantics::I32Xor(t, x))
+  LOAD_OP(I32MulLoad, uint32_t, uint32_t, semantics::I32Mul(t, x))
+  LOAD_OP(I64AddLoad, uint64_t, uint64_t, semantics::I64Add(t, x))
+  LOAD_OP(I64XorLoad, uint64_t, uint64_t, semantics::I64Xor(t, x))
+  LOAD_OP(F32AddLoad, float, float, semantics::F32Add(t, x))
+  LOAD_OP(F32MulLoad, float, float, semantics::F32Mul(t, x))
+  LOAD_OP(F64AddLoad, double, double, semantics::F64Add(t, x))
+  LOAD_OP(F64SubLoadL, double, double, semantics::F64Sub(t, x))
+  LOAD_OP(F64SubLoadR, double, double, semantics::F64Sub(x, t))
+  LOAD_OP(F64MulLoad, double, double, semantics::F64Mul(t, x))
+  LOAD_OP(F64DivLoadL, double, double, semantics::F64Div(t, x))
+  LOAD_OP(F64DivLoadR, double, double, semantics::F64Div(x, t))
 #undef LOAD_OP
 
   // The same after an address add: s = a + b is stored first.
@@ -871,13 +735,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     LOAD_THEN_OP(MemT, T, uint64_t{s} + W(5), 4, expr)       \
     NEXT(6);                                                 \
   }
-  LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, t + x)
-  LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, t + x)
-  LOAD_INDEXED_OP(F32MulLoadIndexed, float, float, t * x)
-  LOAD_INDEXED_OP(F64AddLoadIndexed, double, double, t + x)
-  LOAD_INDEXED_OP(F64SubLoadIndexedL, double, double, t - x)
-  LOAD_INDEXED_OP(F64SubLoadIndexedR, double, double, x - t)
-  LOAD_INDEXED_OP(F64MulLoadIndexed, double, double, t * x)
+  LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, semantics::I32Add(t, x))
+  LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, semantics::F32Add(t, x))
+  LOAD_INDEXED_OP(F32MulLoadIndexed, float, float, semantics::F32Mul(t, x))
+  LOAD_INDEXED_OP(F64AddLoadIndexed, double, double, semantics::F64Add(t, x))
+  LOAD_INDEXED_OP(F64SubLoadIndexedL, double, double, semantics::F64Sub(t, x))
+  LOAD_INDEXED_OP(F64SubLoadIndexedR, double, double, semantics::F64Sub(x, t))
+  LOAD_INDEXED_OP(F64MulLoadIndexed, double, double, semantics::F64Mul(t, x))
 #undef LOAD_INDEXED_OP
 #undef LOAD_THEN_OP
 
@@ -1294,96 +1158,96 @@ L_BrIfNz64:
   JUMP_IF(R(uint64_t, 0), 1, 2);
 L_BrIfZ64:
   JUMP_IF(!R(uint64_t, 0), 1, 2);
-#define BRANCH_IF(name, T, op) \
-  L_##name:                    \
-  JUMP_IF(R(T, 0) op R(T, 1), 2, 3);
-  BRANCH_IF(BrI32Eq, uint32_t, ==)
-  BRANCH_IF(BrI32Ne, uint32_t, !=)
-  BRANCH_IF(BrI32LtS, int32_t, <)
-  BRANCH_IF(BrI32LtU, uint32_t, <)
-  BRANCH_IF(BrI32GtS, int32_t, >)
-  BRANCH_IF(BrI32GtU, uint32_t, >)
-  BRANCH_IF(BrI32LeS, int32_t, <=)
-  BRANCH_IF(BrI32LeU, uint32_t, <=)
-  BRANCH_IF(BrI32GeS, int32_t, >=)
-  BRANCH_IF(BrI32GeU, uint32_t, >=)
-  BRANCH_IF(BrI64Eq, uint64_t, ==)
-  BRANCH_IF(BrI64Ne, uint64_t, !=)
-  BRANCH_IF(BrI64LtS, int64_t, <)
-  BRANCH_IF(BrI64LtU, uint64_t, <)
-  BRANCH_IF(BrI64GtS, int64_t, >)
-  BRANCH_IF(BrI64GtU, uint64_t, >)
-  BRANCH_IF(BrI64LeS, int64_t, <=)
-  BRANCH_IF(BrI64LeU, uint64_t, <=)
-  BRANCH_IF(BrI64GeS, int64_t, >=)
-  BRANCH_IF(BrI64GeU, uint64_t, >=)
-  BRANCH_IF(BrF32Eq, float, ==)
-  BRANCH_IF(BrF32Ne, float, !=)
-  BRANCH_IF(BrF32Lt, float, <)
-  BRANCH_IF(BrF32Gt, float, >)
-  BRANCH_IF(BrF32Le, float, <=)
-  BRANCH_IF(BrF32Ge, float, >=)
-  BRANCH_IF(BrF64Eq, double, ==)
-  BRANCH_IF(BrF64Ne, double, !=)
-  BRANCH_IF(BrF64Lt, double, <)
-  BRANCH_IF(BrF64Gt, double, >)
-  BRANCH_IF(BrF64Le, double, <=)
-  BRANCH_IF(BrF64Ge, double, >=)
+#define BRANCH_IF(name, op) \
+  L_##name:                 \
+  JUMP_IF(COMPARE(op, R, 0, R, 1), 2, 3);
+  BRANCH_IF(BrI32Eq, I32Eq)
+  BRANCH_IF(BrI32Ne, I32Ne)
+  BRANCH_IF(BrI32LtS, I32LtS)
+  BRANCH_IF(BrI32LtU, I32LtU)
+  BRANCH_IF(BrI32GtS, I32GtS)
+  BRANCH_IF(BrI32GtU, I32GtU)
+  BRANCH_IF(BrI32LeS, I32LeS)
+  BRANCH_IF(BrI32LeU, I32LeU)
+  BRANCH_IF(BrI32GeS, I32GeS)
+  BRANCH_IF(BrI32GeU, I32GeU)
+  BRANCH_IF(BrI64Eq, I64Eq)
+  BRANCH_IF(BrI64Ne, I64Ne)
+  BRANCH_IF(BrI64LtS, I64LtS)
+  BRANCH_IF(BrI64LtU, I64LtU)
+  BRANCH_IF(BrI64GtS, I64GtS)
+  BRANCH_IF(BrI64GtU, I64GtU)
+  BRANCH_IF(BrI64LeS, I64LeS)
+  BRANCH_IF(BrI64LeU, I64LeU)
+  BRANCH_IF(BrI64GeS, I64GeS)
+  BRANCH_IF(BrI64GeU, I64GeU)
+  BRANCH_IF(BrF32Eq, F32Eq)
+  BRANCH_IF(BrF32Ne, F32Ne)
+  BRANCH_IF(BrF32Lt, F32Lt)
+  BRANCH_IF(BrF32Gt, F32Gt)
+  BRANCH_IF(BrF32Le, F32Le)
+  BRANCH_IF(BrF32Ge, F32Ge)
+  BRANCH_IF(BrF64Eq, F64Eq)
+  BRANCH_IF(BrF64Ne, F64Ne)
+  BRANCH_IF(BrF64Lt, F64Lt)
+  BRANCH_IF(BrF64Gt, F64Gt)
+  BRANCH_IF(BrF64Le, F64Le)
+  BRANCH_IF(BrF64Ge, F64Ge)
 #undef BRANCH_IF
-#define ACC_BRANCH_IF(name, T, op)          \
+#define ACC_BRANCH_IF(name, op)             \
   L_##name##AccA:                           \
-  JUMP_IF(ACC(T, 0) op R(T, 1), 2, 3);      \
+  JUMP_IF(COMPARE(op, ACC, 0, R, 1), 2, 3); \
   L_##name##AccB:                           \
-  JUMP_IF(R(T, 0) op ACC(T, 1), 2, 3);
+  JUMP_IF(COMPARE(op, R, 0, ACC, 1), 2, 3);
   KILN_ACC_COMPARE(ACC_BRANCH_IF)
 #undef ACC_BRANCH_IF
 L_BrIfNzAcc:
   JUMP_IF(ACC(uint32_t, 0), 1, 2);
 L_BrIfZAcc:
   JUMP_IF(!ACC(uint32_t, 0), 1, 2);
-#define BRANCH_IF_NOT(name, T, op) \
-  L_##name:                        \
-  JUMP_IF(!(R(T, 0) op R(T, 1)), 2, 3);
-  BRANCH_IF_NOT(BrF32NotEq, float, ==)
-  BRANCH_IF_NOT(BrF32NotNe, float, !=)
-  BRANCH_IF_NOT(BrF32NotLt, float, <)
-  BRANCH_IF_NOT(BrF32NotGt, float, >)
-  BRANCH_IF_NOT(BrF32NotLe, float, <=)
-  BRANCH_IF_NOT(BrF32NotGe, float, >=)
-  BRANCH_IF_NOT(BrF64NotEq, double, ==)
-  BRANCH_IF_NOT(BrF64NotNe, double, !=)
-  BRANCH_IF_NOT(BrF64NotLt, double, <)
-  BRANCH_IF_NOT(BrF64NotGt, double, >)
-  BRANCH_IF_NOT(BrF64NotLe, double, <=)
-  BRANCH_IF_NOT(BrF64NotGe, double, >=)
+#define BRANCH_IF_NOT(name, op) \
+  L_##name:                     \
+  JUMP_IF(!COMPARE(op, R, 0, R, 1), 2, 3);
+  BRANCH_IF_NOT(BrF32NotEq, F32Eq)
+  BRANCH_IF_NOT(BrF32NotNe, F32Ne)
+  BRANCH_IF_NOT(BrF32NotLt, F32Lt)
+  BRANCH_IF_NOT(BrF32NotGt, F32Gt)
+  BRANCH_IF_NOT(BrF32NotLe, F32Le)
+  BRANCH_IF_NOT(BrF32NotGe, F32Ge)
+  BRANCH_IF_NOT(BrF64NotEq, F64Eq)
+  BRANCH_IF_NOT(BrF64NotNe, F64Ne)
+  BRANCH_IF_NOT(BrF64NotLt, F64Lt)
+  BRANCH_IF_NOT(BrF64NotGt, F64Gt)
+  BRANCH_IF_NOT(BrF64NotLe, F64Le)
+  BRANCH_IF_NOT(BrF64NotGe, F64Ge)
 #undef BRANCH_IF_NOT
-#define ADD_BRANCH_IF(name, T, op)                     \
-  L_##name : {                                         \
-    uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);    \
-    SET(uint32_t, 2, sum);                             \
-    T c = R(T, 3);                                     \
-    if (static_cast<T>(sum) op c) {                    \
+#define ADD_BRANCH_IF(name, op)                                  \
+  L_##name : {                                                   \
+    uint32_t sum = semantics::I32Add(R(uint32_t, 0), R(uint32_t, 1)); \
+    SET(uint32_t, 2, sum);                                       \
+    uint32_t c = R(uint32_t, 3);                                 \
+    if (semantics::op(sum, c)) {                                 \
       ip += static_cast<int32_t>(W(4));                \
       DISPATCH();                                      \
     }                                                  \
     NEXT(5);                                           \
   }
-  ADD_BRANCH_IF(AddBrI32Eq, uint32_t, ==)
-  ADD_BRANCH_IF(AddBrI32Ne, uint32_t, !=)
-  ADD_BRANCH_IF(AddBrI32LtS, int32_t, <)
-  ADD_BRANCH_IF(AddBrI32LtU, uint32_t, <)
-  ADD_BRANCH_IF(AddBrI32GtS, int32_t, >)
-  ADD_BRANCH_IF(AddBrI32GtU, uint32_t, >)
-  ADD_BRANCH_IF(AddBrI32LeS, int32_t, <=)
-  ADD_BRANCH_IF(AddBrI32LeU, uint32_t, <=)
-  ADD_BRANCH_IF(AddBrI32GeS, int32_t, >=)
-  ADD_BRANCH_IF(AddBrI32GeU, uint32_t, >=)
+  ADD_BRANCH_IF(AddBrI32Eq, I32Eq)
+  ADD_BRANCH_IF(AddBrI32Ne, I32Ne)
+  ADD_BRANCH_IF(AddBrI32LtS, I32LtS)
+  ADD_BRANCH_IF(AddBrI32LtU, I32LtU)
+  ADD_BRANCH_IF(AddBrI32GtS, I32GtS)
+  ADD_BRANCH_IF(AddBrI32GtU, I32GtU)
+  ADD_BRANCH_IF(AddBrI32LeS, I32LeS)
+  ADD_BRANCH_IF(AddBrI32LeU, I32LeU)
+  ADD_BRANCH_IF(AddBrI32GeS, I32GeS)
+  ADD_BRANCH_IF(AddBrI32GeU, I32GeU)
 #undef ADD_BRANCH_IF
   // The second addition's dst a b are W(5)..W(7).
-#define ADD_PAIR(name, T1, T2)                           \
-  L_##name : {                                           \
-    SET(T1, 0, R(T1, 1) + R(T1, 2));                     \
-    T2 second = static_cast<T2>(R(T2, 6) + R(T2, 7));    \
+#define ADD_PAIR(name, T1, T2)                                         \
+  L_##name : {                                                         \
+    SET(T1, 0, add_of<T1>(R(T1, 1), R(T1, 2)));                        \
+    T2 second = add_of<T2>(R(T2, 6), R(T2, 7));                        \
     set_slot<T2>(fp + W(5), second);                     \
     acc = slot_bits(second);                             \
     NEXT(8);                                             \
@@ -1397,9 +1261,9 @@ L_BrIfZAcc:
   // code (its form macro), continuing with a direct jump to the follower's
   // handler instead of a dispatch. THEN_<first>(next) defines the form.
 #define THEN_GOTO(next) goto L_##next
-#define THEN_I32Add(next) BINOP_FORM(I32AddThen##next, uint32_t, uint32_t, a + b, THEN_GOTO(next))
-#define THEN_I64Add(next) BINOP_FORM(I64AddThen##next, uint64_t, uint64_t, a + b, THEN_GOTO(next))
-#define THEN_F32Mul(next) BINOP_FORM(F32MulThen##next, float, float, a * b, THEN_GOTO(next))
+#define THEN_I32Add(next) BINOP_FORM(I32AddThen##next, uint32_t, uint32_t, semantics::I32Add(a, b), THEN_GOTO(next))
+#define THEN_I64Add(next) BINOP_FORM(I64AddThen##next, uint64_t, uint64_t, semantics::I64Add(a, b), THEN_GOTO(next))
+#define THEN_F32Mul(next) BINOP_FORM(F32MulThen##next, float, float, semantics::F32Mul(a, b), THEN_GOTO(next))
 #define THEN_I32Load8U(next) LOAD_FORM(I32Load8UThen##next, uint8_t, uint32_t, THEN_GOTO(next))
 #define THEN_I32Load16S(next) LOAD_FORM(I32Load16SThen##next, int16_t, int32_t, THEN_GOTO(next))
 #define THEN_I32Store8(next) STORE_FORM(I32Store8Then##next, uint32_t, uint8_t, THEN_GOTO(next))

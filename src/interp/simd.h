@@ -18,9 +18,26 @@
 #include <cstring>
 #include <limits>
 
-#include "interp/numeric.h"
+#include "runtime/semantics.h"
+
+namespace kiln::interp {
+
+// The numeric helpers of runtime/semantics.h, which SIMD lanes use too.
+using ::kiln::semantics::bit_cast;
+using ::kiln::semantics::TruncResult;
+using ::kiln::semantics::wasm_ceil;
+using ::kiln::semantics::wasm_floor;
+using ::kiln::semantics::wasm_max;
+using ::kiln::semantics::wasm_min;
+using ::kiln::semantics::wasm_nearest;
+using ::kiln::semantics::wasm_trunc;
+using ::kiln::semantics::wasm_trunc_float;
+using ::kiln::semantics::wasm_trunc_sat;
+
+}  // namespace kiln::interp
 
 namespace kiln::interp::simd_types {
+
 
 using i8x16 = int8_t __attribute__((vector_size(16)));
 using u8x16 = uint8_t __attribute__((vector_size(16)));

@@ -5,6 +5,7 @@
 
 #include "binary/instruction.h"
 #include "runtime/call.h"
+#include "runtime/semantics.h"
 
 namespace kiln::runtime {
 
@@ -225,11 +226,12 @@ class Instantiator {
     binary::Instruction in;
     binary::InstructionScratch scratch;
     std::vector<Value> stack;
-    auto binary_op = [&](auto op, bool is64) {
+    // The extended-constant operators, by their semantic functions.
+    auto binary_op = [&](uint32_t (*op32)(uint32_t, uint32_t), uint64_t (*op64)(uint64_t, uint64_t)) {
       Value b = stack.back();
       stack.pop_back();
       Value& a = stack.back();
-      a.bits = is64 ? op(a.bits, b.bits) : static_cast<uint32_t>(op(a.bits, b.bits));
+      a.bits = op64 ? op64(a.bits, b.bits) : op32(a.as_i32(), b.as_i32());
     };
     while (binary::read_instruction(r, in, scratch, store_.engine().config().features)) {
       switch (in.op) {
@@ -247,15 +249,12 @@ class Instantiator {
           stack.push_back(load_value(g->type.type, g->value));
           break;
         }
-        case Opcode::I32Add: case Opcode::I64Add:
-          binary_op([](uint64_t a, uint64_t b) { return a + b; }, in.op == Opcode::I64Add);
-          break;
-        case Opcode::I32Sub: case Opcode::I64Sub:
-          binary_op([](uint64_t a, uint64_t b) { return a - b; }, in.op == Opcode::I64Sub);
-          break;
-        case Opcode::I32Mul: case Opcode::I64Mul:
-          binary_op([](uint64_t a, uint64_t b) { return a * b; }, in.op == Opcode::I64Mul);
-          break;
+        case Opcode::I32Add: binary_op(semantics::I32Add, nullptr); break;
+        case Opcode::I32Sub: binary_op(semantics::I32Sub, nullptr); break;
+        case Opcode::I32Mul: binary_op(semantics::I32Mul, nullptr); break;
+        case Opcode::I64Add: binary_op(nullptr, semantics::I64Add); break;
+        case Opcode::I64Sub: binary_op(nullptr, semantics::I64Sub); break;
+        case Opcode::I64Mul: binary_op(nullptr, semantics::I64Mul); break;
         case Opcode::End: {
           Value v = stack.back();
           v.type = type.is_ref() ? type : v.type;

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <limits>
 
-#include "interp/numeric.h"
+#include "runtime/semantics.h"
 
-namespace kiln::interp {
+namespace kiln::semantics {
 namespace {
 
 TEST(Numeric, MinMaxSignedZeros) {
@@ -68,4 +68,4 @@ TEST(Numeric, TruncSaturates) {
 }
 
 }  // namespace
-}  // namespace kiln::interp
+}  // namespace kiln::semantics
