@@ -22,6 +22,7 @@
 #include "runtime/guard.h"
 #include "runtime/module.h"
 #include "runtime/objects.h"
+#include "runtime/operations.h"
 #include "runtime/store.h"
 
 namespace kiln::interp {
@@ -214,10 +215,7 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
 // The high bit of a memory or table handler's flags operand: 64-bit indices.
 constexpr uint32_t kWideFlag = 0x80000000u;
 
-// [start, start + length) lies within [0, size), without overflow.
-inline bool range_in_bounds(uint64_t start, uint64_t length, uint64_t size) {
-  return start <= size && length <= size - start;
-}
+using runtime::range_in_bounds;
 
 // The addition of T (uint32_t or uint64_t): i32.add or i64.add.
 template <class T>
@@ -942,69 +940,53 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 L_MemorySizeChecked:  // dst flags
   SET(uint64_t, 0, MEMORY(W(1))->pages());
   NEXT(2);
+  // (Bulk memory by the runtime's operations, which every tier shares.)
+#define RUN_OPERATION(call)                    \
+  do {                                         \
+    TrapCode code = (call);                    \
+    if (code != TrapCode::None) TRAP(code);    \
+  } while (0)
 L_MemoryGrowChecked: {  // dst flags delta
-  int64_t old = MEMORY(W(1))->grow(INDEX(W(1), 2));
+  int64_t old = runtime::memory_grow(*MEMORY(W(1)), INDEX(W(1), 2));
   SET(uint64_t, 0, static_cast<uint64_t>(old));
   NEXT(3);
 }
-L_MemoryFillChecked: {  // flags dst value len
-  runtime::Memory* m = MEMORY(W(0));
-  uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
-  if (!range_in_bounds(dst, len, m->size_bytes())) TRAP(TrapCode::MemoryOutOfBounds);
-  std::memset(m->data() + dst, static_cast<uint8_t>(R(uint32_t, 2)), len);
+L_MemoryFillChecked:  // flags dst value len
+  RUN_OPERATION(runtime::memory_fill(*MEMORY(W(0)), INDEX(W(0), 1), static_cast<uint8_t>(R(uint32_t, 2)),
+                                     INDEX(W(0), 3)));
   NEXT(4);
-}
 L_MemoryCopyChecked: {  // dst_flags src_flags dst src len
-  runtime::Memory* dm = MEMORY(W(0));
-  runtime::Memory* sm = MEMORY(W(1));
-  uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
   uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
-  if (!range_in_bounds(dst, len, dm->size_bytes()) || !range_in_bounds(src, len, sm->size_bytes()))
-    TRAP(TrapCode::MemoryOutOfBounds);
-  std::memmove(dm->data() + dst, sm->data() + src, len);
+  RUN_OPERATION(runtime::memory_copy(*MEMORY(W(0)), INDEX(W(0), 2), *MEMORY(W(1)), INDEX(W(1), 3), len));
   NEXT(5);
 }
-L_MemoryInitChecked: {  // data flags dst src len
-  runtime::Memory* m = MEMORY(W(1));
-  std::span<const uint8_t> data = inst->data_segment(W(0));
-  uint64_t dst = INDEX(W(1), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
-  if (!range_in_bounds(dst, len, m->size_bytes()) || !range_in_bounds(src, len, data.size()))
-    TRAP(TrapCode::MemoryOutOfBounds);
-  if (len) std::memcpy(m->data() + dst, data.data() + src, len);
+L_MemoryInitChecked:  // data flags dst src len
+  RUN_OPERATION(runtime::memory_init(*MEMORY(W(1)), INDEX(W(1), 2), *inst, W(0), R(uint32_t, 3), R(uint32_t, 4)));
   NEXT(5);
-}
 #undef MEMORY
 
 L_MemorySize:
   SET(uint32_t, 0, inst->memories[0]->pages());
   NEXT(1);
 L_MemoryGrow: {
-  int64_t old = inst->memories[0]->grow(R(uint32_t, 1));
+  int64_t old = runtime::memory_grow(*inst->memories[0], R(uint32_t, 1));
   SET(uint32_t, 0, static_cast<uint32_t>(old));
   REFRESH_MEMORY();
   NEXT(2);
 }
-L_MemoryFill: {  // dst value len
-  uint64_t dst = R(uint32_t, 0), len = R(uint32_t, 2);
-  if (dst + len > MEM_SIZE()) TRAP(TrapCode::MemoryOutOfBounds);
-  std::memset(mem + dst, static_cast<uint8_t>(R(uint32_t, 1)), len);
+L_MemoryFill:  // dst value len
+  RUN_OPERATION(runtime::memory_fill(*inst->memories[0], R(uint32_t, 0), static_cast<uint8_t>(R(uint32_t, 1)),
+                                     R(uint32_t, 2)));
   NEXT(3);
-}
-L_MemoryCopy: {  // dst src len
-  uint64_t dst = R(uint32_t, 0), src = R(uint32_t, 1), len = R(uint32_t, 2);
-  if (dst + len > MEM_SIZE() || src + len > MEM_SIZE()) TRAP(TrapCode::MemoryOutOfBounds);
-  std::memmove(mem + dst, mem + src, len);
+L_MemoryCopy:  // dst src len
+  RUN_OPERATION(runtime::memory_copy(*inst->memories[0], R(uint32_t, 0), *inst->memories[0], R(uint32_t, 1),
+                                     R(uint32_t, 2)));
   NEXT(3);
-}
-L_MemoryInit: {  // data dst src len
-  std::span<const uint8_t> data = inst->data_segment(W(0));
-  uint64_t dst = R(uint32_t, 1), src = R(uint32_t, 2), len = R(uint32_t, 3);
-  if (dst + len > MEM_SIZE() || src + len > data.size()) TRAP(TrapCode::MemoryOutOfBounds);
-  if (len) std::memcpy(mem + dst, data.data() + src, len);
+L_MemoryInit:  // data dst src len
+  RUN_OPERATION(runtime::memory_init(*inst->memories[0], R(uint32_t, 1), *inst, W(0), R(uint32_t, 2), R(uint32_t, 3)));
   NEXT(4);
-}
 L_DataDrop:
-  inst->data_dropped[W(0)] = true;
+  runtime::data_drop(*inst, W(0));
   NEXT(1);
 
 #include "interp/simd_handlers.inc"
@@ -1075,57 +1057,37 @@ L_RefFunc:
   NEXT(2);
   // Tables: W(flags) names the table; its high bit says indices are 64-bit.
 L_TableGet: {  // dst flags index
-  runtime::Table* table = TABLE(W(1));
-  uint64_t index = INDEX(W(1), 2);
-  if (index >= table->size()) TRAP(TrapCode::TableOutOfBounds);
-  SET(runtime::Ref, 0, table->get(index));
+  runtime::Ref value;
+  RUN_OPERATION(runtime::table_get(*TABLE(W(1)), INDEX(W(1), 2), value));
+  SET(runtime::Ref, 0, value);
   NEXT(3);
 }
-L_TableSet: {  // flags index value
-  runtime::Table* table = TABLE(W(0));
-  uint64_t index = INDEX(W(0), 1);
-  if (index >= table->size()) TRAP(TrapCode::TableOutOfBounds);
-  table->set(index, R(runtime::Ref, 2));
+L_TableSet:  // flags index value
+  RUN_OPERATION(runtime::table_set(*TABLE(W(0)), INDEX(W(0), 1), R(runtime::Ref, 2)));
   NEXT(3);
-}
 L_TableSize:
   SET(uint64_t, 0, TABLE(W(1))->size());
   NEXT(2);
 L_TableGrow: {  // dst flags init delta
-  int64_t old = TABLE(W(1))->grow(INDEX(W(1), 3), R(runtime::Ref, 2));
+  int64_t old = runtime::table_grow(*TABLE(W(1)), INDEX(W(1), 3), R(runtime::Ref, 2));
   SET(uint64_t, 0, static_cast<uint64_t>(old));
   NEXT(4);
 }
-L_TableFill: {  // flags dst value len
-  runtime::Table* table = TABLE(W(0));
-  uint64_t dst = INDEX(W(0), 1), len = INDEX(W(0), 3);
-  if (!range_in_bounds(dst, len, table->size())) TRAP(TrapCode::TableOutOfBounds);
-  std::fill_n(table->data() + dst, len, R(runtime::Ref, 2));
+L_TableFill:  // flags dst value len
+  RUN_OPERATION(runtime::table_fill(*TABLE(W(0)), INDEX(W(0), 1), R(runtime::Ref, 2), INDEX(W(0), 3)));
   NEXT(4);
-}
 L_TableCopy: {  // dst_flags src_flags dst src len
-  runtime::Table* dst_table = TABLE(W(0));
-  runtime::Table* src_table = TABLE(W(1));
-  uint64_t dst = INDEX(W(0), 2), src = INDEX(W(1), 3);
   uint64_t len = (W(0) & W(1) & kWideFlag) ? R(uint64_t, 4) : uint64_t{R(uint32_t, 4)};
-  if (!range_in_bounds(dst, len, dst_table->size()) || !range_in_bounds(src, len, src_table->size()))
-    TRAP(TrapCode::TableOutOfBounds);
-  std::memmove(dst_table->data() + dst, src_table->data() + src, len * sizeof(runtime::Ref));
+  RUN_OPERATION(runtime::table_copy(*TABLE(W(0)), INDEX(W(0), 2), *TABLE(W(1)), INDEX(W(1), 3), len));
   NEXT(5);
 }
-L_TableInit: {  // flags elem dst src len
-  runtime::Table* table = TABLE(W(0));
-  const std::vector<runtime::Ref>& segment = inst->elem_segments[W(1)];
-  uint64_t dst = INDEX(W(0), 2), src = R(uint32_t, 3), len = R(uint32_t, 4);
-  if (!range_in_bounds(dst, len, table->size()) || !range_in_bounds(src, len, segment.size()))
-    TRAP(TrapCode::TableOutOfBounds);
-  std::copy_n(segment.data() + src, len, table->data() + dst);
+L_TableInit:  // flags elem dst src len
+  RUN_OPERATION(runtime::table_init(*TABLE(W(0)), INDEX(W(0), 2), *inst, W(1), R(uint32_t, 3), R(uint32_t, 4)));
   NEXT(5);
-}
 L_ElemDrop:
-  inst->elem_segments[W(0)].clear();
-  inst->elem_segments[W(0)].shrink_to_fit();
+  runtime::elem_drop(*inst, W(0));
   NEXT(1);
+#undef RUN_OPERATION
 
   // ---- control ------------------------------------------------------------------
 L_Unreachable:

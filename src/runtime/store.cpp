@@ -5,6 +5,7 @@
 
 #include "binary/instruction.h"
 #include "runtime/call.h"
+#include "runtime/operations.h"
 #include "runtime/semantics.h"
 
 namespace kiln::runtime {
@@ -197,10 +198,9 @@ class Instantiator {
         Value offset = KILN_TRY(evaluate(seg.offset, ValType::i32()));
         Table* table = instance_->tables[seg.table_index];
         uint64_t start = table->type().limits.is64 ? offset.as_i64() : offset.as_i32();
-        const std::vector<Ref>& items = instance_->elem_segments[i];
-        if (start > table->size() || items.size() > table->size() - start)
-          return Error::from_trap(TrapCode::TableOutOfBounds);
-        for (size_t k = 0; k < items.size(); ++k) table->set(start + k, items[k]);
+        // As table.init of the whole segment, then elem.drop (below).
+        TrapCode code = table_init(*table, start, *instance_, i, 0, instance_->elem_segments[i].size());
+        if (code != TrapCode::None) return Error::from_trap(code);
       }
       if (seg.mode != ir::SegmentMode::Passive) instance_->elem_segments[i].clear();
     }
@@ -210,11 +210,10 @@ class Instantiator {
       Value offset = KILN_TRY(evaluate(seg.offset, ValType::i32()));
       Memory* memory = instance_->memories[seg.memory_index];
       uint64_t start = memory->is64() ? offset.as_i64() : offset.as_i32();
-      std::span<const uint8_t> bytes = m.range(seg.init);
-      if (start > memory->size_bytes() || bytes.size() > memory->size_bytes() - start)
-        return Error::from_trap(TrapCode::MemoryOutOfBounds);
-      if (!bytes.empty()) std::memcpy(memory->data() + start, bytes.data(), bytes.size());
-      instance_->data_dropped[i] = true;
+      // As memory.init of the whole segment, then data.drop.
+      TrapCode code = memory_init(*memory, start, *instance_, i, 0, seg.init.size);
+      if (code != TrapCode::None) return Error::from_trap(code);
+      data_drop(*instance_, i);
     }
     return {};
   }
