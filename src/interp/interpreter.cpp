@@ -1093,11 +1093,11 @@ L_ElemDrop:
 L_Unreachable:
   TRAP(TrapCode::Unreachable);
 L_Fuel:
-  thread.fuel -= W(0);
-  if (thread.fuel < 0) TRAP(TrapCode::OutOfFuel);
+  thread.limits.fuel -= W(0);
+  if (thread.limits.fuel < 0) TRAP(TrapCode::OutOfFuel);
   NEXT(1);
 L_EpochCheck:
-  if (thread.epoch->load(std::memory_order_relaxed) >= thread.epoch_deadline) TRAP(TrapCode::Interrupted);
+  if (thread.limits.epoch->load(std::memory_order_relaxed) >= thread.limits.epoch_deadline) TRAP(TrapCode::Interrupted);
   NEXT(0);
 L_Br:
   ip += static_cast<int32_t>(W(0));

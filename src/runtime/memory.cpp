@@ -29,9 +29,9 @@ Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uin
                                     : kReservation32;
   void* p = mmap(nullptr, mem->reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return Error(ErrorKind::Uninstantiable, "cannot reserve address space for memory");
-  mem->base_ = static_cast<uint8_t*>(p);
+  mem->definition_.base = static_cast<uint8_t*>(p);
   if (!type.limits.is64) {
-    if (!register_reservation(mem->base_, mem->reserved_))
+    if (!register_reservation(mem->definition_.base, mem->reserved_))
       return Error(ErrorKind::Uninstantiable, "too many linear memories in this process");
     mem->guarded_ = true;
   }
@@ -42,8 +42,8 @@ Expected<std::unique_ptr<Memory>> Memory::create(const ir::MemoryType& type, uin
 }
 
 Memory::~Memory() {
-  if (guarded_) unregister_reservation(base_);
-  if (base_) munmap(base_, reserved_);
+  if (guarded_) unregister_reservation(definition_.base);
+  if (definition_.base) munmap(definition_.base, reserved_);
 }
 
 ir::MemoryType Memory::type() const {
@@ -61,10 +61,10 @@ int64_t Memory::grow(uint64_t delta) {
   if (limiter_ && *limiter_) {
     std::optional<uint64_t> max;
     if (type_.limits.max) max = *type_.limits.max * ir::kPageSize;
-    if (!(*limiter_)->memory_growing(size_, new_size, max)) return -1;
+    if (!(*limiter_)->memory_growing(definition_.size_bytes, new_size, max)) return -1;
   }
-  if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
-  size_ = new_size;
+  if (mprotect(definition_.base + definition_.size_bytes, new_size - definition_.size_bytes, PROT_READ | PROT_WRITE) != 0) return -1;
+  definition_.size_bytes = new_size;
   return static_cast<int64_t>(old_pages);
 }
 

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "ir/types.h"
+#include "runtime/context.h"
 #include "runtime/limits.h"
 
 namespace kiln::runtime {
@@ -23,9 +24,11 @@ class Memory {
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
 
-  uint8_t* data() const { return base_; }
-  uint64_t size_bytes() const { return size_; }
-  uint64_t pages() const { return size_ / ir::kPageSize; }
+  uint8_t* data() const { return definition_.base; }
+  uint64_t size_bytes() const { return definition_.size_bytes; }
+  uint64_t pages() const { return definition_.size_bytes / ir::kPageSize; }
+  // The base and size as compiled code reads them (context.h).
+  MemoryDefinition* definition() { return &definition_; }
   bool is64() const { return type_.limits.is64; }
   // The current type: the declared one with the minimum replaced by the current size.
   ir::MemoryType type() const;
@@ -43,8 +46,7 @@ class Memory {
 
  private:
   Memory() = default;
-  uint8_t* base_ = nullptr;
-  uint64_t size_ = 0;       // committed, accessible bytes
+  MemoryDefinition definition_;  // base, and the committed, accessible bytes
   uint64_t reserved_ = 0;   // reserved address space in bytes
   uint64_t page_limit_ = 0;
   ResourceLimiter* const* limiter_ = nullptr;

@@ -11,6 +11,7 @@ Table::Table(ir::TableType type, uint64_t element_limit, Ref init, ResourceLimit
   uint64_t type_max = type.limits.max.value_or(type.limits.is64 ? UINT64_MAX : UINT32_MAX);
   limit_ = std::min(type_max, element_limit);
   elements_.assign(type.limits.min, init);
+  update_definition();
 }
 
 ir::TableType Table::type() const {
@@ -24,6 +25,7 @@ int64_t Table::grow(uint64_t delta, Ref init) {
   if (delta > limit_ || old + delta > limit_) return -1;
   if (limiter_ && *limiter_ && !(*limiter_)->table_growing(old, old + delta, type_.limits.max)) return -1;
   elements_.resize(old + delta, init);
+  update_definition();
   return static_cast<int64_t>(old);
 }
 

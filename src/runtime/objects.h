@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "ir/module.h"
+#include "runtime/context.h"
 #include "runtime/limits.h"
 #include "runtime/memory.h"
 #include "runtime/tier.h"
@@ -34,17 +35,14 @@ struct HostCallContext {
 // Error traps (or exits) the calling wasm.
 using HostCallback = std::function<Expected<void>(HostCallContext& context, RawValue* slots)>;
 
-class Function {
+// A function. Its header (context.h) holds what calls read: the entry through
+// which calls reach it (tier.h; a host function's is host_entry, a wasm
+// function starts at compile_entry, which compiles it with the engine's tier
+// on the first call and installs the tier's entry and code), its code once
+// compiled (owned by the Module), its canonical type id, and for a wasm
+// function its instance and index in the module's function index space.
+class Function : public FunctionHeader {
  public:
-  // How calls reach this function (tier.h): a host function's is host_entry;
-  // a wasm function starts at compile_entry, which compiles it with the
-  // engine's tier on the first call and installs the tier's entry and code.
-  Entry entry = nullptr;
-  const CompiledCode* code = nullptr;  // the tier's code once compiled (owned by the Module)
-  uint32_t type_id = 0;            // canonical type id in the Engine, for call_indirect
-  // A wasm function: its instance and index in the module's function index space.
-  Instance* instance = nullptr;
-  uint32_t func_index = 0;
   ir::FuncType type;
   // A host function.
   HostCallback host;
@@ -62,6 +60,8 @@ class Table {
   Ref get(uint64_t index) const { return elements_[index]; }
   void set(uint64_t index, Ref value) { elements_[index] = value; }
   Ref* data() { return elements_.data(); }
+  // The elements and size as compiled code reads them (context.h).
+  TableDefinition* definition() { return &definition_; }
   // Grows by `delta` entries filled with `init`; returns the old size or -1.
   int64_t grow(uint64_t delta, Ref init);
 
@@ -70,6 +70,8 @@ class Table {
   uint64_t limit_;  // effective maximum: the type's and the host's
   ResourceLimiter* const* limiter_ = nullptr;
   std::vector<Ref> elements_;
+  TableDefinition definition_;  // kept equal to elements_' data and size
+  void update_definition() { definition_ = {elements_.data(), elements_.size()}; }
 };
 
 class Global {
@@ -105,6 +107,13 @@ class Instance {
   std::vector<std::vector<Ref>> elem_segments;  // current contents; emptied by elem.drop
   std::vector<bool> data_dropped;
   std::unordered_map<std::string, Extern> exports;
+  // What compiled code reaches through one pointer (context.h), and the arrays
+  // it points into; complete once instantiation has made every object.
+  InstanceContext context;
+  std::vector<MemoryDefinition*> memory_definitions;
+  std::vector<RawValue*> global_values;
+  std::vector<TableDefinition*> table_definitions;
+  std::vector<FunctionHeader*> function_headers;
 
   const Extern* find_export(const std::string& name) const {
     auto it = exports.find(name);

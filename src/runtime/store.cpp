@@ -86,6 +86,7 @@ class Instantiator {
     KILN_TRY_VOID(add_tables());
     KILN_TRY_VOID(add_memories());
     add_exports();
+    build_context();
     KILN_TRY_VOID(prepare_segments());
     KILN_TRY_VOID(apply_active_segments());
     if (m.start) {
@@ -169,6 +170,22 @@ class Instantiator {
       }
       instance_->exports.emplace(exp.name, e);
     }
+  }
+
+  // The instance context (context.h), once every index space is complete.
+  void build_context() {
+    Instance& i = *instance_;
+    for (Memory* m : i.memories) i.memory_definitions.push_back(m->definition());
+    for (Global* g : i.globals) i.global_values.push_back(g->value);
+    for (Table* t : i.tables) i.table_definitions.push_back(t->definition());
+    for (Function* f : i.funcs) i.function_headers.push_back(f);
+    i.context.memories = i.memory_definitions.data();
+    i.context.globals = i.global_values.data();
+    i.context.tables = i.table_definitions.data();
+    i.context.functions = i.function_headers.data();
+    i.context.type_ids = module_->type_ids().data();
+    i.context.limits = &store_.thread().limits;
+    i.context.instance = &i;
   }
 
   // Evaluates element segment items; all segments start live.
@@ -275,25 +292,25 @@ Store::Store(Engine& engine)
     : engine_(engine),
       thread_(std::make_unique<Thread>(engine.config().value_stack_bytes, engine.config().max_call_depth)) {
   thread_->store = this;
-  thread_->epoch = engine.epoch_counter();
+  thread_->limits.epoch = engine.epoch_counter();
 }
 
 Store::~Store() = default;
 
 Expected<void> Store::set_fuel(uint64_t fuel) {
   if (!engine_.config().consume_fuel) return Error(ErrorKind::Usage, "fuel is not enabled in the engine configuration");
-  thread_->fuel = fuel > uint64_t{INT64_MAX} ? INT64_MAX : static_cast<int64_t>(fuel);
+  thread_->limits.fuel = fuel > uint64_t{INT64_MAX} ? INT64_MAX : static_cast<int64_t>(fuel);
   return {};
 }
 
 Expected<uint64_t> Store::fuel() const {
   if (!engine_.config().consume_fuel) return Error(ErrorKind::Usage, "fuel is not enabled in the engine configuration");
-  return thread_->fuel < 0 ? 0 : static_cast<uint64_t>(thread_->fuel);
+  return thread_->limits.fuel < 0 ? 0 : static_cast<uint64_t>(thread_->limits.fuel);
 }
 
 void Store::set_epoch_deadline(uint64_t ticks) {
   uint64_t now = engine_.epoch();
-  thread_->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  thread_->limits.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
 }
 
 Function* Store::create_host_function(ir::FuncType type, HostCallback callback, std::string debug_name) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "base/error.h"
+#include "runtime/context.h"
 
 namespace kiln::runtime {
 
@@ -69,11 +70,9 @@ class Thread {
   Instance* caller = nullptr;
   CallStack calls;
 
-  // Fuel left, when the engine consumes fuel (may go negative by the last charge).
-  int64_t fuel = 0;
-  // Epoch interruption: trap once *epoch >= epoch_deadline.
-  const std::atomic<uint64_t>* epoch = nullptr;
-  uint64_t epoch_deadline = UINT64_MAX;
+  // Fuel, the epoch deadline and the native stack limit (context.h), which
+  // every instance of the store points at.
+  RuntimeLimits limits;
   // Set while a handler runs a whole loop itself (F32/F64AxpyLoop): its
   // registers need not hold the instruction pointer, so a memory fault there
   // takes the instruction from here.
