@@ -337,7 +337,10 @@ Expected<void> memory_fault(Thread& thread, const runtime::GuardedExecution& gua
 
 // Runs `entry` (a wasm function) whose frame is at `entry_fp` with its arguments in
 // place. With `table_out` set, only publishes the handler table and returns.
-Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp, const void* const** table_out) {
+// In a section of its own (kiln_interp), whose bounds the linker provides, so
+// the fault handler can tell an access of the interpreter from any other.
+__attribute__((section("kiln_interp"))) Expected<void> run(Thread* thread_ptr, Function* entry, uint8_t* entry_fp,
+                                                           const void* const** table_out) {
   static const void* const kTable[] = {
 #define SIMPLE(op) &&L_##op,
 #define INTERNAL(name) &&L_##name,
@@ -1443,6 +1446,13 @@ std::optional<Handler> simple_handler(ir::Opcode op) {
     default: return std::nullopt;
   }
 }
+
+// The dispatch loop is code whose loads and stores may fault into a guard
+// region on purpose (runtime/guard.h).
+extern "C" const char __start_kiln_interp[];
+extern "C" const char __stop_kiln_interp[];
+const bool kLoopRegistered =
+    runtime::register_code(__start_kiln_interp, static_cast<size_t>(__stop_kiln_interp - __start_kiln_interp));
 
 }  // namespace kiln::interp
 

@@ -1,6 +1,7 @@
 #include "runtime/guard.h"
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 
 #include <atomic>
@@ -15,6 +16,10 @@ namespace {
 constexpr size_t kMaxReservations = 16384;
 std::atomic<uintptr_t> g_bases[kMaxReservations];
 std::atomic<size_t> g_sizes[kMaxReservations];
+// The same for code that may fault on purpose.
+constexpr size_t kMaxCodeRanges = 4096;
+std::atomic<uintptr_t> g_code_begins[kMaxCodeRanges];
+std::atomic<size_t> g_code_sizes[kMaxCodeRanges];
 
 // initial-exec: read with one instruction instead of a __tls_get_addr call in
 // the shared library (every entry into wasm touches it).
@@ -23,12 +28,68 @@ thread_local GuardedExecution* t_innermost __attribute__((tls_model("initial-exe
 struct sigaction g_previous_segv;
 struct sigaction g_previous_bus;
 
-bool in_reservation(uintptr_t address) {
-  for (size_t i = 0; i < kMaxReservations; ++i) {
-    uintptr_t base = g_bases[i].load(std::memory_order_acquire);
-    if (base && address >= base && address - base < g_sizes[i].load(std::memory_order_relaxed)) return true;
+// Lock-free registries of ranges (a signal handler reads them).
+template <size_t N>
+bool in_ranges(const std::atomic<uintptr_t> (&begins)[N], const std::atomic<size_t> (&sizes)[N], uintptr_t address) {
+  for (size_t i = 0; i < N; ++i) {
+    uintptr_t base = begins[i].load(std::memory_order_acquire);
+    if (base && address >= base && address - base < sizes[i].load(std::memory_order_relaxed)) return true;
   }
   return false;
+}
+
+template <size_t N>
+bool add_range(std::atomic<uintptr_t> (&begins)[N], std::atomic<size_t> (&sizes)[N], const void* begin, size_t size) {
+  for (size_t i = 0; i < N; ++i) {
+    uintptr_t expected = 0;
+    if (begins[i].load(std::memory_order_relaxed) != 0) continue;
+    sizes[i].store(size, std::memory_order_relaxed);
+    if (begins[i].compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(begin), std::memory_order_release))
+      return true;
+  }
+  return false;
+}
+
+template <size_t N>
+void remove_range(std::atomic<uintptr_t> (&begins)[N], const void* begin) {
+  for (size_t i = 0; i < N; ++i) {
+    if (begins[i].load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(begin)) {
+      begins[i].store(0, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+bool in_reservation(uintptr_t address) { return in_ranges(g_bases, g_sizes, address); }
+bool in_kiln_code(uintptr_t pc) { return in_ranges(g_code_begins, g_code_sizes, pc); }
+
+uintptr_t fault_pc(const ucontext_t* context) {
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(context->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<uintptr_t>(context->uc_mcontext.pc);
+#else
+  (void)context;
+  return 0;
+#endif
+}
+
+// An alternate signal stack for this thread, unless it has one already (the
+// host's): a fault taken near the end of a stack still finds room to run.
+thread_local bool t_signal_stack_checked __attribute__((tls_model("initial-exec"))) = false;
+void ensure_signal_stack() {
+  if (t_signal_stack_checked) return;
+  t_signal_stack_checked = true;
+  stack_t current{};
+  if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+  static constexpr size_t kSize = 64 * 1024;
+  void* memory = mmap(nullptr, kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return;  // then the handler runs on the thread's own stack
+  stack_t stack{};
+  stack.ss_sp = memory;
+  stack.ss_size = kSize;
+  if (sigaltstack(&stack, nullptr) != 0) munmap(memory, kSize);
+  // (Kept for the thread's lifetime: a thread that ran wasm may run it again.)
 }
 
 void save_registers(const ucontext_t* context, GuardedExecution* execution) {
@@ -63,7 +124,8 @@ void chain_to_previous(int signal, siginfo_t* info, void* context) {
 
 void fault_handler(int signal, siginfo_t* info, void* context) {
   GuardedExecution* execution = t_innermost;
-  if (execution && in_reservation(reinterpret_cast<uintptr_t>(info->si_addr))) {
+  const ucontext_t* ucontext = static_cast<const ucontext_t*>(context);
+  if (execution && in_reservation(reinterpret_cast<uintptr_t>(info->si_addr)) && in_kiln_code(fault_pc(ucontext))) {
     save_registers(static_cast<const ucontext_t*>(context), execution);
     // The handler runs with SA_NODEFER, so no signal mask needs restoring.
     siglongjmp(execution->jump, 1);
@@ -82,31 +144,17 @@ void install_handler() {
 
 }  // namespace
 
-bool register_reservation(const void* base, size_t size) {
-  for (size_t i = 0; i < kMaxReservations; ++i) {
-    uintptr_t expected = 0;
-    if (g_bases[i].load(std::memory_order_relaxed) != 0) continue;
-    g_sizes[i].store(size, std::memory_order_relaxed);
-    if (g_bases[i].compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(base), std::memory_order_release))
-      return true;
-  }
-  return false;
-}
-
-void unregister_reservation(const void* base) {
-  for (size_t i = 0; i < kMaxReservations; ++i) {
-    if (g_bases[i].load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(base)) {
-      g_bases[i].store(0, std::memory_order_release);
-      return;
-    }
-  }
-}
+bool register_reservation(const void* base, size_t size) { return add_range(g_bases, g_sizes, base, size); }
+void unregister_reservation(const void* base) { remove_range(g_bases, base); }
+bool register_code(const void* begin, size_t size) { return add_range(g_code_begins, g_code_sizes, begin, size); }
+void unregister_code(const void* begin) { remove_range(g_code_begins, begin); }
 
 void enter_guarded(GuardedExecution* execution) {
   // A function-local static: after the first call, one inlined check (where
   // std::call_once is a call to pthread_once on every entry into wasm).
   static const bool installed = (install_handler(), true);
   (void)installed;
+  ensure_signal_stack();
   execution->outer = t_innermost;
   execution->register_count = 0;
   t_innermost = execution;

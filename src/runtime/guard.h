@@ -6,8 +6,12 @@
 // memory without a bounds check. An access past the end faults; the handler
 // installed here recognizes faults inside a registered reservation while wasm
 // runs on this thread and unwinds to the active execution, which reports the trap
-// "out of bounds memory access". Faults anywhere else are not ours and get the
-// default behaviour.
+// "out of bounds memory access". The handler takes a fault only when both the
+// faulting address is in a reservation and the faulting instruction is in code
+// registered as Kiln's (the interpreter's dispatch loop, compiled wasm); any
+// other fault goes to whatever handler the process had before, or gets the
+// default action. It runs on an alternate signal stack, which enter_guarded
+// gives every thread that runs wasm and has none.
 #pragma once
 
 #include <csetjmp>
@@ -20,6 +24,12 @@ namespace kiln::runtime {
 // registry is full.
 bool register_reservation(const void* base, size_t size);
 void unregister_reservation(const void* base);
+
+// Makes [begin, begin + size) code whose memory accesses may fault into a
+// guard region (the interpreter's loop, a tier's compiled code). Returns
+// false when the registry is full.
+bool register_code(const void* begin, size_t size);
+void unregister_code(const void* begin);
 
 // An execution that can be unwound by a fault. Executions nest (wasm -> host ->
 // wasm); the innermost one on the thread receives the fault.

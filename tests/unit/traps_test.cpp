@@ -100,3 +100,33 @@ TEST(Traps, HostErrorsHaveNoTrapCode) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// The fault handler takes only faults of Kiln's own code: a host function
+// that reads the guard region of a memory crashes as it would without Kiln,
+// instead of being turned into a wasm trap (which would hide a host bug).
+TEST(TrapsDeathTest, HostFaultsInAGuardRegionAreNotTraps) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Engine engine;
+        Store store(engine);
+        Linker linker(engine);
+        linker.func_wrap("host", "peek", [](Caller& caller) -> int32_t {
+          Memory memory = *caller.memory();
+          // One page past the end: inside the reservation, not accessible.
+          volatile const uint8_t* past = memory.data() + memory.size() + 4096;
+          return *past;
+        });
+        Instance instance = *linker.instantiate(
+            store, *Module::from_text(engine, R"((module (import "host" "peek" (func $peek (result i32)))
+                 (memory (export "memory") 1) (func (export "go") (result i32) (call $peek))))"));
+        (void)instance.get_typed_func<int32_t()>("go")->call();
+      },
+      "");
+}
+
+}  // namespace
+}  // namespace kiln
