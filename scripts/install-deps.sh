@@ -12,6 +12,7 @@ packages=(
   wasi-libc libclang-rt-14-dev-wasm32         # wasm32-wasi programs (bench/, WASI tests)
   nodejs                                      # node:wasi, the reference for the WASI tests
   dpkg-dev xz-utils                           # apt-get source: third-party C programs for the WASI tests
+  llvm-19-dev libzstd-dev zlib1g-dev          # the optimizing tier's compiler, kiln-llvm (LLVM linked statically)
 )
 
 missing=()

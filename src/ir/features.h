@@ -6,6 +6,9 @@
 // spec suite exactly.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 namespace kiln::ir {
 
 struct Features {
@@ -23,6 +26,23 @@ struct Features {
   bool gc = true;
   bool relaxed_simd = true;
   bool threads = true;
+
+  // The features as bits, one per field in this order: what compiled code and
+  // its cache key record.
+  uint32_t to_bits() const {
+    const bool fields[] = {multi_memory, memory64, tail_call, extended_const, exceptions,
+                           typed_function_references, gc, relaxed_simd, threads};
+    uint32_t bits = 0;
+    for (size_t i = 0; i < sizeof fields; ++i) bits |= uint32_t{fields[i]} << i;
+    return bits;
+  }
+  static Features from_bits(uint32_t bits) {
+    Features f;
+    bool* fields[] = {&f.multi_memory, &f.memory64, &f.tail_call, &f.extended_const, &f.exceptions,
+                      &f.typed_function_references, &f.gc, &f.relaxed_simd, &f.threads};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) *fields[i] = (bits >> i) & 1;
+    return f;
+  }
 
   static Features wasm2() {
     Features f;

@@ -179,12 +179,13 @@ class Instantiator {
     for (Global* g : i.globals) i.global_values.push_back(g->value);
     for (Table* t : i.tables) i.table_definitions.push_back(t->definition());
     for (Function* f : i.funcs) i.function_headers.push_back(f);
+    for (uint32_t f = i.module->ir().num_imported_funcs; f < i.funcs.size(); ++f) i.funcs[f]->context = &i.context;
     i.context.memories = i.memory_definitions.data();
     i.context.globals = i.global_values.data();
     i.context.tables = i.table_definitions.data();
     i.context.functions = i.function_headers.data();
     i.context.type_ids = module_->type_ids().data();
-    i.context.limits = &store_.thread().limits;
+    i.context.thread = &store_.thread();
     i.context.instance = &i;
   }
 

@@ -24,7 +24,7 @@ CallStack::CallStack(uint32_t max_depth) : bytes_(size_t{max_depth} * sizeof(Cal
 CallStack::~CallStack() { munmap(base_, bytes_); }
 
 Thread::Thread(size_t value_stack_bytes, uint32_t max_call_depth)
-    : calls(max_call_depth), stack_bytes_(value_stack_bytes) {
+    : ThreadState(max_call_depth), stack_bytes_(value_stack_bytes) {
   stack_ = static_cast<uint8_t*>(reserve(stack_bytes_));
   top = stack_;
 }

@@ -17,38 +17,9 @@ class Function;
 class Instance;
 class Store;
 
-struct CallRecord {
-  const uint32_t* return_ip;
-  uint8_t* frame;
-  Function* function;
-};
-
-// The call stack: a fixed array sized for the maximum call depth (committed by
-// the kernel only as deep as calls actually go), so a call is a bounds check
-// and three stores.
-class CallStack {
- public:
-  explicit CallStack(uint32_t max_depth);
-  ~CallStack();
-  CallStack(const CallStack&) = delete;
-  CallStack& operator=(const CallStack&) = delete;
-
-  size_t size() const { return static_cast<size_t>(top_ - base_); }
-  const CallRecord* top() const { return top_; }
-  bool full() const { return top_ == limit_; }
-  void push(const CallRecord& record) { *top_++ = record; }
-  CallRecord pop() { return *--top_; }
-  const CallRecord& operator[](size_t i) const { return base_[i]; }
-  void resize(size_t size) { top_ = base_ + size; }
-
- private:
-  CallRecord* base_ = nullptr;
-  CallRecord* top_ = nullptr;
-  CallRecord* limit_ = nullptr;
-  size_t bytes_ = 0;
-};
-
-class Thread {
+// The store's execution state; its ThreadState part (context.h) is what
+// native code reads and writes.
+class Thread : public ThreadState {
  public:
   Thread(size_t value_stack_bytes, uint32_t max_call_depth);
   ~Thread();
@@ -68,11 +39,7 @@ class Thread {
   // The instance whose code makes the call through an entry in progress (for a
   // host function's Caller); null when the host calls.
   Instance* caller = nullptr;
-  CallStack calls;
 
-  // Fuel, the epoch deadline and the native stack limit (context.h), which
-  // every instance of the store points at.
-  RuntimeLimits limits;
   // Set while a handler runs a whole loop itself (F32/F64AxpyLoop): its
   // registers need not hold the instruction pointer, so a memory fault there
   // takes the instruction from here.

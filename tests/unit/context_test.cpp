@@ -36,7 +36,7 @@ TEST(InstanceContext, PointsAtLiveState) {
   Instance* e = *linker.instantiate(store, exporter);
   const InstanceContext& c = e->context;
   ASSERT_EQ(c.instance, e);
-  EXPECT_EQ(c.limits, &store.thread().limits);
+  EXPECT_EQ(c.thread, &store.thread());
   // Memory 0: base and size, and memory.grow is seen through the context.
   EXPECT_EQ(c.memories[0]->base, e->memories[0]->data());
   EXPECT_EQ(c.memories[0]->size_bytes, 65536u);
@@ -67,7 +67,8 @@ TEST(InstanceContext, PointsAtLiveState) {
   EXPECT_EQ(i->context.globals[0], c.globals[0]);
   EXPECT_EQ(i->context.functions[0], c.functions[0]);
   EXPECT_EQ(i->context.functions[1]->instance, i);  // its own function
-  EXPECT_EQ(i->context.limits, c.limits);
+  EXPECT_EQ(i->context.thread, c.thread);
+  EXPECT_EQ(i->context.functions[1]->context, &i->context);
 }
 
 }  // namespace
