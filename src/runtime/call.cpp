@@ -1,5 +1,9 @@
 #include "runtime/call.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
 #include "runtime/module.h"
 
 namespace kiln::runtime {
@@ -15,12 +19,49 @@ Expected<void> compile_function(Function& function) {
   const CompiledCode* code = KILN_TRY(module.compiled(function.func_index - module.ir().num_imported_funcs));
   function.code = code;
   function.entry = code->entry;
+  function.native = code->native;
   return {};
 }
 
 Expected<void> compile_entry(Function& function, Thread& thread, RawValue* slots) {
   KILN_TRY_VOID(compile_function(function));
   return function.entry(function, thread, slots);
+}
+
+Expected<std::unique_ptr<CompiledCode>> FallbackTier::compile(const Module& module, uint32_t defined_index) const {
+  Expected<std::unique_ptr<CompiledCode>> code = primary_->compile(module, defined_index);
+  if (code) return code;
+  static const bool log = [] {
+    const char* setting = std::getenv("KILN_LOG");
+    return setting && std::strstr(setting, "tier");
+  }();
+  if (log) {
+    uint32_t index = module.ir().num_imported_funcs + defined_index;
+    std::string name = module.ir().function_name(index);
+    std::fprintf(stderr, "kiln: %s tier: function %u%s%s left to %s: %s\n", primary_->name(), index,
+                 name.empty() ? "" : " $", name.c_str(), fallback_->name(), code.error().message.c_str());
+  }
+  return fallback_->compile(module, defined_index);
+}
+
+TraceFrame trace_frame(const Function& f, std::optional<uint32_t> offset) {
+  TraceFrame frame;
+  if (f.is_host()) {
+    frame.host = true;
+    frame.function = f.debug_name;
+    return frame;
+  }
+  const ir::Module& m = f.instance->module->ir();
+  frame.func_index = f.func_index;
+  frame.function = m.function_name(f.func_index);
+  frame.module = m.names.module_name.value_or("");
+  frame.offset = offset;
+  return frame;
+}
+
+void add_trace_frame(Error& error, TraceFrame frame) {
+  if (error.trace.size() < kMaxTraceFrames) error.trace.push_back(std::move(frame));
+  else ++error.trace_omitted;
 }
 
 }  // namespace kiln::runtime

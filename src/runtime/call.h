@@ -22,6 +22,14 @@ Expected<void> host_entry(Function& function, Thread& thread, RawValue* slots);
 // calls the entry that compilation installed.
 Expected<void> compile_entry(Function& function, Thread& thread, RawValue* slots);
 
+// One frame of a trap's backtrace: a wasm function at `offset` (its name and
+// its module's from the name section), or a host function.
+TraceFrame trace_frame(const Function& f, std::optional<uint32_t> offset);
+// Adds a frame to `error`'s backtrace, keeping at most kMaxTraceFrames (and
+// counting the rest).
+inline constexpr size_t kMaxTraceFrames = 64;
+void add_trace_frame(Error& error, TraceFrame frame);
+
 // Compiles a wasm function with its engine's tier, unless it already is, and
 // installs the tier's entry and code in it. Code is compiled once per module
 // and shared by every instance's Function.

@@ -57,7 +57,7 @@ struct FunctionHeader {
   Instance* instance = nullptr;  // null for a host function
   // Native code of this function, callable directly as
   // (InstanceContext* context, params...) -> results; null when it has none.
-  void* native = nullptr;
+  const void* native = nullptr;
   InstanceContext* context = nullptr;  // its instance's; null for a host function
 };
 

@@ -40,6 +40,15 @@ class Module {
   // The code of defined function `defined_index` from the engine's tier,
   // compiled on first use and kept for every instance. Thread-safe.
   Expected<const CompiledCode*> compiled(uint32_t defined_index) const;
+  // Per-module state of the engine's tier (the LLVM tier keeps its loaded
+  // code here), created on first use by `make`. Only while the tier compiles
+  // (Tier::compile runs under the module's compile lock).
+  template <class T, class Make>
+  std::shared_ptr<T> tier_state(Make make) const {
+    if (!tier_state_) tier_state_ = make();
+    return std::static_pointer_cast<T>(tier_state_);
+  }
+
   // The code if it has been compiled already, else null. Thread-safe.
   const CompiledCode* compiled_if_ready(uint32_t defined_index) const {
     return code_[defined_index].load(std::memory_order_acquire);
@@ -54,6 +63,7 @@ class Module {
   std::vector<uint32_t> type_ids_;
   mutable std::unique_ptr<std::atomic<CompiledCode*>[]> code_;
   mutable std::mutex compile_mutex_;
+  mutable std::shared_ptr<void> tier_state_;
 };
 
 }  // namespace kiln::runtime

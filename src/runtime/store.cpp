@@ -120,6 +120,7 @@ class Instantiator {
       // Code an earlier instance compiled is used at once; else the first call compiles.
       f->code = module_->compiled_if_ready(i);
       f->entry = f->code ? f->code->entry : compile_entry;
+      f->native = f->code ? f->code->native : nullptr;
       instance_->funcs.push_back(f.get());
       store_.functions_.push_back(std::move(f));
     }

@@ -27,12 +27,16 @@ using Entry = Expected<void> (*)(Function& callee, Thread& thread, RawValue* slo
 // (translated interpreter code, a native function). Owned by the Module.
 class CompiledCode {
  public:
-  explicit CompiledCode(Entry entry) : entry(entry) {}
+  explicit CompiledCode(Entry entry, const void* native = nullptr) : entry(entry), native(native) {}
   virtual ~CompiledCode() = default;
   CompiledCode(const CompiledCode&) = delete;
   CompiledCode& operator=(const CompiledCode&) = delete;
 
   const Entry entry;
+  // Native code callable directly as (InstanceContext*, params...) -> results
+  // (context.h), which other native code calls instead of the entry; null
+  // for code that has none (the interpreter's).
+  const void* const native;
 };
 
 // A compiler of function bodies: the interpreter's translator, the LLVM tier.
@@ -44,6 +48,20 @@ class Tier {
   // Compiles defined function `defined_index` (0 is the first non-imported
   // function) of a validated module.
   virtual Expected<std::unique_ptr<CompiledCode>> compile(const Module& module, uint32_t defined_index) const = 0;
+};
+
+// A tier that compiles what `primary` can and gives the rest to `fallback`:
+// the LLVM tier over the interpreter. With KILN_LOG=tier in the environment,
+// each function left to the fallback is reported on stderr, with the reason.
+class FallbackTier final : public Tier {
+ public:
+  FallbackTier(std::shared_ptr<const Tier> primary, std::shared_ptr<const Tier> fallback)
+      : primary_(std::move(primary)), fallback_(std::move(fallback)) {}
+  const char* name() const override { return primary_->name(); }
+  Expected<std::unique_ptr<CompiledCode>> compile(const Module& module, uint32_t defined_index) const override;
+
+ private:
+  std::shared_ptr<const Tier> primary_, fallback_;
 };
 
 }  // namespace kiln::runtime
