@@ -56,6 +56,25 @@ inline void wr(uint8_t* p, T v) {
   std::memcpy(p, &v, sizeof v);
 }
 
+// Accesses to a guest memory, which may fault in its guard region. The empty
+// asm that follows each one claims to change `ip`, so the compiler cannot
+// move the handler's `ip += n` (or anything computed from the new ip) before
+// the access: at a fault, ip still points at the faulting instruction, which
+// memory_fault() finds among the saved registers and reports. It emits no
+// instruction; the processor still overlaps the access and the dispatch.
+#define GUEST_RD(T, address)                       \
+  ({                                               \
+    T guest_value_ = rd<T>(address);               \
+    asm("" : "+r"(ip) : "X"(guest_value_));        \
+    guest_value_;                                  \
+  })
+#define GUEST_WR(T, address, value)                                          \
+  do {                                                                       \
+    uint8_t* guest_at_ = (address);                                          \
+    wr<T>(guest_at_, (value));                                               \
+    asm("" : "+r"(ip) : "m"(*reinterpret_cast<const T*>(guest_at_)));        \
+  } while (0)
+
 // Frame slots are 8 bytes (16 for v128). A 32-bit integer result is written as
 // all 8 (zero-extended, free after a 32-bit operation): a later 8-byte read of
 // the slot (Copy64, Return64, Select64, call arguments) is then forwarded from
@@ -186,30 +205,15 @@ std::optional<uint32_t> wasm_offset(const Code* code, const uint32_t* ip) {
 }
 
 TraceFrame trace_frame(const Function* f, const uint32_t* ip) {
-  TraceFrame frame;
-  if (f->is_host()) {
-    frame.host = true;
-    frame.function = f->debug_name;
-    return frame;
-  }
-  const ir::Module& m = f->instance->module->ir();
-  frame.func_index = f->func_index;
-  frame.function = m.function_name(f->func_index);
-  frame.module = m.names.module_name.value_or("");
-  if (ip) frame.offset = wasm_offset(code_of(f), ip);
-  return frame;
+  return runtime::trace_frame(*f, ip && !f->is_host() ? wasm_offset(code_of(f), ip) : std::nullopt);
 }
 
-// Appends the current frame and its callers (down to `entry_depth`) to the
-// error's trace, keeping at most kMaxTraceFrames.
-constexpr size_t kMaxTraceFrames = 64;
+// Appends the current frame and its callers (down to `entry_depth`, all of
+// them this run's interpreter frames) to the error's trace.
 void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const Function* func, const uint32_t* ip) {
-  auto add = [&](const Function* f, const uint32_t* at) {
-    if (error.trace.size() < kMaxTraceFrames) error.trace.push_back(trace_frame(f, at));
-    else ++error.trace_omitted;
-  };
-  add(func, ip);
-  for (size_t i = thread.calls.size(); i-- > entry_depth;) add(thread.calls[i].function, thread.calls[i].return_ip - 1);
+  runtime::add_trace_frame(error, trace_frame(func, ip));
+  for (size_t i = thread.calls.size(); i-- > entry_depth;)
+    runtime::add_trace_frame(error, trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
 }
 
 // The high bit of a memory or table handler's flags operand: 64-bit indices.
@@ -502,14 +506,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define LOAD_FORM(label, MemT, Result, then)            \
   L_##label : {                                         \
     uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);      \
-    SET_DST(Result, rd<MemT>(mem + ea));                \
+    SET_DST(Result, GUEST_RD(MemT, mem + ea));                \
     CONTINUE(3, then);                                  \
   }
 #define LOAD(name, MemT, Result) LOAD_FORM(name, MemT, Result, DISPATCH())
 #define STORE_FORM(label, ValT, MemT, then)             \
   L_##label : {                                         \
     uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);      \
-    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));  \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, 1)));  \
     CONTINUE(3, then);                                  \
   }
 #define STORE(name, ValT, MemT) STORE_FORM(name, ValT, MemT, DISPATCH())
@@ -539,7 +543,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define ACC_LOAD(name, MemT, Result)                          \
   L_##name##Acc : {                                           \
     uint64_t ea = uint64_t{ACC(uint32_t, 1)} + W(2);          \
-    SET_DST(Result, rd<MemT>(mem + ea));                      \
+    SET_DST(Result, GUEST_RD(MemT, mem + ea));                      \
     NEXT(3);                                                  \
   }
   KILN_ACC_LOAD(ACC_LOAD)
@@ -547,12 +551,12 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define ACC_STORE(name, ValT, MemT)                                      \
   L_##name##AccAddr : {                                                  \
     uint64_t ea = uint64_t{ACC(uint32_t, 0)} + W(2);                     \
-    wr<MemT>(mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
     NEXT(3);                                                             \
   }                                                                      \
   L_##name##AccValue : {                                                 \
     uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);                       \
-    wr<MemT>(mem + ea, static_cast<MemT>(ACC(ValT, 1)));                 \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(ACC(ValT, 1)));                 \
     NEXT(3);                                                             \
   }
   KILN_ACC_STORE(ACC_STORE)
@@ -565,7 +569,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##label : {                                                          \
     uint32_t sum = read_a(uint32_t, 1) + read_b(uint32_t, 2);            \
     SET(uint32_t, 3, sum);                                               \
-    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(4))));             \
+    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(4))));             \
     CONTINUE(5, then);                                                   \
   }
 #define LOAD_ADD(name, MemT, Result) LOAD_ADD_FORM(name, MemT, Result, R, R, DISPATCH())
@@ -576,7 +580,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);                      \
     SET(uint32_t, 2, sum);                                               \
     ValT value = R(ValT, 3);                                             \
-    wr<MemT>(mem + (uint64_t{sum} + W(4)), static_cast<MemT>(value));    \
+    GUEST_WR(MemT, mem + (uint64_t{sum} + W(4)), static_cast<MemT>(value));    \
     NEXT(5);                                                             \
   }
   LOAD_ADD(I32LoadAdd, uint32_t, uint32_t)
@@ -602,7 +606,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##name##AccValue : {                                                 \
     uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);                      \
     SET(uint32_t, 2, sum);                                               \
-    wr<MemT>(mem + (uint64_t{sum} + W(4)), static_cast<MemT>(ACC(ValT, 3))); \
+    GUEST_WR(MemT, mem + (uint64_t{sum} + W(4)), static_cast<MemT>(ACC(ValT, 3))); \
     NEXT(5);                                                             \
   }
   KILN_ACC_STORE_ADD(ACC_STORE_ADD)
@@ -615,13 +619,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define LOAD_SCALED(name, MemT, Result)                      \
   L_##name : {                                               \
     SCALED_ADDRESS(1)                                        \
-    SET_DST(Result, rd<MemT>(mem + (uint64_t{sum} + W(5)))); \
+    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(5)))); \
     NEXT(6);                                                 \
   }
 #define STORE_SCALED(name, ValT, MemT)                       \
   L_##name : {                                               \
     SCALED_ADDRESS(0)                                        \
-    wr<MemT>(mem + (uint64_t{sum} + W(5)), static_cast<MemT>(R(ValT, 4))); \
+    GUEST_WR(MemT, mem + (uint64_t{sum} + W(5)), static_cast<MemT>(R(ValT, 4))); \
     NEXT(6);                                                 \
   }
   LOAD_SCALED(I32LoadScaled, uint32_t, uint32_t)
@@ -701,7 +705,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // A load feeding an ALU op: t, the loaded value, is a temporary (never
   // stored); x is the operand word at `x_i`, `address` computed before.
 #define LOAD_THEN_OP(MemT, T, address, x_i, expr) \
-  T t = static_cast<T>(rd<MemT>(mem + (address)));  \
+  T t = static_cast<T>(GUEST_RD(MemT, mem + (address)));  \
   T x = R(T, x_i);                                  \
   SET_DST(T, (expr));
 #define LOAD_OP(name, MemT, T, expr)                                              \
@@ -752,7 +756,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   L_##label : {                                                        \
     T a = read_a(T, 1);                                                \
     T b = read_b(T, 2);                                                \
-    wr<MemT>(mem + (uint64_t{R(uint32_t, 0)} + W(3)), static_cast<MemT>(expr)); \
+    GUEST_WR(MemT, mem + (uint64_t{R(uint32_t, 0)} + W(3)), static_cast<MemT>(expr)); \
     NEXT(4);                                                           \
   }
 #define OP_STORE(name, T, MemT, expr)                 \
@@ -767,7 +771,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // the product and the sum are temporaries, never stored).
 #define ACCUMULATE(T, m, p, offset_i)                       \
   uint8_t* at = mem + (uint64_t{p} + W(offset_i));           \
-  wr<T>(at, rd<T>(at) + (m));
+  GUEST_WR(T, at, GUEST_RD(T, at) + (m));
 #define RMW(name, T)                             \
   L_##name : {                                   \
     ACCUMULATE(T, R(T, 1), R(uint32_t, 0), 2)    \
@@ -793,7 +797,7 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define AXPY_FROM(T, xa, first, p)                                    \
   uint32_t xs = (xa) + R(uint32_t, first + 1);                        \
   SET(uint32_t, first + 2, xs);                                       \
-  T m = rd<T>(mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
+  T m = GUEST_RD(T, mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
   ACCUMULATE(T, m, p, first + 5)
 #define AXPY_RMW(name, T)              \
   L_##name : {                         \
@@ -849,14 +853,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
     do {                                                                          \
       p = pa + i;                                                                 \
       xs = xa + i;                                                                \
-      T m = rd<T>(mem + (uint64_t{xs} + xoffset)) * k;                            \
+      T m = GUEST_RD(T, mem + (uint64_t{xs} + xoffset)) * k;                            \
       uint8_t* at = mem + (uint64_t{p} + offset);                                 \
-      wr<T>(at, rd<T>(at) + m);                                                   \
+      GUEST_WR(T, at, GUEST_RD(T, at) + m);                                                   \
       p2 = p + pb2;                                                               \
       xs2 = xs + xb2;                                                             \
-      T m2 = rd<T>(mem + (uint64_t{xs2} + xoffset2)) * k2;                        \
+      T m2 = GUEST_RD(T, mem + (uint64_t{xs2} + xoffset2)) * k2;                        \
       uint8_t* at2 = mem + (uint64_t{p2} + offset2);                              \
-      wr<T>(at2, rd<T>(at2) + m2);                                                \
+      GUEST_WR(T, at2, GUEST_RD(T, at2) + m2);                                                \
       i += step;                                                                  \
     } while (i != end);                                                           \
     thread.loop_ip = nullptr;                                                     \
@@ -878,13 +882,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define CONVERT_LOAD8U(name, F)                                   \
   L_##name : {                                                    \
     uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);                \
-    SET_DST(F, static_cast<F>(rd<uint8_t>(mem + ea)));            \
+    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + ea)));            \
     NEXT(3);                                                      \
   }                                                               \
   L_##name##Add : {                                               \
     uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);               \
     SET(uint32_t, 3, sum);                                        \
-    SET_DST(F, static_cast<F>(rd<uint8_t>(mem + (uint64_t{sum} + W(4))))); \
+    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + (uint64_t{sum} + W(4))))); \
     NEXT(5);                                                      \
   }
   CONVERT_LOAD8U(F32ConvertLoad8U, float)
@@ -903,13 +907,13 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define LOAD_CHECKED(name, MemT, Result)                                            \
   L_##name##Checked : {                                                             \
     CHECKED_EA(1, W(2), W(3) | (uint64_t{W(4)} << 32), sizeof(MemT), ea)            \
-    SET(Result, 0, rd<MemT>(m->data() + ea));                                       \
+    SET(Result, 0, GUEST_RD(MemT, m->data() + ea));                                       \
     NEXT(5);                                                                        \
   }
 #define STORE_CHECKED(name, ValT, MemT)                                             \
   L_##name##Checked : {                                                             \
     CHECKED_EA(0, W(2), W(3) | (uint64_t{W(4)} << 32), sizeof(MemT), ea)            \
-    wr<MemT>(m->data() + ea, static_cast<MemT>(R(ValT, 1)));                        \
+    GUEST_WR(MemT, m->data() + ea, static_cast<MemT>(R(ValT, 1)));                        \
     NEXT(5);                                                                        \
   }
   LOAD_CHECKED(I32Load, uint32_t, uint32_t)
@@ -1260,7 +1264,7 @@ L_BrTable:  // index count targets...
 L_BrTableLoadScaled: {
   uint32_t sum = (R(uint32_t, 0) << (R(uint32_t, 1) & 31)) + R(uint32_t, 2);
   SET(uint32_t, 3, sum);
-  uint32_t index = rd<uint32_t>(mem + (uint64_t{sum} + W(5)));
+  uint32_t index = GUEST_RD(uint32_t, mem + (uint64_t{sum} + W(5)));
   SET(uint32_t, 4, index);
   BR_TABLE_JUMP(index, 6);
 }
@@ -1349,7 +1353,10 @@ do_call:
 do_entry_call:
   // (In a helper so no object with a destructor is in scope at the dispatch:
   // Clang refuses indirect gotos out of such scopes.)
-  if (!call_entry(thread, inst, callee, callee_fp, host_error)) goto error_exit;
+  if (!call_entry(thread, inst, callee, callee_fp, host_error)) {
+    if (ip) --ip;  // inside the call instruction (ip is past it), as a caller's return_ip - 1 is
+    goto error_exit;
+  }
   if (ip) DISPATCH();
   goto L_Return;  // a tail call through an entry returns its results
 

@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 
+#include "base/reader.h"
 #include "interp/fusion_tables.h"
 #include "interp/handlers.h"
 #include "runtime/engine.h"
@@ -165,6 +166,7 @@ class Translator final : public validate::CodeSink {
       return;
     }
     current_offset_ = in.offset;
+    retracted_access_offset_.reset();
     translate(in, v);
   }
 
@@ -267,7 +269,10 @@ class Translator final : public validate::CodeSink {
     last_.valid = false;
     copy_run_.count = 0;
     uint32_t start = pos();
-    code_->offsets.emplace_back(start, current_offset_);
+    // A fused instruction that took over a memory access reports the access's
+    // offset: a fault in its guard region is the only trap it can take there.
+    code_->offsets.emplace_back(start, retracted_access_offset_.value_or(current_offset_));
+    retracted_access_offset_.reset();
     const void* address = handler_address(h);
     uint64_t bits;
     std::memcpy(&bits, &address, sizeof bits);
@@ -285,6 +290,7 @@ class Translator final : public validate::CodeSink {
   // it becomes the last again, so fusions can chain (e.g. add, compare, branch).
   void retract_last() {
     code_->words.resize(last_.start);
+    if (accesses_memory(code_->offsets.back().second)) retracted_access_offset_ = code_->offsets.back().second;
     code_->offsets.pop_back();
     if (history_.empty()) {
       last_.valid = false;
@@ -292,6 +298,20 @@ class Translator final : public validate::CodeSink {
       last_ = history_.back();
       history_.pop_back();
     }
+  }
+  // Whether the wasm instruction at module offset `at` is a load or a store.
+  bool accesses_memory(uint32_t at) const {
+    if (at >= ir_.bytes.size()) return false;
+    Opcode op;
+    uint8_t byte = ir_.bytes[at];
+    if (byte == 0xfd || byte == 0xfe) {
+      ByteReader r(ir_.bytes.data() + at + 1, ir_.bytes.size() - at - 1);
+      if (!ir::opcode_from_prefixed(byte, r.u32(), &op)) return false;
+    } else if (!ir::opcode_from_byte(byte, &op)) {
+      return false;
+    }
+    ImmKind imm = ir::op_info(op).imm;
+    return imm == ImmKind::MemArg || imm == ImmKind::MemArgLane;
   }
   void remember_history() {
     if (history_.size() == kHistory) history_.erase(history_.begin());
@@ -1540,6 +1560,9 @@ class Translator final : public validate::CodeSink {
   uint32_t stack_base_ = 0;
   uint32_t max_extent_ = 0;
   uint32_t current_offset_ = 0;
+  // The offset of a load or store that the current instruction retracted to
+  // fuse with (emit_handler gives it to the fused instruction).
+  std::optional<uint32_t> retracted_access_offset_;
   bool reachable_ = true;
   std::optional<Error> error_;
 };

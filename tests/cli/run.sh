@@ -110,7 +110,7 @@ check "-W unknown-imports-trap: uncalled" 0 "5" \
 check "-W unknown-imports-trap: called" 134 "error: trap: unknown import: env.missing has not been defined
 wasm backtrace:
   0: <host> env.missing
-  1: 0x5f - <wasm function 3>" "$kiln" run -W unknown-imports-trap=y --invoke call "$here/unknown_imports.wat"
+  1: 0x5d - <wasm function 3>" "$kiln" run -W unknown-imports-trap=y --invoke call "$here/unknown_imports.wat"
 check "-W unknown-imports-default" 0 "0" \
   "$kiln" run -W unknown-imports-default --invoke call "$here/unknown_imports.wat"
 check "unknown -W key" 1 \
