@@ -34,8 +34,10 @@ unit-test: build
 cli-test: build
 	@tests/cli/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
+# Both suites on each tier, each against its own expectations.
 spec-test: build
-	@tests/spec/run.sh $(BUILD_DIR)/kiln
+	@tests/spec/run.sh $(BUILD_DIR)/kiln --tier interp
+	@tests/spec/run.sh $(BUILD_DIR)/kiln --tier llvm
 
 simd-test: build
 	@tests/simd/run.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
@@ -107,7 +109,8 @@ bench: build
 
 # Rewrites the checked-in expectations from the current results (say why in the commit).
 update-spec-expectations: build
-	@tests/spec/run.sh $(BUILD_DIR)/kiln --update
+	@tests/spec/run.sh $(BUILD_DIR)/kiln --tier interp --update
+	@tests/spec/run.sh $(BUILD_DIR)/kiln --tier llvm --update
 
 clean:
 	rm -rf build build-debug build-asan build-fuzz

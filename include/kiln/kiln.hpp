@@ -165,7 +165,15 @@ std::string to_string(const Val& value);
 
 // ---- engine, module, store ------------------------------------------------------
 
+// Which code runs a module's functions (docs/embedding.md).
+enum class Tier : uint8_t {
+  Interpreter,  // translate each function on first call; starts at once
+  Llvm,         // compile the whole module to native code with LLVM (kiln-llvm) before it runs;
+                // a function the tier cannot compile is interpreted
+};
+
 struct Config {
+  Tier tier = Tier::Interpreter;
   // Resource limits (see docs/embedding.md).
   uint64_t max_memory_pages = 65536;      // per linear memory (64 KiB pages)
   uint64_t max_table_elements = 10000000;

@@ -3,6 +3,7 @@
 
 #include "api/conversions.h"
 #include "interp/interpreter.h"
+#include "native/tier.h"
 #include "runtime/call.h"
 #include "kiln/kiln.hpp"
 #include "runtime/engine.h"
@@ -53,7 +54,8 @@ Engine::Engine(Config config) {
   if (config.wasm2_only) c.features = ir::Features::wasm2();
   c.consume_fuel = config.consume_fuel;
   c.epoch_interruption = config.epoch_interruption;
-  impl_ = std::make_unique<runtime::Engine>(interp::with_interpreter(c));
+  impl_ = std::make_unique<runtime::Engine>(config.tier == Tier::Llvm ? native::with_llvm(c, interp::interpreter_tier())
+                                                                     : interp::with_interpreter(c));
 }
 
 void Engine::increment_epoch() { impl_->increment_epoch(); }

@@ -8,6 +8,8 @@
 #include "cli/run_options.h"
 #include "cli/wasi_setup.h"
 #include "cli/wast_runner.h"
+#include "native/compiler_process.h"
+#include "native/tier.h"
 #include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
@@ -25,6 +27,19 @@ std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std:
   if (module.error().kind == ErrorKind::Io) std::cerr << "error: " << module.error().message << "\n";
   else std::cerr << "error: " << path << ": " << module.error().to_string() << "\n";
   return nullptr;
+}
+
+Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier) {
+  if (tier == "interp") return interp::with_interpreter(config);
+  if (tier == "llvm") {
+    // Asked for by name, the tier must exist (a run under auto just interprets).
+    if (native::compiler_path().empty())
+      return Error(ErrorKind::Unsupported,
+                   "--tier llvm needs kiln-llvm, the LLVM tier's compiler, which is not installed beside kiln "
+                   "(or set KILN_LLVM to its path)");
+    return native::with_llvm(config, interp::interpreter_tier());
+  }
+  return Error(ErrorKind::Usage, "--tier wants interp or llvm, not '" + tier + "'");
 }
 
 namespace {
@@ -161,7 +176,9 @@ int run_command(RunOptions options) {
   if (Expected<void> ok = apply_grouped_options(options); !ok) return finish_with(ok.error());
   runtime::EngineConfig config;
   if (Expected<void> ok = configure_engine(options.limits, config); !ok) return finish_with(ok.error());
-  runtime::Engine engine(interp::with_interpreter(config));
+  Expected<runtime::EngineConfig> tiered = with_tier(config, options.tier);
+  if (!tiered) return finish_with(tiered.error());
+  runtime::Engine engine(*tiered);
   std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
   if (!module) return kExitError;
   runtime::Store store(engine);
@@ -218,6 +235,11 @@ int run_command(RunOptions options) {
 int wast_command(const WastCommandOptions& options) {
   WastOptions wast;
   if (options.wasm2) wast.features = ir::Features::wasm2();
+  wast.tier = options.tier;
+  if (Expected<runtime::EngineConfig> ok = with_tier({}, options.tier); !ok) {
+    std::cerr << "error: " << ok.error().message << "\n";
+    return kExitUsage;
+  }
   uint64_t passed = 0, failed = 0;
   for (const std::string& file : options.files) {
     WastResult r = run_wast_file(file, wast, std::cout);

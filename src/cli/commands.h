@@ -20,6 +20,7 @@ enum class UnknownImports { Fail, Trap, Default };
 
 struct RunOptions {
   std::string file;
+  std::string tier = "interp";  // --tier
   std::string invoke;
   std::vector<std::string> args;
   std::vector<std::string> preloads;   // NAME=FILE: FILE's exports importable as NAME
@@ -38,6 +39,7 @@ struct RunOptions {
 
 struct WastCommandOptions {
   std::vector<std::string> files;
+  std::string tier = "interp";
   bool wasm2 = false;
   bool verbose = false;
 };
@@ -52,6 +54,10 @@ int run_command(RunOptions options);
 int inspect_command(const InspectOptions& options);
 int wast_command(const WastCommandOptions& options);
 int validate_command(const std::vector<std::string>& files, bool wasm2);
+
+// The engine configuration with the tier a --tier option names ("interp",
+// "llvm"); Usage error for another name.
+Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier);
 
 // Loads a module file (runtime::Module::from_file); on failure prints why,
 // naming the file, and returns null.

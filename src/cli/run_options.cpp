@@ -120,6 +120,8 @@ std::string describe_group(std::span<const GroupedOption> table) {
 
 void add_run_options(CLI::App& run, RunOptions& options) {
   run.add_option("--invoke", options.invoke, "Call this exported function instead of _start");
+  run.add_option("--tier", options.tier, "Which tier compiles the module: interp (default) or llvm (native code)")
+      ->type_name("interp|llvm");
   run.add_option("--dir", options.dirs, "Give the guest the host directory HOST, named GUEST (default: HOST)")
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "base/file.h"
+#include "cli/commands.h"
 #include "interp/interpreter.h"
 #include "runtime/linker.h"
 #include "runtime/store.h"
@@ -108,7 +109,7 @@ class Runner {
   static runtime::EngineConfig make_config(const WastOptions& options) {
     runtime::EngineConfig config;
     config.features = options.features;
-    return interp::with_interpreter(config);
+    return *with_tier(config, options.tier);
   }
 
   void pass() { ++result_.passed; }

@@ -17,6 +17,7 @@ struct WastResult {
 
 struct WastOptions {
   ir::Features features;
+  std::string tier = "interp";  // the engine's tier (commands.h: with_tier)
   bool verbose = false;  // also report passing commands
 };
 

@@ -124,6 +124,17 @@ check "--env FILE is not a variable" 1 \
   "error: usage: --env wants NAME=VALUE or NAME, and 'vars.env' is not a variable name" \
   "$kiln" run --env vars.env "$here/spin.wat"
 
+# ---- tiers ----
+check "--tier llvm" 0 "5" "$kiln" run --tier llvm -W unknown-imports-trap=y --invoke skip "$here/unknown_imports.wat"
+check "--tier llvm: a trap's backtrace" 134 "error: trap: unknown import: env.missing has not been defined
+wasm backtrace:
+  0: <host> env.missing
+  1: 0x5d - <wasm function 3>" "$kiln" run --tier llvm -W unknown-imports-trap=y --invoke call "$here/unknown_imports.wat"
+check "--tier llvm without kiln-llvm" 1 \
+  "error: unsupported: --tier llvm needs kiln-llvm, the LLVM tier's compiler, which is not installed beside kiln (or set KILN_LLVM to its path)" \
+  env KILN_LLVM=/nonexistent "$kiln" run --tier llvm "$here/spin.wat"
+check "--tier jit" 1 "error: usage: --tier wants interp or llvm, not 'jit'" "$kiln" run --tier jit "$here/spin.wat"
+
 # ---- inspect says what its numbers are ----
 check_start "inspect" 0 "module bytes: 129, function bodies: 10 bytes
 types: 3, functions: 4 (2 imported)" "$kiln" inspect "$here/unknown_imports.wat"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kiln/kiln.hpp"
+#include "runtime/module.h"
 
 namespace kiln {
 namespace {
@@ -33,8 +34,23 @@ struct Case {
   const char* message;
 };
 
-TEST(Traps, EachHasItsCodeKindAndMessage) {
-  Engine engine;
+// Every test runs on each tier: both raise the same codes with the same messages.
+class Traps : public ::testing::TestWithParam<Tier> {
+ protected:
+  Config config() const {
+    Config c;
+    c.tier = GetParam();
+    return c;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Tiers, Traps, ::testing::Values(Tier::Interpreter, Tier::Llvm),
+                         [](const ::testing::TestParamInfo<Tier>& info) {
+                           return info.param == Tier::Llvm ? "llvm" : "interp";
+                         });
+
+TEST_P(Traps, EachHasItsCodeKindAndMessage) {
+  Engine engine(config());
   Store store(engine);
   Linker linker(engine);
   Expected<Module> module = Module::from_text(engine, kTraps);
@@ -63,11 +79,11 @@ TEST(Traps, EachHasItsCodeKindAndMessage) {
   }
 }
 
-TEST(Traps, FuelAndEpochHaveTheirCodes) {
-  Config config;
-  config.consume_fuel = true;
-  config.epoch_interruption = true;
-  Engine engine(config);
+TEST_P(Traps, FuelAndEpochHaveTheirCodes) {
+  Config c = config();
+  c.consume_fuel = true;
+  c.epoch_interruption = true;
+  Engine engine(c);
   Store store(engine);
   Linker linker(engine);
   Instance instance = *linker.instantiate(store, *Module::from_text(engine, "(module (func (export \"spin\") (loop $l (br $l))))"));
@@ -85,8 +101,45 @@ TEST(Traps, FuelAndEpochHaveTheirCodes) {
   EXPECT_EQ(epoch.error().message, "interrupted: time limit reached");
 }
 
-TEST(Traps, HostErrorsHaveNoTrapCode) {
-  Engine engine;
+// A fault in a guard region names the faulting load or store, also when the
+// interpreter fused it with its neighbours and when its ip had moved on.
+TEST_P(Traps, MemoryFaultsNameTheAccess) {
+  struct Body {
+    const char* wat;
+    uint8_t opcode;  // of the access that faults
+  };
+  const Body bodies[] = {
+      {"(i32.load (local.get 0))", 0x28},
+      {"(i32.add (i32.load (local.get 0)) (i32.const 1))", 0x28},
+      {"(drop (i32.load (local.get 0))) (i32.const 0)", 0x28},
+      {"(i32.load offset=4 (i32.add (local.get 0) (i32.const 3)))", 0x28},
+      {"(i32.store (local.get 0) (i32.const 1)) (i32.const 0)", 0x36},
+      {"(local.set 0 (i32.load8_u (local.get 0))) (call $g (local.get 0)) (i32.const 0)", 0x2d},
+      {"(f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.const 1))) (i32.const 0)", 0x2b},
+  };
+  for (const Body& body : bodies) {
+    Engine engine(config());
+    Store store(engine);
+    Linker linker(engine);
+    std::string wat = std::string("(module (memory 1) (func $g (param i32)) (func (export \"f\") (param i32) (result i32) ") +
+                      body.wat + "))";
+    Expected<Module> module = Module::from_text(engine, wat);
+    ASSERT_TRUE(module.has_value()) << module.error().to_string();
+    Instance instance = *linker.instantiate(store, *module);
+    Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("f")->call(70000);
+    ASSERT_FALSE(r.has_value()) << body.wat;
+    EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
+    ASSERT_FALSE(r.error().trace.empty());
+    std::optional<uint32_t> at = r.error().trace[0].offset;
+    ASSERT_TRUE(at.has_value()) << body.wat;
+    const std::vector<uint8_t>& bytes = module->impl()->ir().bytes;
+    ASSERT_LT(*at, bytes.size());
+    EXPECT_EQ(bytes[*at], body.opcode) << body.wat << " at 0x" << std::hex << *at;
+  }
+}
+
+TEST_P(Traps, HostErrorsHaveNoTrapCode) {
+  Engine engine(config());
   Store store(engine);
   Linker linker(engine);
   linker.func_wrap("host", "fail", []() -> Expected<void> { return Error(ErrorKind::Trap, "host said no"); });

@@ -1,0 +1,240 @@
+#include "llvm/compiler.h"
+
+#include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Object/ELFObjectFile.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Host.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include "base/parallel.h"
+#include "binary/decoder.h"
+#include "llvm/function_builder.h"
+#include "validate/validator.h"
+
+namespace kiln::llvmtier {
+
+namespace {
+
+// Functions compiled together in one LLVM module: enough to amortize a
+// module's fixed costs, small enough that chunks spread over the threads.
+constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kChunkFunctions = 64;
+// Bodies above this size are optimized at O1: O2's cost grows faster than
+// linearly on huge functions (yosys has some of several megabytes).
+constexpr size_t kHugeFunctionBytes = 256 * 1024;
+
+struct Chunk {
+  std::vector<uint32_t> functions;  // defined indices
+  size_t bytes = 0;
+};
+
+std::vector<Chunk> make_chunks(const ir::Module& m, const std::vector<uint32_t>& functions) {
+  std::vector<Chunk> chunks;
+  for (uint32_t f : functions) {
+    size_t size = m.codes[f].whole.size;
+    if (chunks.empty() || chunks.back().bytes + size > kChunkBytes || chunks.back().functions.size() >= kChunkFunctions)
+      chunks.emplace_back();
+    chunks.back().functions.push_back(f);
+    chunks.back().bytes += size;
+  }
+  return chunks;
+}
+
+std::unique_ptr<llvm::TargetMachine> host_machine(llvm::CodeGenOptLevel level) {
+  std::string triple = llvm::sys::getProcessTriple();
+  std::string error;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) return nullptr;
+  std::string features;
+  for (const auto& feature : llvm::sys::getHostCPUFeatures())
+    features += (features.empty() ? "" : ",") + std::string(feature.second ? "+" : "-") + feature.first().str();
+  llvm::TargetOptions options;
+  // Static code in the large code model: every reference to a helper, a
+  // constant or a jump table is an absolute address the loader fills in, so
+  // the code can live anywhere in the address space.
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features, options, llvm::Reloc::Static, llvm::CodeModel::Large, level));
+}
+
+void optimize(llvm::Module& module, llvm::TargetMachine& machine, llvm::OptimizationLevel level) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager cgscc;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(cgscc);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, cgscc, modules);
+  llvm::ModulePassManager pipeline = builder.buildPerModuleDefaultPipeline(level);
+  pipeline.run(module, modules);
+}
+
+Expected<std::vector<uint8_t>> emit_object(llvm::Module& module, llvm::TargetMachine& machine) {
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream out(buffer);
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, out, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return Error(ErrorKind::Unsupported, "LLVM cannot emit an object file for this target");
+  passes.run(module);
+  return std::vector<uint8_t>(buffer.begin(), buffer.end());
+}
+
+// Reads the functions' wasm offsets back from the object's line table (the
+// line numbers FunctionBuilder set) and their sizes from the symbol table.
+void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, const std::vector<uint32_t>& functions,
+                 native::CompileResponse& out) {
+  llvm::MemoryBufferRef ref(llvm::StringRef(reinterpret_cast<const char*>(object.data()), object.size()), "chunk");
+  auto file = llvm::object::ObjectFile::createObjectFile(ref);
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return;
+  }
+  std::map<std::string, std::pair<uint64_t, uint64_t>> symbols;  // name -> (address, size)
+  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
+    auto name = symbol.getName();
+    auto address = symbol.getAddress();
+    if (!name || !address) {
+      if (!name) llvm::consumeError(name.takeError());
+      if (!address) llvm::consumeError(address.takeError());
+      continue;
+    }
+    symbols[name->str()] = {*address, llvm::object::ELFSymbolRef(symbol).getSize()};
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> rows;  // (address in .text, wasm offset)
+  std::unique_ptr<llvm::DWARFContext> dwarf = llvm::DWARFContext::create(**file);
+  for (const auto& unit : dwarf->compile_units()) {
+    const llvm::DWARFDebugLine::LineTable* table = dwarf->getLineTableForUnit(unit.get());
+    if (!table) continue;
+    for (const llvm::DWARFDebugLine::Row& row : table->Rows)
+      if (!row.EndSequence) rows.emplace_back(row.Address.Address, row.Line);
+  }
+  std::sort(rows.begin(), rows.end());
+  for (uint32_t f : functions) {
+    auto it = symbols.find(native::function_symbol(f));
+    if (it == symbols.end()) continue;
+    native::CompiledFunction compiled;
+    compiled.defined_index = f;
+    compiled.object = object_index;
+    auto [start, size] = it->second;
+    compiled.code_size = static_cast<uint32_t>(size);
+    for (const auto& [address, line] : rows) {
+      if (address < start || address >= start + size || line == 0) continue;
+      uint32_t at = static_cast<uint32_t>(address - start);
+      if (!compiled.offsets.empty() && compiled.offsets.back().wasm_offset == line) continue;
+      if (!compiled.offsets.empty() && compiled.offsets.back().code_offset == at) compiled.offsets.back().wasm_offset = line;
+      else compiled.offsets.push_back({at, line});
+    }
+    out.compiled.push_back(std::move(compiled));
+  }
+}
+
+struct ChunkResult {
+  std::vector<uint8_t> object;
+  std::vector<uint32_t> compiled;
+  std::vector<native::NotCompiled> not_compiled;
+};
+
+ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, const native::CompileOptions& options,
+                          const std::vector<uint32_t>& declared, const Chunk& chunk) {
+  ChunkResult result;
+  llvm::LLVMContext context;
+  llvm::Module module("chunk", context);
+  ModuleDeclarations decls(module);
+  bool huge = false;
+  for (uint32_t f : chunk.functions) {
+    FunctionBuilder builder(decls, wasm, features, options, declared, wasm.num_imported_funcs + f);
+    Expected<void> built = builder.build();
+    if (built) {
+      result.compiled.push_back(f);
+      huge = huge || wasm.codes[f].whole.size > kHugeFunctionBytes;
+      continue;
+    }
+    result.not_compiled.push_back({f, built.error().message});
+    for (const std::string& name : {native::function_symbol(f), native::trampoline_symbol(f)})
+      if (llvm::Function* partial = module.getFunction(name)) partial->eraseFromParent();
+  }
+  decls.debug.finalize();
+  auto fail_all = [&](const std::string& why) {
+    for (uint32_t f : result.compiled) result.not_compiled.push_back({f, why});
+    result.compiled.clear();
+    return result;
+  };
+  if (result.compiled.empty()) return result;
+  std::string problems;
+  llvm::raw_string_ostream problem_stream(problems);
+  if (std::getenv("KILN_LLVM_DUMP")) module.print(llvm::errs(), nullptr);
+  if (llvm::verifyModule(module, &problem_stream)) return fail_all("internal error: LLVM rejects the IR: " + problems);
+  auto level = options.opt_level == 0 ? llvm::CodeGenOptLevel::None
+               : options.opt_level == 1 || huge ? llvm::CodeGenOptLevel::Less
+                                                : llvm::CodeGenOptLevel::Default;
+  std::unique_ptr<llvm::TargetMachine> machine = host_machine(level);
+  if (!machine) return fail_all("no LLVM target for this machine");
+  module.setDataLayout(machine->createDataLayout());
+  module.setTargetTriple(machine->getTargetTriple().str());
+  if (options.opt_level > 0) optimize(module, *machine, huge || options.opt_level == 1 ? llvm::OptimizationLevel::O1
+                                                                                      : llvm::OptimizationLevel::O2);
+  Expected<std::vector<uint8_t>> object = emit_object(module, *machine);
+  if (!object) return fail_all(object.error().message);
+  result.object = std::move(*object);
+  return result;
+}
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+}  // namespace
+
+native::CompileResponse compile(const native::CompileRequest& request) {
+  initialize_llvm();
+  native::CompileResponse response;
+  ir::Features features = ir::Features::from_bits(request.options.features);
+  Expected<ir::Module> wasm =
+      binary::decode_module(std::vector<uint8_t>(request.module.begin(), request.module.end()), features);
+  if (!wasm) {
+    response.error = wasm.error().to_string();
+    return response;
+  }
+  Expected<std::vector<uint32_t>> declared = validate::validate_module(*wasm, features);
+  if (!declared) {
+    response.error = declared.error().to_string();
+    return response;
+  }
+  std::vector<uint32_t> functions;
+  for (uint32_t f : request.functions)
+    if (f < wasm->codes.size()) functions.push_back(f);
+  std::vector<Chunk> chunks = make_chunks(*wasm, functions);
+  std::vector<ChunkResult> results(chunks.size());
+  size_t threads = request.options.threads ? request.options.threads : worker_count();
+  parallel_for(chunks.size(), threads, [&](size_t, size_t chunk) {
+    results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk]);
+  });
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    ChunkResult& r = results[c];
+    for (native::NotCompiled& n : r.not_compiled) response.not_compiled.push_back(std::move(n));
+    if (r.compiled.empty()) continue;
+    uint32_t index = static_cast<uint32_t>(response.objects.size());
+    add_offsets(r.object, index, r.compiled, response);
+    response.objects.push_back(std::move(r.object));
+  }
+  return response;
+}
+
+}  // namespace kiln::llvmtier

@@ -1,0 +1,26 @@
+// kiln-llvm: Kiln's optimizing compiler, a process of its own. It reads
+// compile requests from stdin and writes each response to stdout, every
+// message preceded by its length (u64, little-endian), until stdin ends.
+//
+// Kiln runs it when it needs native code (native/compiler_process.cpp), so
+// that LLVM is neither linked into kiln nor loaded by a run that never needs
+// it: the interpreter starts at once, and a crash or a memory bomb inside the
+// compiler stays inside this process.
+#include <cstdint>
+#include <vector>
+
+#include "llvm/compiler.h"
+#include "native/framing.h"
+
+int main() {
+  using namespace kiln::native;
+  for (;;) {
+    std::optional<std::vector<uint8_t>> request_bytes = read_frame(0, uint64_t{8} << 30);
+    if (!request_bytes) return 0;  // the end of requests (or of kiln)
+    std::optional<CompileRequest> request = CompileRequest::decode(*request_bytes);
+    CompileResponse response;
+    if (request) response = kiln::llvmtier::compile(*request);
+    else response.error = "kiln-llvm: a malformed request (a kiln of another version?)";
+    if (!write_frame(1, response.encode())) return 2;
+  }
+}

@@ -1,0 +1,113 @@
+#include "native/compiler_process.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "base/version.h"
+#include "native/framing.h"
+
+extern char** environ;
+
+namespace kiln::native {
+
+namespace {
+
+bool executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
+
+// The one compiler process of this process.
+class Compiler {
+ public:
+  ~Compiler() { stop(); }
+
+  Expected<CompileResponse> run(const CompileRequest& request) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pid_ <= 0) KILN_TRY_VOID(start());
+    std::optional<std::vector<uint8_t>> reply;
+    if (write_frame(socket_, request.encode())) reply = read_frame(socket_, uint64_t{16} << 30);
+    if (!reply) {
+      stop();
+      return Error(ErrorKind::Io, "the compiler process (kiln-llvm) ended without an answer");
+    }
+    std::optional<CompileResponse> response = CompileResponse::decode(*reply);
+    if (!response) {
+      stop();
+      return Error(ErrorKind::Io, "the compiler process (kiln-llvm) answered nonsense");
+    }
+    return std::move(*response);
+  }
+
+ private:
+  Expected<void> start() {
+    std::string path = compiler_path();
+    if (path.empty())
+      return Error(ErrorKind::Unsupported, "the LLVM tier's compiler, kiln-llvm, was not found (set KILN_LLVM to its path)");
+    // One socket both ways: the compiler's stdin and stdout.
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
+      return Error(ErrorKind::Io, std::string("socketpair: ") + std::strerror(errno));
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 0);
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
+    char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    pid_t pid = 0;
+    int error = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(ends[1]);
+    if (error != 0) {
+      close(ends[0]);
+      return Error(ErrorKind::Io, "cannot start " + path + ": " + std::strerror(error));
+    }
+    pid_ = pid;
+    socket_ = ends[0];
+    return {};
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    close(socket_);  // the compiler ends when its input does
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+  }
+
+  std::mutex mutex_;
+  pid_t pid_ = 0;
+  int socket_ = -1;
+};
+
+Compiler& compiler() {
+  static Compiler instance;
+  return instance;
+}
+
+}  // namespace
+
+std::string compiler_path() {
+  if (const char* configured = std::getenv("KILN_LLVM"); configured && *configured)
+    return executable(configured) ? configured : "";
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    if (executable(dir + "/kiln-llvm")) return dir + "/kiln-llvm";
+  }
+  std::string installed = std::string(KILN_INSTALL_BINDIR) + "/kiln-llvm";
+  if (executable(installed)) return installed;
+  return "";
+}
+
+Expected<CompileResponse> run_compiler(const CompileRequest& request) { return compiler().run(request); }
+
+}  // namespace kiln::native

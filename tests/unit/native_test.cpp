@@ -1,0 +1,165 @@
+// The LLVM tier: functions really run as native code, calls cross between the
+// tiers and the host in every direction, and what a program can observe of a
+// trap (its code, its backtrace, the memory it leaves) is the interpreter's.
+#include <gtest/gtest.h>
+
+#include "kiln/kiln.hpp"
+#include "runtime/module.h"
+
+namespace kiln {
+namespace {
+
+Config on(Tier tier) {
+  Config c;
+  c.tier = tier;
+  return c;
+}
+
+// Whether the tier gave defined function `defined_index` native code.
+bool is_native(const Module& module, uint32_t defined_index) {
+  Expected<const runtime::CompiledCode*> code = module.impl()->compiled(defined_index);
+  return code && (*code)->native != nullptr;
+}
+
+TEST(Native, FunctionsRunAsNativeCode) {
+  Engine engine(on(Tier::Llvm));
+  Store store(engine);
+  Linker linker(engine);
+  Expected<Module> module = Module::from_text(engine, R"((module
+    (func $fac (export "fac") (param i64) (result i64)
+      (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+        (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))))");
+  ASSERT_TRUE(module.has_value()) << module.error().to_string();
+  Instance instance = *linker.instantiate(store, *module);
+  Expected<int64_t> r = instance.get_typed_func<int64_t(int64_t)>("fac")->call(20);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(*r, 2432902008176640000);
+  EXPECT_TRUE(is_native(*module, 0));
+}
+
+// $simd is left to the interpreter (v128 is not compiled yet); it calls native
+// $twice, which calls the host, which calls back into wasm.
+const char* kMixed = R"((module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (func $simd (export "simd") (param i32) (result i32)
+    (i32x4.extract_lane 0 (i32x4.splat (call $twice (local.get 0)))))
+  (func $twice (export "twice") (param i32) (result i32)
+    (call $add (local.get 0) (local.get 0)))
+  (func $via_simd (export "via_simd") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $simd (local.get 0))))))";
+
+TEST(Native, CallsCrossTiersAndTheHost) {
+  Engine engine(on(Tier::Llvm));
+  Store store(engine);
+  Linker linker(engine);
+  int host_calls = 0;
+  linker.func_wrap("host", "add", [&](int32_t a, int32_t b) -> int32_t {
+    ++host_calls;
+    return a + b;
+  });
+  Expected<Module> module = Module::from_text(engine, kMixed);
+  ASSERT_TRUE(module.has_value()) << module.error().to_string();
+  Instance instance = *linker.instantiate(store, *module);
+  // native -> interpreter -> native -> host
+  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("via_simd")->call(21);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(*r, 43);
+  EXPECT_EQ(host_calls, 1);
+  EXPECT_FALSE(is_native(*module, 0));
+  EXPECT_TRUE(is_native(*module, 1));
+  EXPECT_TRUE(is_native(*module, 2));
+}
+
+// A trap deep in native code, below an interpreted frame: the same trap code,
+// frames, names and offsets as when everything is interpreted.
+const char* kDeepTrap = R"((module
+  (memory 1)
+  (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+  (func $middle (param i32) (result i32)
+    (i32.add (i32.const 1) (call $inner (i32.add (local.get 0) (i32.const 65536)))))
+  (func $simd (param i32) (result i32)
+    (i32x4.extract_lane 0 (i32x4.splat (call $middle (local.get 0)))))
+  (func (export "outer") (param i32) (result i32) (call $simd (local.get 0)))))";
+
+std::vector<TraceFrame> trace_of(Tier tier, TrapCode& code) {
+  Engine engine(on(tier));
+  Store store(engine);
+  Linker linker(engine);
+  Instance instance = *linker.instantiate(store, *Module::from_text(engine, kDeepTrap));
+  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("outer")->call(8);
+  if (r) return {};
+  code = r.error().trap;
+  return r.error().trace;
+}
+
+TEST(Native, TrapsHaveTheInterpretersBacktrace) {
+  TrapCode interp_code = TrapCode::None, llvm_code = TrapCode::None;
+  std::vector<TraceFrame> interp = trace_of(Tier::Interpreter, interp_code);
+  std::vector<TraceFrame> native = trace_of(Tier::Llvm, llvm_code);
+  EXPECT_EQ(interp_code, TrapCode::MemoryOutOfBounds);
+  EXPECT_EQ(llvm_code, TrapCode::MemoryOutOfBounds);
+  ASSERT_EQ(interp.size(), 4u);
+  ASSERT_EQ(native.size(), interp.size());
+  for (size_t i = 0; i < interp.size(); ++i) {
+    EXPECT_EQ(native[i].func_index, interp[i].func_index) << "frame " << i;
+    EXPECT_EQ(native[i].function, interp[i].function) << "frame " << i;
+    EXPECT_EQ(native[i].offset, interp[i].offset) << "frame " << i;
+  }
+  EXPECT_EQ(native[0].function, "inner");
+}
+
+// What the interpreter leaves in memory when a later access traps, native
+// code leaves too: no store is dropped or moved past the faulting access, and
+// a load whose value is unused still traps.
+TEST(Native, MemoryAtATrapIsTheInterpreters) {
+  const char* wat = R"((module
+    (memory (export "memory") 1)
+    (func (export "go") (param i32)
+      (i32.store (i32.const 0) (i32.const 7))
+      (drop (i32.load (local.get 0)))
+      (i32.store (i32.const 0) (i32.const 9)))))";
+  for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
+    Engine engine(on(tier));
+    Store store(engine);
+    Linker linker(engine);
+    Instance instance = *linker.instantiate(store, *Module::from_text(engine, wat));
+    Expected<void> r = instance.get_typed_func<void(int32_t)>("go")->call(65536);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
+    EXPECT_EQ(instance.get_memory("memory")->data()[0], 7);
+    ASSERT_TRUE(instance.get_typed_func<void(int32_t)>("go")->call(4).has_value());
+    EXPECT_EQ(instance.get_memory("memory")->data()[0], 9);
+  }
+}
+
+// Results agree across tiers on a function that mixes integer, float and
+// memory operations in a loop.
+TEST(Native, AgreesWithTheInterpreterOnALoop) {
+  const char* wat = R"((module
+    (memory 1)
+    (func (export "mix") (param $n i32) (result i64)
+      (local $i i32) (local $acc i64) (local $f f64)
+      (loop $l
+        (i32.store (i32.shl (i32.and (local.get $i) (i32.const 255)) (i32.const 2))
+                   (i32.mul (local.get $i) (i32.const 2654435761)))
+        (local.set $f (f64.add (local.get $f) (f64.sqrt (f64.convert_i32_u (local.get $i)))))
+        (local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 5))
+                                 (i64.extend_i32_u (i32.load offset=4 (i32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i64.xor (local.get $acc) (i64.trunc_sat_f64_s (local.get $f))))))";
+  int64_t results[2];
+  for (int t = 0; t < 2; ++t) {
+    Engine engine(on(t ? Tier::Llvm : Tier::Interpreter));
+    Store store(engine);
+    Linker linker(engine);
+    Instance instance = *linker.instantiate(store, *Module::from_text(engine, wat));
+    Expected<int64_t> r = instance.get_typed_func<int64_t(int32_t)>("mix")->call(100000);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    results[t] = *r;
+  }
+  EXPECT_EQ(results[0], results[1]);
+}
+
+}  // namespace
+}  // namespace kiln
