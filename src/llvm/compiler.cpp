@@ -13,6 +13,8 @@
 #include <llvm/TargetParser/Host.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -27,8 +29,11 @@ namespace kiln::llvmtier {
 namespace {
 
 // Functions compiled together in one LLVM module: enough to amortize a
-// module's fixed costs, small enough that chunks spread over the threads.
+// module's fixed costs, small enough that chunks spread over the threads (a
+// small module is cut into a few chunks per thread, down to kMinChunkBytes).
 constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kMinChunkBytes = 4 * 1024;
+constexpr size_t kChunksPerThread = 4;
 constexpr size_t kChunkFunctions = 64;
 // Bodies above this size are optimized at O1: O2's cost grows faster than
 // linearly on huge functions (yosys has some of several megabytes).
@@ -39,11 +44,14 @@ struct Chunk {
   size_t bytes = 0;
 };
 
-std::vector<Chunk> make_chunks(const ir::Module& m, const std::vector<uint32_t>& functions) {
+std::vector<Chunk> make_chunks(const ir::Module& m, const std::vector<uint32_t>& functions, size_t threads) {
+  size_t total = 0;
+  for (uint32_t f : functions) total += m.codes[f].whole.size;
+  size_t limit = std::clamp(total / std::max<size_t>(threads * kChunksPerThread, 1), kMinChunkBytes, kChunkBytes);
   std::vector<Chunk> chunks;
   for (uint32_t f : functions) {
     size_t size = m.codes[f].whole.size;
-    if (chunks.empty() || chunks.back().bytes + size > kChunkBytes || chunks.back().functions.size() >= kChunkFunctions)
+    if (chunks.empty() || chunks.back().bytes + size > limit || chunks.back().functions.size() >= kChunkFunctions)
       chunks.emplace_back();
     chunks.back().functions.push_back(f);
     chunks.back().bytes += size;
@@ -147,9 +155,14 @@ struct ChunkResult {
   std::vector<native::NotCompiled> not_compiled;
 };
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, const native::CompileOptions& options,
                           const std::vector<uint32_t>& declared, const Chunk& chunk) {
   ChunkResult result;
+  auto started = std::chrono::steady_clock::now();
   llvm::LLVMContext context;
   llvm::Module module("chunk", context);
   ModuleDeclarations decls(module);
@@ -184,9 +197,19 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   if (!machine) return fail_all("no LLVM target for this machine");
   module.setDataLayout(machine->createDataLayout());
   module.setTargetTriple(machine->getTargetTriple().str());
+  double built = seconds_since(started);
+  size_t instructions = module.getInstructionCount();
   if (options.opt_level > 0) optimize(module, *machine, huge || options.opt_level == 1 ? llvm::OptimizationLevel::O1
                                                                                       : llvm::OptimizationLevel::O2);
+  double optimized = seconds_since(started);
   Expected<std::vector<uint8_t>> object = emit_object(module, *machine);
+  // For contributors: where compile time goes, chunk by chunk.
+  static const bool stats = std::getenv("KILN_LLVM_STATS") != nullptr;
+  if (stats)
+    std::fprintf(stderr, "kiln-llvm: chunk of %zu functions, %zu bytes: %zu IR instructions (%zu optimized); "
+                 "build %.0f ms, optimize %.0f ms, codegen %.0f ms\n", chunk.functions.size(), chunk.bytes,
+                 instructions, static_cast<size_t>(module.getInstructionCount()), built * 1e3,
+                 (optimized - built) * 1e3, (seconds_since(started) - optimized) * 1e3);
   if (!object) return fail_all(object.error().message);
   result.object = std::move(*object);
   return result;
@@ -220,10 +243,15 @@ native::CompileResponse compile(const native::CompileRequest& request) {
   std::vector<uint32_t> functions;
   for (uint32_t f : request.functions)
     if (f < wasm->codes.size()) functions.push_back(f);
-  std::vector<Chunk> chunks = make_chunks(*wasm, functions);
-  std::vector<ChunkResult> results(chunks.size());
   size_t threads = request.options.threads ? request.options.threads : worker_count();
-  parallel_for(chunks.size(), threads, [&](size_t, size_t chunk) {
+  std::vector<Chunk> chunks = make_chunks(*wasm, functions, threads);
+  std::vector<ChunkResult> results(chunks.size());
+  // The biggest first, so that no big chunk starts last while the other threads idle.
+  std::vector<size_t> order(chunks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chunks[a].bytes > chunks[b].bytes; });
+  parallel_for(chunks.size(), threads, [&](size_t, size_t item) {
+    size_t chunk = order[item];
     results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk]);
   });
   for (size_t c = 0; c < chunks.size(); ++c) {

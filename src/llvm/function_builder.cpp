@@ -154,6 +154,11 @@ void FunctionBuilder::begin_function() {
     if (i < type_.params.size()) b_.CreateStore(function_->getArg(static_cast<unsigned>(i + 1)), slot);
     else b_.CreateStore(llvm::Constant::getNullValue(t), slot);
   }
+  // The entry block ends here; what the whole call shares (invariant()) is
+  // added before this branch, the body starts in the next block.
+  llvm::BasicBlock* start = llvm::BasicBlock::Create(ctx_, "start", function_);
+  b_.CreateBr(start);
+  b_.SetInsertPoint(start);
   Frame f;
   f.kind = FrameKind::Function;
   for (const ValType& t : type_.results) f.results.push_back(llvm_type(t));
@@ -210,13 +215,33 @@ llvm::Value* FunctionBuilder::invariant_pointer(llvm::Value* address, const char
   return load;
 }
 
+// A value that `make` computes from the context alone, the same for the whole
+// call: computed once, in the entry block (which dominates every use), instead
+// of at each use. Keeps the IR small; LLVM would merge the copies, but only
+// after every pass before GVN had worked through them.
+llvm::Value* FunctionBuilder::invariant(InvariantKey key, const std::function<llvm::Value*()>& make) {
+  auto it = invariants_.find(key);
+  if (it != invariants_.end()) return it->second;
+  llvm::IRBuilder<>::InsertPointGuard guard(b_);
+  b_.SetInsertPoint(entry_->getTerminator());
+  b_.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, wasm_.codes[func_index_ - wasm_.num_imported_funcs].code.offset,
+                                                   0, subprogram_));
+  llvm::Value* v = make();
+  invariants_.emplace(key, v);
+  return v;
+}
+
 llvm::Value* FunctionBuilder::context_field(size_t offset, const char* name) {
-  return invariant_pointer(b_.CreateConstGEP1_64(b_.getInt8Ty(), context_, offset), name);
+  return invariant({InvariantKind::ContextField, offset, 0}, [&] {
+    return invariant_pointer(b_.CreateConstGEP1_64(b_.getInt8Ty(), context_, offset), name);
+  });
 }
 
 // Entry `index` of the context's array at `offset` (memories, globals, functions).
 llvm::Value* FunctionBuilder::context_array_entry(size_t offset, const char* array, uint32_t index) {
-  return invariant_pointer(b_.CreateConstGEP1_64(b_.getPtrTy(), context_field(offset, array), index));
+  return invariant({InvariantKind::ArrayEntry, offset, index}, [&] {
+    return invariant_pointer(b_.CreateConstGEP1_64(b_.getPtrTy(), context_field(offset, array), index));
+  });
 }
 
 llvm::Value* FunctionBuilder::memory_definition(uint32_t memory) {
@@ -224,7 +249,10 @@ llvm::Value* FunctionBuilder::memory_definition(uint32_t memory) {
 }
 
 // A memory's base never moves (its whole reach is reserved up front).
-llvm::Value* FunctionBuilder::memory_base(uint32_t memory) { return invariant_pointer(memory_definition(memory), "base"); }
+llvm::Value* FunctionBuilder::memory_base(uint32_t memory) {
+  return invariant({InvariantKind::MemoryBase, memory, 0},
+                   [&] { return invariant_pointer(memory_definition(memory), "base"); });
+}
 
 // The address of an access of `size` bytes at `address` + `offset`. A 32-bit
 // memory's guard region catches any access past its end; a 64-bit one is

@@ -9,7 +9,10 @@
 #include <llvm/IR/Module.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -100,6 +103,9 @@ class FunctionBuilder final : public validate::CodeSink {
   }
 
   // ---- memory, context and traps ----
+  enum class InvariantKind : uint8_t { ContextField, ArrayEntry, MemoryBase };
+  using InvariantKey = std::tuple<InvariantKind, size_t, uint32_t>;
+  llvm::Value* invariant(InvariantKey key, const std::function<llvm::Value*()>& make);
   llvm::Value* invariant_pointer(llvm::Value* address, const char* name = "");
   llvm::Value* context_field(size_t offset, const char* name);
   llvm::Value* context_array_entry(size_t offset, const char* array, uint32_t index);
@@ -140,6 +146,7 @@ class FunctionBuilder final : public validate::CodeSink {
   llvm::DISubprogram* subprogram_ = nullptr;
   llvm::Value* context_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
+  std::map<InvariantKey, llvm::Value*> invariants_;
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<ir::ValType> local_types_;
   std::vector<llvm::Value*> stack_;

@@ -9,11 +9,16 @@
 #include <cstdint>
 #include <vector>
 
+#include <llvm/Support/CommandLine.h>
+
 #include "llvm/compiler.h"
 #include "native/framing.h"
 
 int main() {
   using namespace kiln::native;
+  // For contributors: LLVM's own options, e.g. KILN_LLVM_OPTIONS=-time-passes.
+  const char* argv[] = {"kiln-llvm"};
+  llvm::cl::ParseCommandLineOptions(1, argv, "", nullptr, "KILN_LLVM_OPTIONS");
   for (;;) {
     std::optional<std::vector<uint8_t>> request_bytes = read_frame(0, uint64_t{8} << 30);
     if (!request_bytes) return 0;  // the end of requests (or of kiln)
