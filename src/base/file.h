@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,5 +20,26 @@ inline constexpr uint64_t kMaxModuleFileBytes = UINT32_MAX;
 // directory", "No such file or directory", "file too large ..."); running out of
 // memory is a Resource error, never an exception.
 Expected<std::vector<uint8_t>> read_file(const std::string& path);
+
+// A regular file mapped read-only: its pages are read as they are touched, so
+// opening a large compiled artifact costs nothing until its code is needed.
+class MappedFile {
+ public:
+  static Expected<std::shared_ptr<const MappedFile>> open(const std::string& path);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+
+ private:
+  MappedFile(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  const uint8_t* data_;
+  size_t size_;
+};
+
+// Writes `bytes` to `path` as a whole: into a temporary file beside it, then
+// renamed over it, so a reader (another process too) sees the old file or the
+// complete new one, never a part. Io errors name the path.
+Expected<void> write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);
 
 }  // namespace kiln

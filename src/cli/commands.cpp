@@ -1,13 +1,21 @@
 #include "cli/commands.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <variant>
 
 #include "cli/run_options.h"
 #include "cli/wasi_setup.h"
 #include "cli/wast_runner.h"
+#include "base/file.h"
+#include "native/artifact.h"
+#include "native/cache.h"
 #include "native/compiler_process.h"
 #include "native/tier.h"
 #include "interp/interpreter.h"
@@ -20,8 +28,26 @@ using ir::ValType;
 using runtime::Value;
 
 // Loads a module file; on failure reports why, naming the file, and returns null.
+bool is_artifact_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  uint8_t start[sizeof native::kArtifactMagic] = {};
+  ssize_t n = read(fd, start, sizeof start);
+  close(fd);
+  return n == static_cast<ssize_t>(sizeof start) && native::is_artifact(start);
+}
+
 std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std::string& path) {
-  Expected<std::shared_ptr<runtime::Module>> module = runtime::Module::from_file(engine, path);
+  Expected<std::shared_ptr<runtime::Module>> module = Error(ErrorKind::Io, "");
+  if (is_artifact_file(path)) {
+    Expected<std::shared_ptr<const MappedFile>> file = MappedFile::open(path);
+    if (file) module = native::load_artifact(engine, *file, (*file)->bytes(), path);
+    else module = file.error();
+    // Its messages name the file already.
+    if (!module) std::cerr << "error: " << module.error().to_string() << "\n";
+    return module ? std::move(*module) : nullptr;
+  }
+  module = runtime::Module::from_file(engine, path);
   if (module) return std::move(*module);
   // Io errors already name the file ("cannot read x.wasm: is a directory").
   if (module.error().kind == ErrorKind::Io) std::cerr << "error: " << module.error().message << "\n";
@@ -29,11 +55,11 @@ std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std:
   return nullptr;
 }
 
-Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier) {
+Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier, bool compiles) {
   if (tier == "interp") return interp::with_interpreter(config);
   if (tier == "llvm") {
     // Asked for by name, the tier must exist (a run under auto just interprets).
-    if (native::compiler_path().empty())
+    if (compiles && native::compiler_path().empty())
       return Error(ErrorKind::Unsupported,
                    "--tier llvm needs kiln-llvm, the LLVM tier's compiler, which is not installed beside kiln "
                    "(or set KILN_LLVM to its path)");
@@ -176,7 +202,12 @@ int run_command(RunOptions options) {
   if (Expected<void> ok = apply_grouped_options(options); !ok) return finish_with(ok.error());
   runtime::EngineConfig config;
   if (Expected<void> ok = configure_engine(options.limits, config); !ok) return finish_with(ok.error());
-  Expected<runtime::EngineConfig> tiered = with_tier(config, options.tier);
+  if (!options.no_cache) config.cache_dir = native::default_cache_dir();
+  // A compiled module (.kwasm) runs its native code: the LLVM tier, without
+  // compiling anything, unless the interpreter was asked for.
+  bool artifact = is_artifact_file(options.file);
+  std::string tier = !options.tier.empty() ? options.tier : artifact ? "llvm" : "interp";
+  Expected<runtime::EngineConfig> tiered = with_tier(config, tier, !artifact);
   if (!tiered) return finish_with(tiered.error());
   runtime::Engine engine(*tiered);
   std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
@@ -236,7 +267,7 @@ int wast_command(const WastCommandOptions& options) {
   WastOptions wast;
   if (options.wasm2) wast.features = ir::Features::wasm2();
   wast.tier = options.tier;
-  if (Expected<runtime::EngineConfig> ok = with_tier({}, options.tier); !ok) {
+  if (Expected<runtime::EngineConfig> ok = with_tier({}, options.tier, true); !ok) {
     std::cerr << "error: " << ok.error().message << "\n";
     return kExitUsage;
   }
@@ -266,6 +297,60 @@ int validate_command(const std::vector<std::string>& files, bool wasm2) {
     else std::cout << file << ": ok\n";
   }
   return status;
+}
+
+namespace {
+
+// app.wasm -> app.kwasm, app.wat -> app.kwasm, app -> app.kwasm.
+std::string default_output(const std::string& input) {
+  std::string base = input;
+  size_t slash = base.find_last_of('/');
+  size_t dot = base.find_last_of('.');
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) base.resize(dot);
+  return base + ".kwasm";
+}
+
+}  // namespace
+
+int compile_command(const CompileCommandOptions& options) {
+  runtime::EngineConfig config;
+  if (options.wasm2) config.features = ir::Features::wasm2();
+  config.consume_fuel = options.consume_fuel;
+  config.epoch_interruption = options.epoch_interruption;
+  config.compile_threads = options.threads;
+  Expected<runtime::EngineConfig> tiered = with_tier(config, "llvm", true);
+  if (!tiered) return finish_with(tiered.error());
+  if (is_artifact_file(options.file)) {
+    std::cerr << "error: " << options.file << " is compiled already\n";
+    return kExitError;
+  }
+  runtime::Engine engine(*tiered);
+  std::shared_ptr<runtime::Module> module = load_module(engine, options.file);
+  if (!module) return kExitError;
+  Expected<std::vector<uint8_t>> artifact = native::compile_artifact(*module);
+  if (!artifact) {
+    std::cerr << "error: " << options.file << ": " << artifact.error().to_string() << "\n";
+    return kExitError;
+  }
+  std::string output = options.output.empty() ? default_output(options.file) : options.output;
+  if (Expected<void> written = write_file_atomically(output, *artifact); !written) return finish_with(written.error());
+  if (options.verbose) {
+    Expected<std::shared_ptr<const native::Artifact>> opened =
+        native::Artifact::open(nullptr, *artifact, output);
+    size_t functions = module->ir().codes.size(), interpreted = 0;
+    std::map<std::string, size_t> reasons;
+    for (uint32_t f = 0; opened && f < functions; ++f) {
+      auto where = (*opened)->function(f);
+      if (const std::string* why = std::get_if<std::string>(&where)) {
+        ++interpreted;
+        ++reasons[*why];
+      }
+    }
+    std::cerr << output << ": " << functions - interpreted << " of " << functions << " functions compiled, "
+              << artifact->size() << " bytes\n";
+    for (const auto& [why, count] : reasons) std::cerr << "  " << count << " interpreted: " << why << "\n";
+  }
+  return 0;
 }
 
 }  // namespace kiln::cli

@@ -20,7 +20,8 @@ enum class UnknownImports { Fail, Trap, Default };
 
 struct RunOptions {
   std::string file;
-  std::string tier = "interp";  // --tier
+  std::string tier;  // --tier; empty: interp, or llvm for a compiled module
+  bool no_cache = false;  // --no-cache
   std::string invoke;
   std::vector<std::string> args;
   std::vector<std::string> preloads;   // NAME=FILE: FILE's exports importable as NAME
@@ -44,6 +45,16 @@ struct WastCommandOptions {
   bool verbose = false;
 };
 
+struct CompileCommandOptions {
+  std::string file;
+  std::string output;  // -o; default: FILE with the extension .kwasm
+  bool wasm2 = false;
+  bool consume_fuel = false;        // code that --fuel can run
+  bool epoch_interruption = false;  // code that --timeout can run
+  uint32_t threads = 0;             // 0: every core
+  bool verbose = false;
+};
+
 struct InspectOptions {
   std::string file;
   bool code = false;
@@ -54,13 +65,18 @@ int run_command(RunOptions options);
 int inspect_command(const InspectOptions& options);
 int wast_command(const WastCommandOptions& options);
 int validate_command(const std::vector<std::string>& files, bool wasm2);
+int compile_command(const CompileCommandOptions& options);
 
 // The engine configuration with the tier a --tier option names ("interp",
-// "llvm"); Usage error for another name.
-Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier);
+// "llvm"); Usage error for another name. `compiles`: the run may compile, so
+// the LLVM tier needs kiln-llvm (running a compiled module does not).
+Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const std::string& tier, bool compiles);
 
-// Loads a module file (runtime::Module::from_file); on failure prints why,
-// naming the file, and returns null.
+// Whether the file is a compiled module (kiln compile's .kwasm).
+bool is_artifact_file(const std::string& path);
+
+// Loads a module file (runtime::Module::from_file, or a compiled module's
+// artifact); on failure prints why, naming the file, and returns null.
 std::shared_ptr<runtime::Module> load_module(runtime::Engine& engine, const std::string& path);
 
 }  // namespace kiln::cli

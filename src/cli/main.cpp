@@ -1,4 +1,4 @@
-// The `kiln` command: run, validate, wast, inspect, help.
+// The `kiln` command: run, compile, validate, wast, inspect, help.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -15,7 +15,7 @@
 namespace {
 
 bool is_subcommand(const std::string& arg) {
-  return arg == "run" || arg == "wast" || arg == "validate" || arg == "inspect" || arg == "help";
+  return arg == "run" || arg == "wast" || arg == "validate" || arg == "inspect" || arg == "compile" || arg == "help";
 }
 
 // Returns the index of the first argument that is not an option or an option's
@@ -28,7 +28,8 @@ size_t find_module_argument(CLI::App& run, const std::vector<std::string>& args,
     if (arg.find('=') != std::string::npos && arg.starts_with("--")) continue;  // --opt=value
     if (arg.size() > 2 && arg[1] != '-') continue;                             // -Wfuel=1: value attached
     const CLI::Option* option = run.get_option_no_throw(arg);
-    if (option && option->get_type_size() != 0) ++i;  // skip the option's value
+    // Skip the option's value; a flag has none (its type size is 1 all the same).
+    if (option && option->get_expected_min() > 0) ++i;
   }
   return args.size();
 }
@@ -68,6 +69,17 @@ int run_main(std::vector<std::string> args) {
   validate->add_option("files", validate_files, "The modules to check")->required();
   validate->add_flag("--wasm2", validate_wasm2, "Use the WebAssembly 2.0 rules");
 
+  kiln::cli::CompileCommandOptions compile_options;
+  CLI::App* compile = app.add_subcommand("compile", "Compile a module to native code ahead of time (a .kwasm)");
+  compile->add_option("file", compile_options.file, "The module (.wasm or .wat)")->required();
+  compile->add_option("-o,--output", compile_options.output, "Where to write it (default: FILE as .kwasm)");
+  compile->add_flag("--wasm2", compile_options.wasm2, "Use the WebAssembly 2.0 rules");
+  compile->add_flag("--consume-fuel", compile_options.consume_fuel, "Meter fuel, so `kiln run --fuel` can run it");
+  compile->add_flag("--epoch-interruption", compile_options.epoch_interruption,
+                    "Check epochs, so `kiln run --timeout` can run it");
+  compile->add_option("-j,--threads", compile_options.threads, "Compile threads (default: every core)");
+  compile->add_flag("-v,--verbose", compile_options.verbose, "Say how much was compiled, and what was not");
+
   kiln::cli::InspectOptions inspect_options;
   CLI::App* inspect = app.add_subcommand("inspect", "Describe a module: imports, exports, functions");
   inspect->add_option("file", inspect_options.file, "The module")->required();
@@ -76,7 +88,7 @@ int run_main(std::vector<std::string> args) {
 
   std::string help_topic;
   CLI::App* help_command = app.add_subcommand("help", "Print help for kiln or for one command");
-  help_command->add_option("command", help_topic, "The command (run, validate, wast, inspect)");
+  help_command->add_option("command", help_topic, "The command (run, compile, validate, wast, inspect)");
 
   // For `run`, stop CLI parsing at the module file: later arguments are the guest's.
   std::vector<std::string> guest_args;
@@ -103,7 +115,7 @@ int run_main(std::vector<std::string> args) {
     }
     CLI::App* topic = is_subcommand(help_topic) ? app.get_subcommand(help_topic) : nullptr;
     if (!topic) {
-      std::cerr << "error: no command named '" << help_topic << "' (run, validate, wast, inspect)\n";
+      std::cerr << "error: no command named '" << help_topic << "' (run, compile, validate, wast, inspect)\n";
       return kiln::cli::kExitUsage;
     }
     std::cout << topic->get_formatter()->make_help(topic, "kiln " + help_topic, CLI::AppFormatMode::Normal);
@@ -116,6 +128,7 @@ int run_main(std::vector<std::string> args) {
   if (wast->parsed()) return kiln::cli::wast_command(wast_options);
   if (validate->parsed()) return kiln::cli::validate_command(validate_files, validate_wasm2);
   if (inspect->parsed()) return kiln::cli::inspect_command(inspect_options);
+  if (compile->parsed()) return kiln::cli::compile_command(compile_options);
   return 0;
 }
 

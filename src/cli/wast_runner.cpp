@@ -109,7 +109,7 @@ class Runner {
   static runtime::EngineConfig make_config(const WastOptions& options) {
     runtime::EngineConfig config;
     config.features = options.features;
-    return *with_tier(config, options.tier);
+    return *with_tier(config, options.tier, true);
   }
 
   void pass() { ++result_.passed; }

@@ -108,6 +108,14 @@ std::string compiler_path() {
   return "";
 }
 
+std::string compiler_build() {
+  std::string path = compiler_path();
+  struct stat info;
+  if (path.empty() || stat(path.c_str(), &info) != 0) return "none";
+  return path + " " + std::to_string(info.st_size) + " " + std::to_string(info.st_mtim.tv_sec) + "." +
+         std::to_string(info.st_mtim.tv_nsec);
+}
+
 Expected<CompileResponse> run_compiler(const CompileRequest& request) { return compiler().run(request); }
 
 }  // namespace kiln::native

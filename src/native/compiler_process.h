@@ -13,6 +13,10 @@ namespace kiln::native {
 // the directory Kiln was installed to.
 std::string compiler_path();
 
+// Which build of kiln-llvm compiler_path() is (its size and modification
+// time), for the code cache: a rebuilt compiler does not reuse older code.
+std::string compiler_build();
+
 // Sends `request` to the process's compiler and returns its response. Io
 // errors when the compiler cannot be started or dies (it is started again for
 // the next request). Thread-safe.

@@ -1,17 +1,20 @@
 #include "native/tier.h"
 
 #include <algorithm>
+#include <variant>
 
+#include "native/artifact.h"
+#include "native/cache.h"
 #include "native/compiler_process.h"
 #include "runtime/call.h"
 
 namespace kiln::native {
 
-NativeCode::NativeCode(std::shared_ptr<const NativeModule> objects, const runtime::Module& wasm, uint32_t func_index,
+NativeCode::NativeCode(std::shared_ptr<const LoadedChunk> chunk, const runtime::Module& wasm, uint32_t func_index,
                        const void* function, const void* trampoline, uint32_t code_size,
                        std::vector<OffsetEntry> offsets)
     : runtime::CompiledCode(&enter, function),
-      objects_(std::move(objects)),
+      chunk_(std::move(chunk)),
       wasm_(wasm),
       func_index_(func_index),
       trampoline_(reinterpret_cast<Trampoline>(const_cast<void*>(trampoline))),
@@ -45,33 +48,53 @@ CompileOptions compile_options(const runtime::EngineConfig& config) {
 
 namespace {
 
-// What the LLVM tier knows of one module: compiled as a whole when its first
-// function is needed.
+// What the LLVM tier knows of one module: its artifact (compiled when the
+// first function was needed, found in the cache, or the one it was loaded
+// from) and the chunks loaded so far. Used under the module's compile lock.
 struct ModuleState {
-  bool compiled = false;
-  std::optional<Error> failure;  // the whole module failed to compile
-  std::shared_ptr<NativeModule> objects;
-  std::vector<std::optional<CompiledFunction>> functions;  // by defined index
-  std::vector<std::string> reasons;                         // why not, by defined index
+  bool prepared = false;
+  std::optional<Error> failure;  // the module as a whole could not be compiled
+  std::shared_ptr<const Artifact> artifact;
+  std::vector<std::shared_ptr<const LoadedChunk>> chunks;  // by chunk index; null until loaded
+  std::vector<std::optional<CompiledFunction>> functions;   // by defined index, from loaded chunks
 };
 
-Expected<void> compile_module(const runtime::Module& module, ModuleState& state) {
-  const ir::Module& m = module.ir();
-  CompileRequest request;
-  request.options = compile_options(module.engine().config());
-  request.module = m.bytes;
-  for (uint32_t f = 0; f < m.codes.size(); ++f) request.functions.push_back(f);
-  CompileResponse response = KILN_TRY(run_compiler(request));
-  if (!response.error.empty()) return Error(ErrorKind::Unsupported, "kiln-llvm: " + response.error);
-  state.objects = std::make_shared<NativeModule>();
-  for (const std::vector<uint8_t>& object : response.objects)
-    state.objects->objects.push_back(KILN_TRY(LoadedObject::load(object, host_symbol)));
-  state.functions.resize(m.codes.size());
-  state.reasons.resize(m.codes.size());
-  for (CompiledFunction& f : response.compiled)
-    if (f.defined_index < m.codes.size()) state.functions[f.defined_index] = std::move(f);
-  for (NotCompiled& n : response.not_compiled)
-    if (n.defined_index < m.codes.size()) state.reasons[n.defined_index] = std::move(n.reason);
+Expected<std::shared_ptr<const Artifact>> artifact_in_memory(std::vector<uint8_t> bytes, const std::string& name) {
+  auto owner = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+  std::span<const uint8_t> view(*owner);
+  return Artifact::open(owner, view, name);
+}
+
+CodeCache cache_of(const runtime::EngineConfig& config) { return CodeCache(config.cache_dir, compiler_build()); }
+
+Expected<void> prepare(const runtime::Module& module, ModuleState& state) {
+  const runtime::EngineConfig& config = module.engine().config();
+  if (!state.artifact) {
+    Identity identity = Identity::current(compile_options(config));
+    if (!config.cache_dir.empty()) state.artifact = cache_of(config).find(module.ir().bytes, identity);
+    if (!state.artifact) {
+      std::vector<uint8_t> bytes = KILN_TRY(compile_artifact(module));
+      if (!config.cache_dir.empty()) cache_of(config).store(module.ir().bytes, identity, bytes);
+      state.artifact = KILN_TRY(artifact_in_memory(std::move(bytes), "the module's native code"));
+    }
+  }
+  state.chunks.resize(state.artifact->chunk_count());
+  state.functions.resize(module.ir().codes.size());
+  return {};
+}
+
+// Loads chunk `index` into executable memory, unless it is already.
+Expected<void> load_chunk(ModuleState& state, uint32_t index) {
+  if (state.chunks[index]) return {};
+  Chunk chunk = KILN_TRY(state.artifact->chunk(index));
+  auto loaded = std::make_shared<LoadedChunk>();
+  loaded->object = KILN_TRY(LoadedObject::load(chunk.object, host_symbol));
+  for (CompiledFunction& f : chunk.functions)
+    if (f.defined_index < state.functions.size()) {
+      f.object = index;
+      state.functions[f.defined_index] = std::move(f);
+    }
+  state.chunks[index] = std::move(loaded);
   return {};
 }
 
@@ -82,28 +105,58 @@ class LlvmTier final : public runtime::Tier {
   Expected<std::unique_ptr<runtime::CompiledCode>> compile(const runtime::Module& module,
                                                            uint32_t defined_index) const override {
     std::shared_ptr<ModuleState> state = module.tier_state<ModuleState>([] { return std::make_shared<ModuleState>(); });
-    if (!state->compiled) {
-      state->compiled = true;
-      if (Expected<void> ok = compile_module(module, *state); !ok) state->failure = std::move(ok).error();
+    if (!state->prepared) {
+      state->prepared = true;
+      if (Expected<void> ok = prepare(module, *state); !ok) state->failure = std::move(ok).error();
     }
     if (state->failure) return *state->failure;
+    std::variant<uint32_t, std::string> where = state->artifact->function(defined_index);
+    if (const std::string* reason = std::get_if<std::string>(&where))
+      return Error(ErrorKind::Unsupported, reason->empty() ? "kiln-llvm did not compile it" : *reason);
+    uint32_t chunk = std::get<uint32_t>(where);
+    KILN_TRY_VOID(load_chunk(*state, chunk));
     const std::optional<CompiledFunction>& f = state->functions[defined_index];
-    if (!f) {
-      const std::string& reason = state->reasons[defined_index];
-      return Error(ErrorKind::Unsupported, reason.empty() ? "kiln-llvm did not compile it" : reason);
-    }
-    const LoadedObject& object = state->objects->objects[f->object];
+    if (!f) return Error(ErrorKind::Unsupported, "its chunk of native code lacks it");
+    const LoadedObject& object = state->chunks[chunk]->object;
     const void* function = object.symbol(function_symbol(defined_index));
     const void* trampoline = object.symbol(trampoline_symbol(defined_index));
     if (!function || !trampoline) return Error(ErrorKind::Unsupported, "its native code lacks its symbols");
     uint32_t func_index = module.ir().num_imported_funcs + defined_index;
     std::unique_ptr<runtime::CompiledCode> code = std::make_unique<NativeCode>(
-        state->objects, module, func_index, function, trampoline, f->code_size, f->offsets);
+        state->chunks[chunk], module, func_index, function, trampoline, f->code_size, f->offsets);
     return code;
   }
 };
 
 }  // namespace
+
+Expected<std::vector<uint8_t>> compile_artifact(const runtime::Module& module) {
+  const ir::Module& m = module.ir();
+  const runtime::EngineConfig& config = module.engine().config();
+  CompileRequest request;
+  request.options = compile_options(config);
+  request.options.threads = config.compile_threads;
+  request.module = m.bytes;
+  for (uint32_t f = 0; f < m.codes.size(); ++f) request.functions.push_back(f);
+  CompileResponse response = KILN_TRY(run_compiler(request));
+  if (!response.error.empty()) return Error(ErrorKind::Unsupported, "kiln-llvm: " + response.error);
+  return Artifact::write(Identity::current(request.options), m.bytes, module.declared_funcs(), response);
+}
+
+Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine, std::shared_ptr<const void> owner,
+                                                        std::span<const uint8_t> bytes, const std::string& name) {
+  std::shared_ptr<const Artifact> artifact = KILN_TRY(Artifact::open(std::move(owner), bytes, name));
+  KILN_TRY_VOID(artifact->check_identity(Identity::current(compile_options(engine.config()))));
+  std::span<const uint8_t> wasm = artifact->wasm();
+  std::shared_ptr<runtime::Module> module = KILN_TRY(runtime::Module::from_validated_binary(
+      engine, std::vector<uint8_t>(wasm.begin(), wasm.end()), artifact->declared_funcs()));
+  if (artifact->function_count() > module->ir().codes.size())
+    return Error(ErrorKind::Malformed, name + " is a damaged compiled module (more functions than its module)");
+  auto state = std::make_shared<ModuleState>();
+  state->artifact = std::move(artifact);
+  module->set_tier_state(std::move(state));
+  return module;
+}
 
 std::shared_ptr<const runtime::Tier> llvm_tier() {
   static const std::shared_ptr<const runtime::Tier> tier = std::make_shared<LlvmTier>();

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <span>
+#include <string>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -15,19 +17,19 @@
 
 namespace kiln::native {
 
-// The native code of one module: its loaded objects, shared by the code of
-// each function compiled from them.
-struct NativeModule {
-  std::vector<LoadedObject> objects;
+// One loaded chunk of a module's native code (artifact.h): its object in
+// executable memory, shared by the code of each function compiled into it.
+struct LoadedChunk {
+  LoadedObject object;
 };
 
 // One function's native code (runtime::CompiledCode::native is its function
 // proper, called directly by other native code).
 class NativeCode final : public runtime::CompiledCode {
  public:
-  // `function` and `trampoline` lie in `objects`; `wasm` is the module it was
+  // `function` and `trampoline` lie in `chunk`; `wasm` is the module it was
   // compiled from (which owns this code), `func_index` its index there.
-  NativeCode(std::shared_ptr<const NativeModule> objects, const runtime::Module& wasm, uint32_t func_index,
+  NativeCode(std::shared_ptr<const LoadedChunk> chunk, const runtime::Module& wasm, uint32_t func_index,
              const void* function, const void* trampoline, uint32_t code_size, std::vector<OffsetEntry> offsets);
   ~NativeCode() override;
 
@@ -39,7 +41,7 @@ class NativeCode final : public runtime::CompiledCode {
   TraceFrame trace_frame(uintptr_t pc) const;
 
  private:
-  std::shared_ptr<const NativeModule> objects_;
+  std::shared_ptr<const LoadedChunk> chunk_;
   const runtime::Module& wasm_;
   uint32_t func_index_;
   Trampoline trampoline_;
@@ -57,8 +59,11 @@ const void* host_symbol(std::string_view name);
 Expected<void> enter(runtime::Function& function, runtime::Thread& thread, runtime::RawValue* slots);
 
 // The LLVM tier: compiles a whole module with kiln-llvm when its first
-// function is needed. Functions kiln-llvm cannot compile yet fail with an
-// Unsupported error naming why (runtime::FallbackTier then uses another tier).
+// function is needed (or takes its code from the engine's code cache, or from
+// the artifact it was loaded from), and loads the code chunk by chunk as
+// functions are first called. Functions kiln-llvm cannot compile yet fail
+// with an Unsupported error naming why (runtime::FallbackTier then uses
+// another tier).
 std::shared_ptr<const runtime::Tier> llvm_tier();
 
 // `config` with the LLVM tier, falling back to `fallback` (the interpreter)
@@ -67,5 +72,19 @@ runtime::EngineConfig with_llvm(runtime::EngineConfig config, std::shared_ptr<co
 
 // The options code is compiled with for `config` (features, fuel, epochs).
 CompileOptions compile_options(const runtime::EngineConfig& config);
+
+// Compiles every function of `module` (on config.compile_threads threads,
+// every core by default) into an artifact (artifact.h): `kiln compile`.
+Expected<std::vector<uint8_t>> compile_artifact(const runtime::Module& module);
+
+// A module from an artifact (`kiln compile`'s output, or serialized bytes),
+// kept alive by `owner`; `name` is for messages. Refused with an Unsupported
+// error naming the difference when it was compiled by another Kiln, for another
+// processor or with other options than `engine`'s; a damaged one is Malformed.
+// Its module is not validated again: it was when it was compiled (an artifact
+// is native code, to be run only from a trusted source). The engine's tier
+// must be the LLVM tier.
+Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine, std::shared_ptr<const void> owner,
+                                                        std::span<const uint8_t> bytes, const std::string& name);
 
 }  // namespace kiln::native

@@ -1,9 +1,6 @@
 #include "runtime/call.h"
 
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-
+#include "base/log.h"
 #include "runtime/module.h"
 
 namespace kiln::runtime {
@@ -31,15 +28,15 @@ Expected<void> compile_entry(Function& function, Thread& thread, RawValue* slots
 Expected<std::unique_ptr<CompiledCode>> FallbackTier::compile(const Module& module, uint32_t defined_index) const {
   Expected<std::unique_ptr<CompiledCode>> code = primary_->compile(module, defined_index);
   if (code) return code;
-  static const bool log = [] {
-    const char* setting = std::getenv("KILN_LOG");
-    return setting && std::strstr(setting, "tier");
-  }();
-  if (log) {
+  // What the primary tier does not compile (Unsupported), or cannot now (Io:
+  // its compiler failed), the fallback does; anything else (damaged code, no
+  // memory) is the call's error.
+  if (code.error().kind != ErrorKind::Unsupported && code.error().kind != ErrorKind::Io) return code;
+  if (log_enabled("tier")) {
     uint32_t index = module.ir().num_imported_funcs + defined_index;
     std::string name = module.ir().function_name(index);
-    std::fprintf(stderr, "kiln: %s tier: function %u%s%s left to %s: %s\n", primary_->name(), index,
-                 name.empty() ? "" : " $", name.c_str(), fallback_->name(), code.error().message.c_str());
+    log_message("tier", "%s tier: function %u%s%s left to %s: %s", primary_->name(), index, name.empty() ? "" : " $",
+                name.c_str(), fallback_->name(), code.error().message.c_str());
   }
   return fallback_->compile(module, defined_index);
 }

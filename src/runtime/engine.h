@@ -32,6 +32,10 @@ struct EngineConfig {
   // The compiler of this engine's modules (tier.h): interp::interpreter_tier(),
   // the LLVM tier, ... Chosen by whoever makes the engine (the APIs, the CLI).
   std::shared_ptr<const Tier> tier;
+  // Compiling tiers: threads to compile one module on (0: every core), and the
+  // directory of the code cache (empty: no cache).
+  uint32_t compile_threads = 0;
+  std::string cache_dir;
 };
 
 class Engine {

@@ -29,10 +29,26 @@ Expected<std::shared_ptr<Module>> Module::from_binary(Engine& engine, std::vecto
 }
 
 Expected<std::shared_ptr<Module>> Module::compile_binary(Engine& engine, std::vector<uint8_t> bytes) {
+  ir::Module decoded = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));
+  std::vector<uint32_t> declared = KILN_TRY(validate::validate_module(decoded, engine.config().features));
+  return make(engine, std::move(decoded), std::move(declared));
+}
+
+Expected<std::shared_ptr<Module>> Module::from_validated_binary(Engine& engine, std::vector<uint8_t> bytes,
+                                                                std::vector<uint32_t> declared_funcs) {
+  try {
+    ir::Module decoded = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));
+    return make(engine, std::move(decoded), std::move(declared_funcs));
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorKind::Resource, "out of memory loading the module");
+  }
+}
+
+std::shared_ptr<Module> Module::make(Engine& engine, ir::Module decoded, std::vector<uint32_t> declared_funcs) {
   std::shared_ptr<Module> module(new Module());
   module->engine_ = &engine;
-  module->ir_ = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));
-  module->declared_funcs_ = KILN_TRY(validate::validate_module(module->ir_, engine.config().features));
+  module->ir_ = std::move(decoded);
+  module->declared_funcs_ = std::move(declared_funcs);
   for (const ir::FuncType& type : module->ir_.types) module->type_ids_.push_back(engine.intern_type(type));
   size_t defined = module->ir_.functions.size();
   module->code_.reset(new std::atomic<CompiledCode*>[defined]);

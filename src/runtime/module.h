@@ -28,6 +28,10 @@ class Module {
   // Reads and compiles a file: text when its name ends in .wat or .wast or its
   // content starts like text, binary otherwise. Io errors name the file.
   static Expected<std::shared_ptr<Module>> from_file(Engine& engine, const std::string& path);
+  // Decodes a module that this Kiln validated before (a compiled artifact's),
+  // with the declared functions validation found; not validated again.
+  static Expected<std::shared_ptr<Module>> from_validated_binary(Engine& engine, std::vector<uint8_t> bytes,
+                                                                 std::vector<uint32_t> declared_funcs);
 
   ~Module();
 
@@ -48,6 +52,9 @@ class Module {
     if (!tier_state_) tier_state_ = make();
     return std::static_pointer_cast<T>(tier_state_);
   }
+  // Gives the tier its state before any function is compiled (the code of an
+  // artifact the module was loaded from).
+  void set_tier_state(std::shared_ptr<void> state) { tier_state_ = std::move(state); }
 
   // The code if it has been compiled already, else null. Thread-safe.
   const CompiledCode* compiled_if_ready(uint32_t defined_index) const {
@@ -57,6 +64,7 @@ class Module {
  private:
   Module() = default;
   static Expected<std::shared_ptr<Module>> compile_binary(Engine& engine, std::vector<uint8_t> bytes);
+  static std::shared_ptr<Module> make(Engine& engine, ir::Module decoded, std::vector<uint32_t> declared_funcs);
   Engine* engine_ = nullptr;
   ir::Module ir_;
   std::vector<uint32_t> declared_funcs_;

@@ -50,7 +50,8 @@ class Tier {
   virtual Expected<std::unique_ptr<CompiledCode>> compile(const Module& module, uint32_t defined_index) const = 0;
 };
 
-// A tier that compiles what `primary` can and gives the rest to `fallback`:
+// A tier that compiles what `primary` can and gives the rest (Unsupported
+// and Io errors; others are the call's) to `fallback`:
 // the LLVM tier over the interpreter. With KILN_LOG=tier in the environment,
 // each function left to the fallback is reported on stderr, with the reason.
 class FallbackTier final : public Tier {

@@ -86,7 +86,7 @@ check_start "help" 0 "Kiln: a WebAssembly runtime
 Usage: kiln [OPTIONS] SUBCOMMAND" "$kiln" help
 check_start "help run" 0 "Run a WebAssembly module (a .wasm binary or .wat text)
 Usage: kiln run [OPTIONS] file [args...]" "$kiln" help run
-check "help of an unknown command" 2 "error: no command named 'nope' (run, validate, wast, inspect)" "$kiln" help nope
+check "help of an unknown command" 2 "error: no command named 'nope' (run, compile, validate, wast, inspect)" "$kiln" help nope
 
 # ---- a Wasmtime user's command line ----
 # --preload links helper's exports; -S inherit-env=y gives the guest the host's
@@ -124,6 +124,9 @@ check "--env FILE is not a variable" 1 \
   "error: usage: --env wants NAME=VALUE or NAME, and 'vars.env' is not a variable name" \
   "$kiln" run --env vars.env "$here/spin.wat"
 
+# A flag before an option with a value (the flag takes none).
+check "a flag, then an option" 0 "55" "$kiln" run --inherit-env --invoke sum "$here/sum.wat" 10
+
 # ---- tiers ----
 check "--tier llvm" 0 "5" "$kiln" run --tier llvm -W unknown-imports-trap=y --invoke skip "$here/unknown_imports.wat"
 check "--tier llvm: a trap's backtrace" 134 "error: trap: unknown import: env.missing has not been defined
@@ -134,6 +137,50 @@ check "--tier llvm without kiln-llvm" 1 \
   "error: unsupported: --tier llvm needs kiln-llvm, the LLVM tier's compiler, which is not installed beside kiln (or set KILN_LLVM to its path)" \
   env KILN_LLVM=/nonexistent "$kiln" run --tier llvm "$here/spin.wat"
 check "--tier jit" 1 "error: usage: --tier wants interp or llvm, not 'jit'" "$kiln" run --tier jit "$here/spin.wat"
+
+# ---- kiln compile, compiled modules and the code cache ----
+export KILN_CACHE_DIR="$work/cache"
+check "compile" 0 "" "$kiln" compile "$here/sum.wat" -o sum.kwasm
+check "run a compiled module" 0 "5000050000" "$kiln" run --invoke sum sum.kwasm 100000
+check "a compiled module traps as the module" 134 "error: trap: unreachable
+wasm backtrace:
+  0: 0x2e - check
+  1: 0x39 - <wasm function 1>" "$kiln" run --invoke sum sum.kwasm -- -1
+check "compile: the default output name" 0 "" "$kiln" compile "$here/sum.wat"
+[ -f "$here/sum.kwasm" ] && rm "$here/sum.kwasm" || { echo "cli: compile wrote no $here/sum.kwasm"; failures=$((failures + 1)); }
+check "compile -v" 0 "sum.kwasm: 2 of 2 functions compiled, $(stat -c %s sum.kwasm) bytes" \
+  "$kiln" compile -v "$here/sum.wat" -o sum.kwasm
+check "compile a compiled module" 1 "error: sum.kwasm is compiled already" "$kiln" compile sum.kwasm
+head -c 100 sum.kwasm > truncated.kwasm
+check "a truncated compiled module" 1 \
+  "error: malformed: truncated.kwasm is a damaged compiled module (truncated index); compile it again" \
+  "$kiln" run --invoke sum truncated.kwasm 10
+python3 -c "import sys; b = bytearray(open('sum.kwasm', 'rb').read()); b[-40] ^= 1; open('flipped.kwasm', 'wb').write(b)"
+check "a damaged compiled module" 1 \
+  "error: malformed: flipped.kwasm is a damaged compiled module (chunk 0: checksum mismatch); compile it again" \
+  "$kiln" run --invoke sum flipped.kwasm 10
+check "a compiled module needs the options it was compiled with" 1 \
+  "error: unsupported: sum.kwasm was compiled without fuel metering, which --fuel needs: compile it with kiln compile --consume-fuel" \
+  "$kiln" run --fuel 1000 --invoke sum sum.kwasm 10
+"$kiln" compile --consume-fuel "$here/sum.wat" -o fuel.kwasm
+check "a compiled module with fuel" 134 "error: trap: all fuel consumed
+wasm backtrace:
+  0: 0x3d - <wasm function 1>" "$kiln" run --fuel 1000 --invoke sum fuel.kwasm 100000
+check "the interpreter runs a compiled module's wasm" 0 "55" "$kiln" run --tier interp --invoke sum sum.kwasm 10
+rm -rf "$KILN_CACHE_DIR"
+check "cache: a miss compiles and stores" 0 "5000050000" "$kiln" run --tier llvm --invoke sum "$here/sum.wat" 100000
+entry=$(ls "$KILN_CACHE_DIR"/*.kwasm 2>/dev/null)
+check "cache: one entry" 0 "1" bash -c "ls '$KILN_CACHE_DIR' | wc -l"
+check "cache: a hit" 0 "kiln: cache: hit: $entry
+55" env KILN_LOG=cache "$kiln" run --tier llvm --invoke sum "$here/sum.wat" 10
+python3 -c "import sys; p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); b[-40] ^= 1; open(p, 'wb').write(b)" "$entry"
+check "cache: a damaged entry is compiled again" 0 "55" "$kiln" run --tier llvm --invoke sum "$here/sum.wat" 10
+check "cache: and replaced" 0 "kiln: cache: hit: $entry
+55" env KILN_LOG=cache "$kiln" run --tier llvm --invoke sum "$here/sum.wat" 10
+rm -rf "$KILN_CACHE_DIR"
+check "--no-cache" 0 "55" "$kiln" run --no-cache --tier llvm --invoke sum "$here/sum.wat" 10
+check "--no-cache keeps nothing" 1 "" test -e "$KILN_CACHE_DIR"
+unset KILN_CACHE_DIR
 
 # ---- inspect says what its numbers are ----
 check_start "inspect" 0 "module bytes: 129, function bodies: 10 bytes

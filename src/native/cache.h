@@ -1,0 +1,45 @@
+// The code cache: artifacts (artifact.h) of modules compiled before, one file
+// per module and identity, so a run reuses the code an earlier run compiled.
+//
+// An entry's name is a digest of the module's bytes and of the identity (Kiln,
+// processor, options, the compiler's build); a hit is trusted only after the
+// entry opens cleanly, matches the identity and holds the very same module
+// bytes. Entries are written whole and renamed into place, so concurrent runs
+// never see a part of one; a damaged entry is removed and compiled again.
+// Nothing is ever evicted: delete the directory to reclaim the space.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "native/artifact.h"
+
+namespace kiln::native {
+
+// $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else $HOME/.cache/kiln; empty
+// when none can be named.
+std::string default_cache_dir();
+
+class CodeCache {
+ public:
+  // `compiler_build` tells builds of kiln-llvm apart (compiler_build()).
+  CodeCache(std::string directory, std::string compiler_build)
+      : directory_(std::move(directory)), compiler_build_(std::move(compiler_build)) {}
+
+  // The cached artifact of `wasm` compiled as `identity`, or null.
+  std::shared_ptr<const Artifact> find(std::span<const uint8_t> wasm, const Identity& identity) const;
+  // Keeps `artifact` for the next run; failures (a read-only disk, no space)
+  // only mean the next run compiles again.
+  void store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const;
+
+  const std::string& directory() const { return directory_; }
+
+ private:
+  std::string path_for(std::span<const uint8_t> wasm, const Identity& identity) const;
+  std::string directory_;
+  std::string compiler_build_;
+};
+
+}  // namespace kiln::native
