@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -166,7 +167,9 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   llvm::LLVMContext context;
   llvm::Module module("chunk", context);
   ModuleDeclarations decls(module);
+  decls.chunk.insert(chunk.functions.begin(), chunk.functions.end());
   bool huge = false;
+  std::vector<uint32_t> not_built;
   for (uint32_t f : chunk.functions) {
     FunctionBuilder builder(decls, wasm, features, options, declared, wasm.num_imported_funcs + f);
     Expected<void> built = builder.build();
@@ -176,8 +179,21 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
       continue;
     }
     result.not_compiled.push_back({f, built.error().message});
-    for (const std::string& name : {native::function_symbol(f), native::trampoline_symbol(f)})
-      if (llvm::Function* partial = module.getFunction(name)) partial->eraseFromParent();
+    if (llvm::Function* trampoline = module.getFunction(native::trampoline_symbol(f))) trampoline->eraseFromParent();
+    not_built.push_back(f);
+  }
+  // A function the tier does not compile that others of the chunk call
+  // directly (perhaps built after it) becomes a forwarder to its other code.
+  for (uint32_t f : not_built) {
+    llvm::Function* partial = module.getFunction(native::function_symbol(f));
+    if (!partial) continue;
+    if (partial->use_empty()) {
+      partial->eraseFromParent();
+      continue;
+    }
+    partial->deleteBody();
+    partial->setSubprogram(nullptr);
+    FunctionBuilder(decls, wasm, features, options, declared, wasm.num_imported_funcs + f).build_forwarder();
   }
   decls.debug.finalize();
   auto fail_all = [&](const std::string& why) {
@@ -188,7 +204,9 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   if (result.compiled.empty()) return result;
   std::string problems;
   llvm::raw_string_ostream problem_stream(problems);
-  if (std::getenv("KILN_LLVM_DUMP")) module.print(llvm::errs(), nullptr);
+  // For contributors: KILN_LLVM_DUMP=1 prints the IR as built, =optimized after the passes.
+  if (const char* dump = std::getenv("KILN_LLVM_DUMP"); dump && std::strcmp(dump, "optimized") != 0)
+    module.print(llvm::errs(), nullptr);
   if (llvm::verifyModule(module, &problem_stream)) return fail_all("internal error: LLVM rejects the IR: " + problems);
   auto level = options.opt_level == 0 ? llvm::CodeGenOptLevel::None
                : options.opt_level == 1 || huge ? llvm::CodeGenOptLevel::Less
@@ -202,6 +220,8 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   if (options.opt_level > 0) optimize(module, *machine, huge || options.opt_level == 1 ? llvm::OptimizationLevel::O1
                                                                                       : llvm::OptimizationLevel::O2);
   double optimized = seconds_since(started);
+  if (const char* dump = std::getenv("KILN_LLVM_DUMP"); dump && std::strcmp(dump, "optimized") == 0)
+    module.print(llvm::errs(), nullptr);
   Expected<std::vector<uint8_t>> object = emit_object(module, *machine);
   // For contributors: where compile time goes, chunk by chunk.
   static const bool stats = std::getenv("KILN_LLVM_STATS") != nullptr;

@@ -41,6 +41,17 @@ llvm::FunctionType* parse_signature(llvm::LLVMContext& ctx, const char* text) {
   return llvm::FunctionType::get(result, params, false);
 }
 
+// Every wasm function keeps a frame of its own, with a frame pointer: a
+// trap's backtrace walks them, and must find every wasm frame. So no inlining
+// and no tail calls; tail calls also because turning a recursion into a loop
+// would make runaway recursion loop forever instead of exhausting the stack.
+void keep_frames(llvm::Function& f) {
+  f.addFnAttr(llvm::Attribute::NoUnwind);
+  f.addFnAttr("frame-pointer", "all");
+  f.addFnAttr(llvm::Attribute::NoInline);
+  f.addFnAttr("disable-tail-calls", "true");
+}
+
 }  // namespace
 
 ModuleDeclarations::ModuleDeclarations(llvm::Module& m) : module(m), context(m.getContext()), debug(m) {
@@ -59,6 +70,12 @@ ModuleDeclarations::ModuleDeclarations(llvm::Module& m) : module(m), context(m.g
   subroutine_type = debug.createSubroutineType(debug.getOrCreateTypeArray({}));
   module.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
   module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+}
+
+llvm::Function* ModuleDeclarations::function(uint32_t defined_index, llvm::FunctionType* type) {
+  std::string name = native::function_symbol(defined_index);
+  if (llvm::Function* f = module.getFunction(name)) return f;
+  return llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
 }
 
 llvm::Function* ModuleDeclarations::helper(const char* name) const {
@@ -117,10 +134,8 @@ llvm::FunctionType* FunctionBuilder::native_type(const ir::FuncType& type) {
 
 Expected<void> FunctionBuilder::build() {
   uint32_t defined = func_index_ - wasm_.num_imported_funcs;
-  function_ = llvm::Function::Create(native_type(type_), llvm::Function::ExternalLinkage,
-                                     native::function_symbol(defined), decls_.module);
-  function_->addFnAttr(llvm::Attribute::NoUnwind);
-  function_->addFnAttr("frame-pointer", "all");
+  function_ = decls_.function(defined, native_type(type_));
+  keep_frames(*function_);
   subprogram_ = decls_.debug.createFunction(decls_.file, function_->getName(), function_->getName(), decls_.file,
                                             wasm_.codes[defined].code.offset, decls_.subroutine_type,
                                             wasm_.codes[defined].code.offset, llvm::DINode::FlagZero,
@@ -165,6 +180,23 @@ void FunctionBuilder::begin_function() {
   frames_.push_back(std::move(f));
   check_native_stack();
   interruption_point();
+}
+
+// For a function of this chunk that the tier does not compile but others in
+// it call directly: a body that calls whatever code it has (the
+// interpreter's) through its function header.
+void FunctionBuilder::build_forwarder() {
+  function_ = decls_.function(func_index_ - wasm_.num_imported_funcs, native_type(type_));
+  keep_frames(*function_);
+  entry_ = llvm::BasicBlock::Create(ctx_, "entry", function_);
+  llvm::BasicBlock* start = llvm::BasicBlock::Create(ctx_, "start", function_);
+  b_.SetInsertPoint(entry_);
+  b_.CreateBr(start);
+  b_.SetInsertPoint(start);
+  context_ = function_->getArg(0);
+  for (size_t i = 0; i < type_.params.size(); ++i) push(function_->getArg(static_cast<unsigned>(i + 1)));
+  call_function(function_header(func_index_), type_);
+  return_values();
 }
 
 // kiln_a<i>(ctx, slots): the array call, as runtime::Entry passes arguments.
@@ -224,8 +256,9 @@ llvm::Value* FunctionBuilder::invariant(InvariantKey key, const std::function<ll
   if (it != invariants_.end()) return it->second;
   llvm::IRBuilder<>::InsertPointGuard guard(b_);
   b_.SetInsertPoint(entry_->getTerminator());
-  b_.SetCurrentDebugLocation(llvm::DILocation::get(ctx_, wasm_.codes[func_index_ - wasm_.num_imported_funcs].code.offset,
-                                                   0, subprogram_));
+  if (subprogram_)
+    b_.SetCurrentDebugLocation(llvm::DILocation::get(
+        ctx_, wasm_.codes[func_index_ - wasm_.num_imported_funcs].code.offset, 0, subprogram_));
   llvm::Value* v = make();
   invariants_.emplace(key, v);
   return v;
@@ -367,34 +400,33 @@ void FunctionBuilder::check_native_stack() {
 
 // ---- calls -----------------------------------------------------------------------
 
-llvm::Value* FunctionBuilder::push_call_record() {
-  llvm::Value* thread = context_field(offsets::kContextThread, "thread");
-  llvm::Value* top_ptr = b_.CreateConstGEP1_64(b_.getInt8Ty(), thread, offsets::kThreadCallTop);
-  llvm::Value* top = b_.CreateLoad(b_.getPtrTy(), top_ptr);
-  llvm::Value* limit = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstGEP1_64(b_.getInt8Ty(), thread, offsets::kThreadCallLimit));
-  trap_if(b_.CreateICmpEQ(top, limit), TrapCode::StackExhausted);
-  // {return_ip: the call's wasm offset, frame: null (a native frame), function: this one}
-  b_.CreateStore(b_.CreateIntToPtr(b_.getInt64(offset_), b_.getPtrTy()), top);
-  b_.CreateStore(llvm::ConstantPointerNull::get(b_.getPtrTy()), b_.CreateConstGEP1_64(b_.getInt8Ty(), top, 8));
-  b_.CreateStore(function_header(func_index_), b_.CreateConstGEP1_64(b_.getInt8Ty(), top, 16));
-  b_.CreateStore(b_.CreateConstGEP1_64(b_.getInt8Ty(), top, offsets::kCallRecordSize), top_ptr);
-  return top;
+// Pushes a call's results (a struct for several) onto the stack.
+void FunctionBuilder::push_results(llvm::Value* result, const ir::FuncType& type) {
+  if (type.results.size() == 1) push(result);
+  else
+    for (size_t i = 0; i < type.results.size(); ++i) push(b_.CreateExtractValue(result, {static_cast<unsigned>(i)}));
 }
 
-void FunctionBuilder::pop_call_record(llvm::Value* record) {
-  llvm::Value* thread = context_field(offsets::kContextThread, "thread");
-  b_.CreateStore(record, b_.CreateConstGEP1_64(b_.getInt8Ty(), thread, offsets::kThreadCallTop));
+// A call of a function this chunk compiles: a plain call with this context
+// (the callee is of this instance). No record of it is kept: a trap's
+// backtrace follows the frame pointers (native/entry.cpp).
+void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& type) {
+  size_t n = type.params.size();
+  std::vector<llvm::Value*> args{context_};
+  args.insert(args.end(), stack_.end() - n, stack_.end());
+  stack_.resize(stack_.size() - n);
+  llvm::FunctionType* callee_type = native_type(type);
+  if (unsupported_) return;
+  llvm::Value* result = b_.CreateCall(decls_.function(defined_index, callee_type), args);
+  push_results(result, type);
 }
 
-// Calls `header`: straight into its native code when it has some, else through
-// its entry (kiln_call), with the arguments in slots.
 void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& type) {
   size_t n = type.params.size();
   std::vector<llvm::Value*> args(stack_.end() - n, stack_.end());
   stack_.resize(stack_.size() - n);
   llvm::FunctionType* callee_type = native_type(type);
   if (unsupported_) return;
-  llvm::Value* record = push_call_record();
   llvm::Value* native = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstGEP1_64(b_.getInt8Ty(), header, offsets::kFunctionNative));
   llvm::BasicBlock* direct = llvm::BasicBlock::Create(ctx_, "direct_call", function_);
   llvm::BasicBlock* through_entry = llvm::BasicBlock::Create(ctx_, "entry_call", function_);
@@ -441,13 +473,15 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
     phi->addIncoming(entry_results[i], entry_end);
     push(phi);
   }
-  pop_call_record(record);
 }
 
 void FunctionBuilder::translate_call(const Instruction& in) {
   switch (in.op) {
     case Opcode::Call:
-      call_function(function_header(in.index), wasm_.func_type(in.index));
+      if (in.index >= wasm_.num_imported_funcs && decls_.in_chunk(in.index - wasm_.num_imported_funcs))
+        call_direct(in.index - wasm_.num_imported_funcs, wasm_.func_type(in.index));
+      else
+        call_function(function_header(in.index), wasm_.func_type(in.index));
       break;
     case Opcode::CallIndirect: {
       llvm::Value* index = pop();

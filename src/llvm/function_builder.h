@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,12 @@ struct ModuleDeclarations {
   llvm::LLVMContext& context;
   // The runtime's helpers (KILN_NATIVE_HELPERS), by name.
   llvm::Function* helper(const char* name) const;
+  // Defined function `defined_index`'s native function (declared on first use).
+  llvm::Function* function(uint32_t defined_index, llvm::FunctionType* type);
+  // Whether this LLVM module compiles defined function `defined_index` (a
+  // call of it is then a direct call).
+  bool in_chunk(uint32_t defined_index) const { return chunk.count(defined_index) != 0; }
+  std::unordered_set<uint32_t> chunk;
   llvm::DIBuilder debug;
   llvm::DICompileUnit* unit = nullptr;
   llvm::DIFile* file = nullptr;
@@ -49,6 +56,9 @@ class FunctionBuilder final : public validate::CodeSink {
   // Builds both functions. An Unsupported error names what the tier cannot
   // compile yet; the function then stays with another tier.
   Expected<void> build();
+  // Instead: a native function that calls the function's other code (build()
+  // failed, and functions of the chunk call it directly).
+  void build_forwarder();
 
   void on_instruction(const binary::Instruction& in, validate::FunctionValidator& v) override;
 
@@ -123,12 +133,11 @@ class FunctionBuilder final : public validate::CodeSink {
   void start_fuel_segment();
   void close_fuel_segment();
   void check_native_stack();
-  // Pushes the call record of a call from here (its wasm offset), or traps
-  // when the call depth is exhausted; pop_call_record after the call.
-  llvm::Value* push_call_record();
-  void pop_call_record(llvm::Value* record);
-  // A call of `header` (a FunctionHeader*) with the function type `type`.
+  // A call of `header` (a FunctionHeader*) with the function type `type`:
+  // directly to its native code when it has some, else through kiln_call.
   void call_function(llvm::Value* header, const ir::FuncType& type);
+  void call_direct(uint32_t defined_index, const ir::FuncType& type);
+  void push_results(llvm::Value* result, const ir::FuncType& type);
 
   void unsupported(std::string what);
 

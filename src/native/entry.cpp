@@ -4,8 +4,9 @@
 // Native frames hold nothing that needs cleaning up, so a trap does not
 // return through them: kiln_trap (or kiln_call, with a callee's error, or the
 // fault handler, with an access in a guard region) jumps straight back to the
-// innermost native entry, which builds the backtrace from the call records
-// native code pushed (each with its call's wasm offset) and returns the error
+// innermost native entry, which builds the backtrace by following the frame
+// pointers of the native frames (every native function keeps one; the return
+// address of each frame maps to its call's wasm offset) and returns the error
 // as a value, as the interpreter does.
 #include <pthread.h>
 #include <ucontext.h>
@@ -57,6 +58,18 @@ uintptr_t stack_limit_of_this_thread() {
   return limit;
 }
 
+// The limit for native code entered from the host: the thread's own limit,
+// or nearer when the value stack is small (--max-stack), so that a small
+// stack ends recursion sooner on every tier (native frames are some 2-4 times
+// smaller than the interpreter's call records and frames; allow 4 bytes per
+// value-stack byte).
+uintptr_t native_stack_limit(const Thread& thread) {
+  auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  size_t budget = (thread.stack_end() - thread.stack_begin()) * size_t{4};
+  uintptr_t limit = stack_limit_of_this_thread();
+  return here > budget && here - budget > limit ? here - budget : limit;
+}
+
 // Native code by address, to find the function and offset of a fault.
 struct CodeRange {
   uintptr_t begin, end;
@@ -74,29 +87,50 @@ const NativeCode* native_code_at(uintptr_t pc) {
   return pc < it->end ? it->code : nullptr;
 }
 
+// Where the walk of native frames starts: the innermost frame's pc (exact: the
+// faulting instruction; else a return address, which lies after its call)
+// and its frame pointer. Set just before unwinding to the entry.
+struct UnwindStart {
+  uintptr_t pc = 0;
+  uintptr_t fp = 0;
+  bool exact = false;
+};
+thread_local UnwindStart t_unwind_start;
+
+// The frame of a native function whose frame pointer is `fp`: [fp] holds its
+// caller's frame pointer, [fp+8] the return address into its caller.
+UnwindStart caller_of_frame(uintptr_t fp) {
+  const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+  return {frame[1], frame[0], false};
+}
+
+// Unwinds to the entry, the walk starting at the caller of frame `fp`.
+[[noreturn]] void unwind_from_caller_of(uintptr_t fp) {
+  t_unwind_start = caller_of_frame(fp);
+  unwind_to_entry();
+}
+
 // The error a native execution ended with, and its backtrace: the frames
-// deeper down (already in the error), the innermost native frame, then the
-// callers recorded since the entry.
-Error unwound_error(Thread& thread, const runtime::GuardedExecution& guard, size_t entry_depth) {
+// deeper down (already in the error), then every native frame from the
+// innermost out to the entry's trampoline (frames of trampolines and
+// forwarders map to no function, and add nothing).
+Error unwound_error(Thread& thread, const runtime::GuardedExecution& guard) {
   Error error;
+  UnwindStart at = t_unwind_start;
+  t_unwind_start = {};
   if (thread.pending_error) {
     error = std::move(*thread.pending_error);
     thread.pending_error.reset();
   } else {  // a fault in a guard region
     error = Error::from_trap(TrapCode::MemoryOutOfBounds);
 #if defined(__x86_64__)
-    uintptr_t pc = guard.register_count > REG_RIP ? guard.registers[REG_RIP] : 0;
-#else
-    uintptr_t pc = 0;
+    if (guard.register_count > REG_RBP) at = {guard.registers[REG_RIP], guard.registers[REG_RBP], true};
 #endif
-    if (const NativeCode* code = native_code_at(pc))
-      runtime::add_trace_frame(error, code->trace_frame(pc));
   }
-  for (size_t i = thread.calls.size(); i-- > entry_depth;) {
-    const runtime::CallRecord& record = thread.calls[i];
-    if (record.frame) continue;  // (only native records lie above a native entry)
-    runtime::add_trace_frame(
-        error, runtime::trace_frame(*record.function, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(record.return_ip))));
+  while (at.pc && at.fp && in_native_code(at.pc)) {
+    uintptr_t pc = at.exact ? at.pc : at.pc - 1;
+    if (const NativeCode* code = native_code_at(pc)) runtime::add_trace_frame(error, code->trace_frame(pc));
+    at = caller_of_frame(at.fp);
   }
   return error;
 }
@@ -121,14 +155,12 @@ Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
   const auto& code = static_cast<const NativeCode&>(*function.code);
   const uintptr_t saved_limit = thread.limits.stack_limit;
   Function* const saved_current = thread.current;
-  const size_t depth = thread.calls.size();
-  thread.limits.stack_limit = stack_limit_of_this_thread();
+  if (!saved_limit) thread.limits.stack_limit = native_stack_limit(thread);
   runtime::GuardedExecution guard;
   runtime::enter_guarded(&guard);
   if (sigsetjmp(guard.jump, 0)) {
     runtime::leave_guarded(&guard);
-    Error error = unwound_error(thread, guard, depth);
-    thread.calls.resize(depth);
+    Error error = unwound_error(thread, guard);
     thread.current = saved_current;
     thread.limits.stack_limit = saved_limit;
     return error;
@@ -166,7 +198,8 @@ extern "C" {
     kiln::runtime::add_trace_frame(error, kiln::runtime::trace_frame(*ctx->instance->funcs[func_index], wasm_offset));
     thread.pending_error = std::move(error);
   }
-  kiln::native::unwind_to_entry();
+  // The walk goes on from the trapping function's caller.
+  kiln::native::unwind_from_caller_of(*static_cast<uintptr_t*>(__builtin_frame_address(0)));
 }
 
 void kiln_call(InstanceContext* ctx, FunctionHeader* header, kiln::runtime::RawValue* slots) {
@@ -182,7 +215,8 @@ void kiln_call(InstanceContext* ctx, FunctionHeader* header, kiln::runtime::RawV
     if (callee.is_host()) kiln::runtime::add_trace_frame(error, kiln::runtime::trace_frame(callee, std::nullopt));
     thread.pending_error = std::move(error);
   }
-  kiln::native::unwind_to_entry();
+  // The walk starts at the calling native function, at this call.
+  kiln::native::unwind_from_caller_of(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 
 int64_t kiln_memory_grow(InstanceContext* ctx, uint32_t mem, int64_t delta) {

@@ -17,6 +17,9 @@
 
 namespace kiln::native {
 
+// Whether `pc` lies in the code of a loaded object.
+bool in_native_code(uintptr_t pc);
+
 class LoadedObject {
  public:
   // `resolve` gives the address of a symbol the object does not define (null:
@@ -35,6 +38,7 @@ class LoadedObject {
   size_t code_size() const { return code_size_; }
 
  private:
+  void release_code();
   uint8_t* image_ = nullptr;
   size_t image_size_ = 0;
   uint8_t* code_ = nullptr;
