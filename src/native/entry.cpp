@@ -4,10 +4,10 @@
 // Native frames hold nothing that needs cleaning up, so a trap does not
 // return through them: kiln_trap (or kiln_call, with a callee's error, or the
 // fault handler, with an access in a guard region) jumps straight back to the
-// innermost native entry, which builds the backtrace by following the frame
-// pointers of the native frames (every native function keeps one; the return
-// address of each frame maps to its call's wasm offset) and returns the error
-// as a value, as the interpreter does.
+// innermost native entry, which returns the error as a value, as the
+// interpreter does. Its backtrace comes from the chain of frame pointers
+// (every native function keeps one), captured just before the jump: the
+// return address in each frame maps to its call's wasm offset.
 #include <pthread.h>
 #include <ucontext.h>
 
@@ -39,8 +39,6 @@ namespace {
 
 Thread& thread_of(InstanceContext* ctx) { return static_cast<Thread&>(*ctx->thread); }
 
-[[noreturn]] void unwind_to_entry() { siglongjmp(runtime::current_guarded()->jump, 1); }
-
 // Native code's own limit on this thread's stack: leave room below it for
 // host functions and the runtime (the fault handler runs on its own stack).
 uintptr_t stack_limit_of_this_thread() {
@@ -70,85 +68,67 @@ uintptr_t native_stack_limit(const Thread& thread) {
   return here > budget && here - budget > limit ? here - budget : limit;
 }
 
-// Native code by address, to find the function and offset of a fault.
-struct CodeRange {
+// Loaded chunks by address, to find the function and offset of a frame.
+struct ChunkRange {
   uintptr_t begin, end;
-  const NativeCode* code;
+  const LoadedChunk* chunk;
 };
-std::mutex g_ranges_mutex;
-std::vector<CodeRange> g_ranges;  // sorted by begin
+std::mutex g_chunks_mutex;
+std::vector<ChunkRange> g_chunks;  // sorted by begin
 
-const NativeCode* native_code_at(uintptr_t pc) {
-  std::lock_guard<std::mutex> lock(g_ranges_mutex);
-  auto it = std::upper_bound(g_ranges.begin(), g_ranges.end(), pc,
-                             [](uintptr_t p, const CodeRange& r) { return p < r.begin; });
-  if (it == g_ranges.begin()) return nullptr;
-  --it;
-  return pc < it->end ? it->code : nullptr;
-}
-
-// Where the walk of native frames starts: the innermost frame's pc (exact: the
-// faulting instruction; else a return address, which lies after its call)
-// and its frame pointer. Set just before unwinding to the entry.
-struct UnwindStart {
-  uintptr_t pc = 0;
-  uintptr_t fp = 0;
-  bool exact = false;
-};
-thread_local UnwindStart t_unwind_start;
-
-// The frame of a native function whose frame pointer is `fp`: [fp] holds its
-// caller's frame pointer, [fp+8] the return address into its caller.
-UnwindStart caller_of_frame(uintptr_t fp) {
-  const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
-  return {frame[1], frame[0], false};
-}
-
-// Unwinds to the entry, the walk starting at the caller of frame `fp`.
-[[noreturn]] void unwind_from_caller_of(uintptr_t fp) {
-  t_unwind_start = caller_of_frame(fp);
-  unwind_to_entry();
+std::optional<TraceFrame> native_frame_at(uintptr_t pc) {
+  std::lock_guard<std::mutex> lock(g_chunks_mutex);
+  auto it = std::upper_bound(g_chunks.begin(), g_chunks.end(), pc,
+                             [](uintptr_t p, const ChunkRange& r) { return p < r.begin; });
+  if (it == g_chunks.begin() || pc >= std::prev(it)->end) return std::nullopt;
+  return std::prev(it)->chunk->trace_frame(pc);
 }
 
 // The error a native execution ended with, and its backtrace: the frames
-// deeper down (already in the error), then every native frame from the
-// innermost out to the entry's trampoline (frames of trampolines and
-// forwarders map to no function, and add nothing).
-Error unwound_error(Thread& thread, const runtime::GuardedExecution& guard) {
+// deeper down (already in the error), then the native frames `frames` holds
+// (captured before unwinding: the unwind reuses their stack). Return
+// addresses into trampolines, forwarders and the entry map to no function.
+Error unwound_error(Thread& thread, const runtime::FrameChain& frames) {
   Error error;
-  UnwindStart at = t_unwind_start;
-  t_unwind_start = {};
   if (thread.pending_error) {
     error = std::move(*thread.pending_error);
     thread.pending_error.reset();
   } else {  // a fault in a guard region
     error = Error::from_trap(TrapCode::MemoryOutOfBounds);
-#if defined(__x86_64__)
-    if (guard.register_count > REG_RBP) at = {guard.registers[REG_RIP], guard.registers[REG_RBP], true};
-#endif
+    if (std::optional<TraceFrame> frame = native_frame_at(frames.pc)) runtime::add_trace_frame(error, std::move(*frame));
   }
-  while (at.pc && at.fp && in_native_code(at.pc)) {
-    uintptr_t pc = at.exact ? at.pc : at.pc - 1;
-    if (const NativeCode* code = native_code_at(pc)) runtime::add_trace_frame(error, code->trace_frame(pc));
-    at = caller_of_frame(at.fp);
+  for (size_t i = 0; i < frames.count; ++i) {
+    uintptr_t pc = frames.return_addresses[i] - 1;  // within the call
+    if (std::optional<TraceFrame> frame = native_frame_at(pc)) runtime::add_trace_frame(error, std::move(*frame));
   }
+  // The chain always ends with the returns into the entry's trampoline and
+  // into the entry.
+  error.trace_omitted += frames.omitted >= 2 ? frames.omitted - 2 : 0;
   return error;
+}
+
+// Unwinds to the innermost native entry (thread.pending_error set); the
+// backtrace goes on at the caller of the frame whose frame pointer is `fp`.
+[[noreturn]] void unwind_from(uintptr_t fp) {
+  runtime::GuardedExecution* entry = runtime::current_guarded();
+  runtime::capture_frame_chain(0, false, fp, *entry->frames);
+  siglongjmp(entry->jump, 1);
 }
 
 }  // namespace
 
-void register_native_code(const NativeCode* code) {
-  std::lock_guard<std::mutex> lock(g_ranges_mutex);
-  CodeRange range{reinterpret_cast<uintptr_t>(code->code_begin()),
-                  reinterpret_cast<uintptr_t>(code->code_begin()) + code->code_size(), code};
-  g_ranges.insert(std::upper_bound(g_ranges.begin(), g_ranges.end(), range,
-                                   [](const CodeRange& a, const CodeRange& b) { return a.begin < b.begin; }),
+void register_chunk(const LoadedChunk* chunk) {
+  std::lock_guard<std::mutex> lock(g_chunks_mutex);
+  auto begin = reinterpret_cast<uintptr_t>(chunk->object().code_begin());
+  ChunkRange range{begin, begin + chunk->object().code_size(), chunk};
+  g_chunks.insert(std::upper_bound(g_chunks.begin(), g_chunks.end(), range,
+                                   [](const ChunkRange& a, const ChunkRange& b) { return a.begin < b.begin; }),
                   range);
 }
 
-void unregister_native_code(const NativeCode* code) {
-  std::lock_guard<std::mutex> lock(g_ranges_mutex);
-  std::erase_if(g_ranges, [code](const CodeRange& r) { return r.code == code; });
+void unregister_chunk(const LoadedChunk* chunk) {
+  std::lock_guard<std::mutex> lock(g_chunks_mutex);
+  std::erase_if(g_chunks, [chunk](const ChunkRange& r) { return r.chunk == chunk; });
 }
 
 Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
@@ -156,11 +136,14 @@ Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
   const uintptr_t saved_limit = thread.limits.stack_limit;
   Function* const saved_current = thread.current;
   if (!saved_limit) thread.limits.stack_limit = native_stack_limit(thread);
+  runtime::FrameChain frames;
+  frames.end = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   runtime::GuardedExecution guard;
+  guard.frames = &frames;
   runtime::enter_guarded(&guard);
   if (sigsetjmp(guard.jump, 0)) {
     runtime::leave_guarded(&guard);
-    Error error = unwound_error(thread, guard);
+    Error error = unwound_error(thread, frames);
     thread.current = saved_current;
     thread.limits.stack_limit = saved_limit;
     return error;
@@ -199,7 +182,7 @@ extern "C" {
     thread.pending_error = std::move(error);
   }
   // The walk goes on from the trapping function's caller.
-  kiln::native::unwind_from_caller_of(*static_cast<uintptr_t*>(__builtin_frame_address(0)));
+  kiln::native::unwind_from(*static_cast<uintptr_t*>(__builtin_frame_address(0)));
 }
 
 void kiln_call(InstanceContext* ctx, FunctionHeader* header, kiln::runtime::RawValue* slots) {
@@ -216,7 +199,7 @@ void kiln_call(InstanceContext* ctx, FunctionHeader* header, kiln::runtime::RawV
     thread.pending_error = std::move(error);
   }
   // The walk starts at the calling native function, at this call.
-  kiln::native::unwind_from_caller_of(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  kiln::native::unwind_from(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 
 int64_t kiln_memory_grow(InstanceContext* ctx, uint32_t mem, int64_t delta) {

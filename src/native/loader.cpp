@@ -6,8 +6,6 @@
 
 #include <cstring>
 #include <limits>
-#include <map>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -31,30 +29,7 @@ Group group_of(const Elf64_Shdr& s) {
   return kReadOnly;
 }
 
-// The code of every loaded object, for backtraces: a frame whose return
-// address lies here is native code's (a function or a trampoline).
-std::mutex g_loaded_mutex;
-std::map<uintptr_t, uintptr_t> g_loaded;  // begin -> end
-
-void track_code(const uint8_t* code, size_t size) {
-  std::lock_guard<std::mutex> lock(g_loaded_mutex);
-  g_loaded[reinterpret_cast<uintptr_t>(code)] = reinterpret_cast<uintptr_t>(code) + size;
-}
-
-void untrack_code(const uint8_t* code) {
-  std::lock_guard<std::mutex> lock(g_loaded_mutex);
-  g_loaded.erase(reinterpret_cast<uintptr_t>(code));
-}
-
 }  // namespace
-
-bool in_native_code(uintptr_t pc) {
-  std::lock_guard<std::mutex> lock(g_loaded_mutex);
-  auto it = g_loaded.upper_bound(pc);
-  if (it == g_loaded.begin()) return false;
-  --it;
-  return pc < it->second;
-}
 
 Expected<LoadedObject> LoadedObject::load(std::span<const uint8_t> bytes,
                                           const std::function<const void*(std::string_view)>& resolve) {
@@ -189,7 +164,6 @@ Expected<LoadedObject> LoadedObject::load(std::span<const uint8_t> bytes,
   if (loaded.code_size_ && !runtime::register_code(loaded.code_, loaded.code_size_))
     return Error(ErrorKind::Resource, "too much native code loaded in this process");
   loaded.registered_ = loaded.code_size_ != 0;
-  if (loaded.registered_) track_code(loaded.code_, loaded.code_size_);
   return loaded;
 }
 
@@ -209,10 +183,7 @@ LoadedObject& LoadedObject::operator=(LoadedObject&& other) noexcept {
   return *this;
 }
 
-void LoadedObject::release_code() {
-  runtime::unregister_code(code_);
-  untrack_code(code_);
-}
+void LoadedObject::release_code() { runtime::unregister_code(code_); }
 
 LoadedObject::~LoadedObject() {
   if (registered_) release_code();

@@ -17,9 +17,6 @@
 
 namespace kiln::native {
 
-// Whether `pc` lies in the code of a loaded object.
-bool in_native_code(uintptr_t pc);
-
 class LoadedObject {
  public:
   // `resolve` gives the address of a symbol the object does not define (null:

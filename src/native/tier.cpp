@@ -10,31 +10,46 @@
 
 namespace kiln::native {
 
-NativeCode::NativeCode(std::shared_ptr<const LoadedChunk> chunk, const runtime::Module& wasm, uint32_t func_index,
-                       const void* function, const void* trampoline, uint32_t code_size,
-                       std::vector<OffsetEntry> offsets)
+NativeCode::NativeCode(std::shared_ptr<const LoadedChunk> chunk, const void* function, const void* trampoline)
     : runtime::CompiledCode(&enter, function),
       chunk_(std::move(chunk)),
-      wasm_(wasm),
-      func_index_(func_index),
-      trampoline_(reinterpret_cast<Trampoline>(const_cast<void*>(trampoline))),
-      code_size_(code_size),
-      offsets_(std::move(offsets)) {
-  register_native_code(this);
+      trampoline_(reinterpret_cast<Trampoline>(const_cast<void*>(trampoline))) {}
+
+Expected<std::shared_ptr<const LoadedChunk>> LoadedChunk::load(const runtime::Module& wasm,
+                                                                std::span<const uint8_t> object,
+                                                                const std::vector<CompiledFunction>& functions) {
+  auto chunk = std::make_shared<LoadedChunk>(wasm, KILN_TRY(LoadedObject::load(object, host_symbol)));
+  for (const CompiledFunction& f : functions) {
+    const void* code = chunk->object_.symbol(function_symbol(f.defined_index));
+    if (!code) return Error(ErrorKind::Malformed, "native code lacks the symbol of a function it compiled");
+    chunk->functions_.push_back({reinterpret_cast<uintptr_t>(code), f.code_size,
+                                 wasm.ir().num_imported_funcs + f.defined_index, f.offsets});
+  }
+  std::sort(chunk->functions_.begin(), chunk->functions_.end(),
+            [](const FunctionCode& a, const FunctionCode& b) { return a.begin < b.begin; });
+  register_chunk(chunk.get());
+  return std::shared_ptr<const LoadedChunk>(std::move(chunk));
 }
 
-NativeCode::~NativeCode() { unregister_native_code(this); }
+LoadedChunk::LoadedChunk(const runtime::Module& wasm, LoadedObject object) : wasm_(wasm), object_(std::move(object)) {}
 
-TraceFrame NativeCode::trace_frame(uintptr_t pc) const {
+LoadedChunk::~LoadedChunk() { unregister_chunk(this); }
+
+std::optional<TraceFrame> LoadedChunk::trace_frame(uintptr_t pc) const {
+  auto f = std::upper_bound(functions_.begin(), functions_.end(), pc,
+                            [](uintptr_t p, const FunctionCode& c) { return p < c.begin; });
+  if (f == functions_.begin()) return std::nullopt;
+  --f;
+  if (pc >= f->begin + f->size) return std::nullopt;
   TraceFrame frame;
   const ir::Module& m = wasm_.ir();
-  frame.func_index = func_index_;
-  frame.function = m.function_name(func_index_);
+  frame.func_index = f->func_index;
+  frame.function = m.function_name(f->func_index);
   frame.module = m.names.module_name.value_or("");
-  uint32_t at = static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(code_begin()));
-  auto it = std::upper_bound(offsets_.begin(), offsets_.end(), at,
+  auto at = static_cast<uint32_t>(pc - f->begin);
+  auto it = std::upper_bound(f->offsets.begin(), f->offsets.end(), at,
                              [](uint32_t a, const OffsetEntry& e) { return a < e.code_offset; });
-  if (it != offsets_.begin()) frame.offset = std::prev(it)->wasm_offset;
+  if (it != f->offsets.begin()) frame.offset = std::prev(it)->wasm_offset;
   return frame;
 }
 
@@ -84,17 +99,15 @@ Expected<void> prepare(const runtime::Module& module, ModuleState& state) {
 }
 
 // Loads chunk `index` into executable memory, unless it is already.
-Expected<void> load_chunk(ModuleState& state, uint32_t index) {
+Expected<void> load_chunk(const runtime::Module& module, ModuleState& state, uint32_t index) {
   if (state.chunks[index]) return {};
   Chunk chunk = KILN_TRY(state.artifact->chunk(index));
-  auto loaded = std::make_shared<LoadedChunk>();
-  loaded->object = KILN_TRY(LoadedObject::load(chunk.object, host_symbol));
-  for (CompiledFunction& f : chunk.functions)
-    if (f.defined_index < state.functions.size()) {
-      f.object = index;
-      state.functions[f.defined_index] = std::move(f);
-    }
-  state.chunks[index] = std::move(loaded);
+  std::erase_if(chunk.functions, [&](const CompiledFunction& f) { return f.defined_index >= state.functions.size(); });
+  state.chunks[index] = KILN_TRY(LoadedChunk::load(module, chunk.object, chunk.functions));
+  for (CompiledFunction& f : chunk.functions) {
+    f.object = index;
+    state.functions[f.defined_index] = std::move(f);
+  }
   return {};
 }
 
@@ -114,16 +127,13 @@ class LlvmTier final : public runtime::Tier {
     if (const std::string* reason = std::get_if<std::string>(&where))
       return Error(ErrorKind::Unsupported, reason->empty() ? "kiln-llvm did not compile it" : *reason);
     uint32_t chunk = std::get<uint32_t>(where);
-    KILN_TRY_VOID(load_chunk(*state, chunk));
-    const std::optional<CompiledFunction>& f = state->functions[defined_index];
-    if (!f) return Error(ErrorKind::Unsupported, "its chunk of native code lacks it");
-    const LoadedObject& object = state->chunks[chunk]->object;
+    KILN_TRY_VOID(load_chunk(module, *state, chunk));
+    if (!state->functions[defined_index]) return Error(ErrorKind::Unsupported, "its chunk of native code lacks it");
+    const LoadedObject& object = state->chunks[chunk]->object();
     const void* function = object.symbol(function_symbol(defined_index));
     const void* trampoline = object.symbol(trampoline_symbol(defined_index));
     if (!function || !trampoline) return Error(ErrorKind::Unsupported, "its native code lacks its symbols");
-    uint32_t func_index = module.ir().num_imported_funcs + defined_index;
-    std::unique_ptr<runtime::CompiledCode> code = std::make_unique<NativeCode>(
-        state->chunks[chunk], module, func_index, function, trampoline, f->code_size, f->offsets);
+    std::unique_ptr<runtime::CompiledCode> code = std::make_unique<NativeCode>(state->chunks[chunk], function, trampoline);
     return code;
   }
 };

@@ -18,40 +18,56 @@
 namespace kiln::native {
 
 // One loaded chunk of a module's native code (artifact.h): its object in
-// executable memory, shared by the code of each function compiled into it.
-struct LoadedChunk {
-  LoadedObject object;
+// executable memory, shared by the code of each function compiled into it,
+// and where each function's code lies, for backtraces (a function called
+// only directly by other native code has no NativeCode of its own).
+class LoadedChunk {
+ public:
+  // `functions`: the chunk's compiled functions, as kiln-llvm described them.
+  static Expected<std::shared_ptr<const LoadedChunk>> load(const runtime::Module& wasm, std::span<const uint8_t> object,
+                                                           const std::vector<CompiledFunction>& functions);
+  LoadedChunk(const runtime::Module& wasm, LoadedObject object);
+  ~LoadedChunk();
+  LoadedChunk(const LoadedChunk&) = delete;
+  LoadedChunk& operator=(const LoadedChunk&) = delete;
+
+  const LoadedObject& object() const { return object_; }
+  // The backtrace frame for an instruction at `pc` in this chunk's code
+  // (none for a trampoline or a forwarder).
+  std::optional<TraceFrame> trace_frame(uintptr_t pc) const;
+
+ private:
+  struct FunctionCode {
+    uintptr_t begin = 0;
+    uint32_t size = 0;
+    uint32_t func_index = 0;
+    std::vector<OffsetEntry> offsets;  // sorted by code_offset
+  };
+  const runtime::Module& wasm_;
+  LoadedObject object_;
+  std::vector<FunctionCode> functions_;  // sorted by begin
 };
+
+// The chunk whose code holds `pc`, or null (entry.cpp).
+const LoadedChunk* chunk_at(uintptr_t pc);
+void register_chunk(const LoadedChunk* chunk);
+void unregister_chunk(const LoadedChunk* chunk);
 
 // One function's native code (runtime::CompiledCode::native is its function
 // proper, called directly by other native code).
 class NativeCode final : public runtime::CompiledCode {
  public:
-  // `function` and `trampoline` lie in `chunk`; `wasm` is the module it was
-  // compiled from (which owns this code), `func_index` its index there.
-  NativeCode(std::shared_ptr<const LoadedChunk> chunk, const runtime::Module& wasm, uint32_t func_index,
-             const void* function, const void* trampoline, uint32_t code_size, std::vector<OffsetEntry> offsets);
-  ~NativeCode() override;
+  // `function` and `trampoline` lie in `chunk`.
+  NativeCode(std::shared_ptr<const LoadedChunk> chunk, const void* function, const void* trampoline);
 
   using Trampoline = void (*)(void* context, runtime::RawValue* slots);
   Trampoline trampoline() const { return trampoline_; }
-  const uint8_t* code_begin() const { return static_cast<const uint8_t*>(native); }
-  uint32_t code_size() const { return code_size_; }
-  // The backtrace frame of this function for an instruction at `pc` in it.
-  TraceFrame trace_frame(uintptr_t pc) const;
 
  private:
   std::shared_ptr<const LoadedChunk> chunk_;
-  const runtime::Module& wasm_;
-  uint32_t func_index_;
   Trampoline trampoline_;
-  uint32_t code_size_;
-  std::vector<OffsetEntry> offsets_;
 };
 
-// Native code by address (entry.cpp), for the function and offset of a fault.
-void register_native_code(const NativeCode* code);
-void unregister_native_code(const NativeCode* code);
 // The address of a symbol native code may import: a helper, memcpy, ...
 const void* host_symbol(std::string_view name);
 

@@ -127,6 +127,10 @@ void fault_handler(int signal, siginfo_t* info, void* context) {
   const ucontext_t* ucontext = static_cast<const ucontext_t*>(context);
   if (execution && in_reservation(reinterpret_cast<uintptr_t>(info->si_addr)) && in_kiln_code(fault_pc(ucontext))) {
     save_registers(static_cast<const ucontext_t*>(context), execution);
+#if defined(__x86_64__)
+    if (execution->frames)
+      capture_frame_chain(execution->registers[REG_RIP], true, execution->registers[REG_RBP], *execution->frames);
+#endif
     // The handler runs with SA_NODEFER, so no signal mask needs restoring.
     siglongjmp(execution->jump, 1);
   }
@@ -143,6 +147,21 @@ void install_handler() {
 }
 
 }  // namespace
+
+void capture_frame_chain(uintptr_t pc, bool exact, uintptr_t fp, FrameChain& chain) {
+  chain.pc = pc;
+  chain.exact = exact;
+  chain.count = chain.omitted = 0;
+  // Each caller's frame lies above its callee's: a chain that does not grow
+  // toward `end` is not one of frame pointers, and ends.
+  while (fp && fp < chain.end && fp % alignof(uintptr_t) == 0) {
+    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+    if (chain.count < FrameChain::kCapacity) chain.return_addresses[chain.count++] = frame[1];
+    else ++chain.omitted;
+    if (frame[0] <= fp) break;
+    fp = frame[0];
+  }
+}
 
 bool register_reservation(const void* base, size_t size) { return add_range(g_bases, g_sizes, base, size); }
 void unregister_reservation(const void* base) { remove_range(g_bases, base); }

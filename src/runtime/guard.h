@@ -31,6 +31,24 @@ void unregister_reservation(const void* base);
 bool register_code(const void* begin, size_t size);
 void unregister_code(const void* begin);
 
+// The return addresses along a chain of frame pointers (each frame's [fp] is
+// its caller's frame pointer, [fp + 8] the return address into the caller),
+// captured while the frames still exist: a backtrace of native code must be
+// taken before unwinding, which reuses their stack. `end` bounds the chain
+// (the frame of the native entry): frames at or above it are the host's.
+struct FrameChain {
+  static constexpr size_t kCapacity = 96;
+  uintptr_t end = 0;
+  uintptr_t pc = 0;     // the innermost frame's pc
+  bool exact = false;   // `pc` is the faulting instruction (else a return address)
+  uintptr_t return_addresses[kCapacity];
+  size_t count = 0;     // of return_addresses
+  size_t omitted = 0;   // frames beyond kCapacity
+};
+// Fills `chain` (its `end` set) from the innermost frame's pc and frame
+// pointer. Only reads memory: safe in a signal handler.
+void capture_frame_chain(uintptr_t pc, bool exact, uintptr_t fp, FrameChain& chain);
+
 // An execution that can be unwound by a fault. Executions nest (wasm -> host ->
 // wasm); the innermost one on the thread receives the fault.
 struct GuardedExecution {
@@ -41,6 +59,8 @@ struct GuardedExecution {
   // Deliberately not zero-initialized: entering wasm must stay cheap.
   uintptr_t registers[32];
   int register_count = 0;
+  // Native code's executions: the handler captures the frames of the fault.
+  FrameChain* frames = nullptr;
 };
 
 // Installs the fault handler (once per process) and makes `execution` the

@@ -79,6 +79,25 @@ TEST_P(Traps, EachHasItsCodeKindAndMessage) {
   }
 }
 
+// Runaway recursion keeps the innermost frames and counts the rest; native
+// code must not turn the recursion into a loop.
+TEST_P(Traps, RunawayRecursionKeepsTheInnermostFrames) {
+  Engine engine(config());
+  Store store(engine);
+  Linker linker(engine);
+  Instance instance = *linker.instantiate(store, *Module::from_text(engine, R"((module
+    (func $down (param i32) (result i32) (i32.add (i32.const 1) (call $down (local.get 0))))
+    (func (export "run") (param i32) (result i32) (call $down (local.get 0)))))"));
+  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("run")->call(1);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().trap, TrapCode::StackExhausted);
+  ASSERT_EQ(r.error().trace.size(), 64u);
+  for (const TraceFrame& frame : r.error().trace) EXPECT_EQ(frame.function, "down");
+  // (The innermost frame traps at its entry; every other is at its call.)
+  for (size_t i = 2; i < r.error().trace.size(); ++i) EXPECT_EQ(r.error().trace[i].offset, r.error().trace[1].offset);
+  EXPECT_GT(r.error().trace_omitted, 1000u);
+}
+
 TEST_P(Traps, FuelAndEpochHaveTheirCodes) {
   Config c = config();
   c.consume_fuel = true;
