@@ -73,11 +73,13 @@ mutation-test: build
 # The unit tests, the 2.0 spec suite and the mutation test again, built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan), and with the
 # portable SIMD code (no x86 intrinsics), so both SIMD paths pass the suite.
+# kiln-llvm is built there too: the unit tests run the LLVM tier's code under
+# the sanitizers (the spec suite runs on the interpreter only, to save time).
 SANITIZE_DIR ?= build-asan
 sanitize-test: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_SANITIZE=ON \
 	  -DKILN_PORTABLE_SIMD=ON -DKILN_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target kiln kiln_unit_tests kiln_mutation_test
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target kiln kiln-llvm kiln_unit_tests kiln_mutation_test
 	@$(SANITIZE_DIR)/kiln_unit_tests --gtest_brief=1
 	@tests/spec/run.sh $(SANITIZE_DIR)/kiln
 	@timeout 600 $(SANITIZE_DIR)/kiln_mutation_test --iterations 5000 --seed $$(date +%j) $(SPEC_SCRIPTS)

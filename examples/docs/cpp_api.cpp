@@ -32,7 +32,7 @@ class MemoryBudget : public kiln::ResourceLimiter {
 int main() {
   // docs: begin config
   kiln::Config config;
-  config.tier = kiln::Tier::Interpreter;  // or Tier::Llvm: native code, compiled first
+  config.tier = kiln::Tier::Interpreter;  // or Tier::Llvm (native code, compiled first), Tier::Auto
   config.max_memory_pages = 16;       // per linear memory, in 64 KiB pages (default 65536 = 4 GiB)
   config.max_table_elements = 10000;  // per table (default 10 000 000)
   config.max_stack_bytes = 1 << 20;   // interpreter value stack per store (default 64 MiB)

@@ -170,10 +170,17 @@ enum class Tier : uint8_t {
   Interpreter,  // translate each function on first call; starts at once
   Llvm,         // compile the whole module to native code with LLVM (kiln-llvm) before it runs;
                 // a function the tier cannot compile is interpreted
+  Auto,         // interpret at once; once a function is hot, compile the module with LLVM in
+                // the background and switch to its native code (all of it at once if cached)
 };
 
 struct Config {
   Tier tier = Tier::Interpreter;
+  // The LLVM and auto tiers: threads to compile a module on (0: every core),
+  // and the directory of the code cache (empty: none; `kiln run` uses
+  // ~/.cache/kiln).
+  uint32_t compile_threads = 0;
+  std::string cache_dir;
   // Resource limits (see docs/embedding.md).
   uint64_t max_memory_pages = 65536;      // per linear memory (64 KiB pages)
   uint64_t max_table_elements = 10000000;

@@ -54,8 +54,14 @@ Engine::Engine(Config config) {
   if (config.wasm2_only) c.features = ir::Features::wasm2();
   c.consume_fuel = config.consume_fuel;
   c.epoch_interruption = config.epoch_interruption;
-  impl_ = std::make_unique<runtime::Engine>(config.tier == Tier::Llvm ? native::with_llvm(c, interp::interpreter_tier())
-                                                                     : interp::with_interpreter(c));
+  c.compile_threads = config.compile_threads;
+  c.cache_dir = config.cache_dir;
+  switch (config.tier) {
+    case Tier::Llvm: c = native::with_llvm(c, interp::interpreter_tier()); break;
+    case Tier::Auto: c = native::with_auto(c, interp::interpreter_tier()); break;
+    case Tier::Interpreter: c = interp::with_interpreter(c); break;
+  }
+  impl_ = std::make_unique<runtime::Engine>(c);
 }
 
 void Engine::increment_epoch() { impl_->increment_epoch(); }

@@ -65,7 +65,9 @@ Expected<runtime::EngineConfig> with_tier(runtime::EngineConfig config, const st
                    "(or set KILN_LLVM to its path)");
     return native::with_llvm(config, interp::interpreter_tier());
   }
-  return Error(ErrorKind::Usage, "--tier wants interp or llvm, not '" + tier + "'");
+  // Without kiln-llvm, auto stays interpreted (the tier reports why with KILN_LOG=tier).
+  if (tier == "auto") return native::with_auto(config, interp::interpreter_tier());
+  return Error(ErrorKind::Usage, "--tier wants interp, llvm or auto, not '" + tier + "'");
 }
 
 namespace {
@@ -206,7 +208,7 @@ int run_command(RunOptions options) {
   // A compiled module (.kwasm) runs its native code: the LLVM tier, without
   // compiling anything, unless the interpreter was asked for.
   bool artifact = is_artifact_file(options.file);
-  std::string tier = !options.tier.empty() ? options.tier : artifact ? "llvm" : "interp";
+  std::string tier = !options.tier.empty() ? options.tier : artifact ? "llvm" : "auto";
   Expected<runtime::EngineConfig> tiered = with_tier(config, tier, !artifact);
   if (!tiered) return finish_with(tiered.error());
   runtime::Engine engine(*tiered);

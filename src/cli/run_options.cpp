@@ -121,7 +121,8 @@ std::string describe_group(std::span<const GroupedOption> table) {
 void add_run_options(CLI::App& run, RunOptions& options) {
   run.add_option("--invoke", options.invoke, "Call this exported function instead of _start");
   run.add_option("--tier", options.tier,
-                 "Which tier compiles the module: interp (default) or llvm (native code; a .kwasm's default)")
+                 "Which tier compiles the module: auto (default: interpreted, native code once hot), interp, "
+                 "or llvm (native code from the start; a .kwasm's default)")
       ->type_name("interp|llvm");
   run.add_flag("--no-cache", options.no_cache, "Neither reuse nor keep compiled code (the code cache, docs/cli.md)");
   run.add_option("--dir", options.dirs, "Give the guest the host directory HOST, named GUEST (default: HOST)")

@@ -28,6 +28,11 @@ struct Code : runtime::CompiledCode {
   uint32_t results_size = 0;  // bytes of results, written at the start of the frame
   // Maps instruction positions (word index) back to wasm byte offsets, for traps.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  // With EngineConfig::count_hotness: calls and loop iterations left before
+  // the function is reported hot (HotnessCount; shared by the threads that
+  // run it, counted without atomic read-modify-writes: a lost count is harmless).
+  static constexpr int32_t kHotnessBudget = 1000;
+  int32_t hotness = kHotnessBudget;
 };
 
 }  // namespace kiln::interp

@@ -189,9 +189,15 @@ void profile_dispatch(const uint32_t* ip) {
 #endif
 
 // The interpreter's code of `f`, or null when another tier (or the host)
-// provides f's entry, or f is not compiled yet.
+// provides f's entry, or f is not compiled yet. A function whose entry the
+// tier replaced while a frame of it ran (Tier::hot) still has its
+// interpreter code in its module: that frame's offsets are found there.
 inline const Code* code_of(const Function* f) {
-  return f->entry == &enter ? static_cast<const Code*>(f->code) : nullptr;
+  if (f->entry == &enter) return static_cast<const Code*>(f->code);
+  if (f->is_host()) return nullptr;
+  const runtime::Module& module = *f->instance->module;
+  const runtime::CompiledCode* code = module.compiled_if_ready(f->func_index - module.ir().num_imported_funcs);
+  return code && code->entry == &enter ? static_cast<const Code*>(code) : nullptr;
 }
 
 // Maps a position in translated code back to the wasm byte offset.
@@ -307,6 +313,14 @@ bool call_entry(Thread& thread, Instance* caller, Function* callee, uint8_t* fra
   error = std::move(result).error();
   if (callee->is_host()) error->trace.push_back(trace_frame(callee, nullptr));
   return false;
+}
+
+// The function running on `thread` is hot (its HotnessCount `counter` ran
+// out): tell the tier, which may give its instance's functions faster entries
+// (this frame goes on in the interpreter), and count again if that may help.
+__attribute__((noinline)) void report_hot(Thread& thread, int32_t* counter) {
+  bool again = thread.current && runtime::report_hot(*thread.current);
+  __atomic_store_n(counter, again ? Code::kHotnessBudget : INT32_MAX, __ATOMIC_RELAXED);
 }
 
 // Compiles a wasm function that is not compiled yet (runtime::compile_entry
@@ -1106,6 +1120,13 @@ L_Fuel:
 L_EpochCheck:
   if (thread.limits.epoch->load(std::memory_order_relaxed) >= thread.limits.epoch_deadline) TRAP(TrapCode::Interrupted);
   NEXT(0);
+L_HotnessCount: {
+  auto* counter = reinterpret_cast<int32_t*>(static_cast<uintptr_t>(W(0) | static_cast<uint64_t>(W(1)) << 32));
+  int32_t left = __atomic_load_n(counter, __ATOMIC_RELAXED) - 1;
+  __atomic_store_n(counter, left, __ATOMIC_RELAXED);
+  if (__builtin_expect(left <= 0, 0)) report_hot(thread, counter);
+  NEXT(2);
+}
 L_Br:
   ip += static_cast<int32_t>(W(0));
   DISPATCH();

@@ -144,6 +144,7 @@ class Translator final : public validate::CodeSink {
 
     consume_fuel_ = module_.engine().config().consume_fuel;
     check_epoch_ = module_.engine().config().epoch_interruption;
+    count_hotness_ = module_.engine().config().count_hotness;
     // A trap at the entry checks (fuel, epoch) is reported at the body's first
     // instruction, the one about to run.
     current_offset_ = body.code.offset;
@@ -241,8 +242,21 @@ class Translator final : public validate::CodeSink {
   // loop header, after a loop) and charges the wasm instructions of the segment
   // in code order. Epoch checks sit at function entries and loop headers, so any
   // running code reaches one soon. Neither is emitted when disabled.
+  // At the function's entry and each loop's head: where fuel is charged, the
+  // epoch checked and hotness counted. Hotness only at the entry and the
+  // heads of outermost loops: an inner loop's head is where fusions that run
+  // a whole loop (F32AxpyLoop) and loop-head copies must find the loop's
+  // first instruction, and an outer loop's iterations show the heat as well.
   void emit_interruption_points() {
     if (check_epoch_) emit_handler(Handler::EpochCheck);
+    bool in_outer_loop = false;
+    for (size_t i = 0; i + 1 < labels_.size(); ++i) in_outer_loop = in_outer_loop || labels_[i].kind == FrameKind::Loop;
+    if (count_hotness_ && !in_outer_loop) {
+      emit_handler(Handler::HotnessCount);
+      auto counter = reinterpret_cast<uintptr_t>(&code_->hotness);
+      emit(static_cast<uint32_t>(counter));
+      emit(static_cast<uint32_t>(static_cast<uint64_t>(counter) >> 32));
+    }
     start_fuel_segment();
   }
   void start_fuel_segment() {
@@ -1555,6 +1569,7 @@ class Translator final : public validate::CodeSink {
   } copy_run_;
   bool consume_fuel_ = false;
   bool check_epoch_ = false;
+  bool count_hotness_ = false;
   std::optional<uint32_t> fuel_word_;  // the count operand of the current Fuel instruction
   uint32_t fuel_count_ = 0;            // wasm instructions since it
   uint32_t stack_base_ = 0;

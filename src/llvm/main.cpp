@@ -11,7 +11,9 @@
 
 #include <llvm/Support/CommandLine.h>
 
+#include "base/file.h"
 #include "llvm/compiler.h"
+#include "native/artifact.h"
 #include "native/framing.h"
 
 int main() {
@@ -26,6 +28,15 @@ int main() {
     CompileResponse response;
     if (request) response = kiln::llvmtier::compile(*request);
     else response.error = "kiln-llvm: a malformed request (a kiln of another version?)";
+    // A code cache entry, made here so that it is made even when kiln, which
+    // asked for it while running the module, has ended by now. (A failure to
+    // write only means a later run compiles again.)
+    if (request && !request->artifact_path.empty() && response.error.empty()) {
+      CompileOptions options = request->options;
+      std::vector<uint8_t> artifact =
+          Artifact::write(Identity::current(options), request->module, request->declared_funcs, response);
+      (void)kiln::write_file_atomically(request->artifact_path, artifact);
+    }
     if (!write_frame(1, response.encode())) return 2;
   }
 }

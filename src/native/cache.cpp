@@ -71,6 +71,16 @@ std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, c
   return *artifact;
 }
 
+std::string CodeCache::entry_path(std::span<const uint8_t> wasm, const Identity& identity) const {
+  if (!make_directories(directory_)) {
+    log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));
+    return "";
+  }
+  std::string path = path_for(wasm, identity);
+  log_message("cache", "kiln-llvm stores: %s", path.c_str());
+  return path;
+}
+
 void CodeCache::store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const {
   if (!make_directories(directory_)) {
     log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));

@@ -34,6 +34,11 @@ class CodeCache {
   // only mean the next run compiles again.
   void store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const;
 
+  // Where the entry of `wasm` compiled as `identity` goes, for kiln-llvm to
+  // write it (CompileRequest::artifact_path); the directory is created. Empty
+  // when it cannot be.
+  std::string entry_path(std::span<const uint8_t> wasm, const Identity& identity) const;
+
   const std::string& directory() const { return directory_; }
 
  private:

@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 
 #include "base/version.h"
@@ -27,10 +28,23 @@ bool executable(const std::string& path) { return access(path.c_str(), X_OK) == 
 // The one compiler process of this process.
 class Compiler {
  public:
-  ~Compiler() { stop(); }
+  // At exit, a compile still under way (the auto tier's, on a thread of its
+  // own) is left to finish: kiln-llvm then stores it in the code cache for the
+  // next run, and ends when it finds kiln gone.
+  ~Compiler() {
+    if (!busy_) stop();
+  }
 
   Expected<CompileResponse> run(const CompileRequest& request) {
     std::lock_guard<std::mutex> lock(mutex_);
+    busy_ = true;
+    Expected<CompileResponse> response = exchange(request);
+    busy_ = false;
+    return response;
+  }
+
+ private:
+  Expected<CompileResponse> exchange(const CompileRequest& request) {
     if (pid_ <= 0) KILN_TRY_VOID(start());
     std::optional<std::vector<uint8_t>> reply;
     if (write_frame(socket_, request.encode())) reply = read_frame(socket_, uint64_t{16} << 30);
@@ -46,7 +60,6 @@ class Compiler {
     return std::move(*response);
   }
 
- private:
   Expected<void> start() {
     std::string path = compiler_path();
     if (path.empty())
@@ -59,6 +72,11 @@ class Compiler {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, ends[1], 0);
     posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
+    // Its stderr is not kiln's: a compiler left running at exit must not keep
+    // the pipe of whoever reads kiln's stderr open. (Its errors come back in
+    // its answers; its diagnostics for contributors when asked for.)
+    if (!std::getenv("KILN_LLVM_STATS") && !std::getenv("KILN_LLVM_DUMP") && !std::getenv("KILN_LLVM_OPTIONS"))
+      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
     pid_t pid = 0;
     int error = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
@@ -82,6 +100,7 @@ class Compiler {
   }
 
   std::mutex mutex_;
+  std::atomic<bool> busy_ = false;
   pid_t pid_ = 0;
   int socket_ = -1;
 };

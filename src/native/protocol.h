@@ -144,13 +144,18 @@ class Reader {
 
 inline constexpr uint32_t kRequestMagic = 0x514e4c4b;   // "KLNQ"
 inline constexpr uint32_t kResponseMagic = 0x524e4c4b;  // "KLNR"
-inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kProtocolVersion = 2;
 
 // Compile these defined functions of this module.
 struct CompileRequest {
   CompileOptions options;
   std::span<const uint8_t> module;  // the module's binary, as kiln decoded it
   std::vector<uint32_t> functions;  // defined indices
+  // When set: kiln-llvm also writes the artifact (artifact.h) of the whole
+  // module there (a code cache entry), with these declared functions, before
+  // it answers, so the entry is made even if kiln ends first (tier-up).
+  std::string artifact_path;
+  std::vector<uint32_t> declared_funcs;
 
   std::vector<uint8_t> encode() const {
     Writer w;
@@ -164,6 +169,9 @@ struct CompileRequest {
     w.bytes(module);
     w.u32(static_cast<uint32_t>(functions.size()));
     for (uint32_t f : functions) w.u32(f);
+    w.bytes({reinterpret_cast<const uint8_t*>(artifact_path.data()), artifact_path.size()});
+    w.u32(static_cast<uint32_t>(declared_funcs.size()));
+    for (uint32_t f : declared_funcs) w.u32(f);
     return std::move(w.data());
   }
   // The module span points into `data`, which must outlive the request.
@@ -180,6 +188,11 @@ struct CompileRequest {
     uint32_t n = r.u32();
     if (!r.ok() || n > data.size()) return std::nullopt;
     for (uint32_t i = 0; i < n && r.ok(); ++i) q.functions.push_back(r.u32());
+    std::span<const uint8_t> path = r.bytes();
+    q.artifact_path.assign(path.begin(), path.end());
+    uint32_t declared = r.u32();
+    if (!r.ok() || declared > data.size()) return std::nullopt;
+    for (uint32_t i = 0; i < declared && r.ok(); ++i) q.declared_funcs.push_back(r.u32());
     if (!r.ok()) return std::nullopt;
     return q;
   }

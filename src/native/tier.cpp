@@ -1,12 +1,17 @@
 #include "native/tier.h"
 
 #include <algorithm>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <variant>
 
+#include "base/log.h"
 #include "native/artifact.h"
 #include "native/cache.h"
 #include "native/compiler_process.h"
 #include "runtime/call.h"
+#include "runtime/objects.h"
 
 namespace kiln::native {
 
@@ -63,10 +68,24 @@ CompileOptions compile_options(const runtime::EngineConfig& config) {
 
 namespace {
 
+// The auto tier's compile of a whole module, on a thread of its own.
+struct BackgroundCompile {
+  std::mutex mutex;
+  bool done = false;
+  Expected<std::vector<uint8_t>> artifact = std::vector<uint8_t>{};
+};
+
 // What the LLVM tier knows of one module: its artifact (compiled when the
 // first function was needed, found in the cache, or the one it was loaded
 // from) and the chunks loaded so far. Used under the module's compile lock.
 struct ModuleState {
+  // The auto tier: the compile started by the first hot function, and the
+  // native code given to functions that were interpreted until then (null:
+  // none yet; interpreted_only: the tier does not compile it).
+  std::shared_ptr<BackgroundCompile> background;
+  std::vector<std::unique_ptr<runtime::CompiledCode>> tiered_up;
+  std::vector<bool> interpreted_only;
+  bool looked_up = false;  // in the code cache
   bool prepared = false;
   std::optional<Error> failure;  // the module as a whole could not be compiled
   std::shared_ptr<const Artifact> artifact;
@@ -111,46 +130,190 @@ Expected<void> load_chunk(const runtime::Module& module, ModuleState& state, uin
   return {};
 }
 
+// Native code for defined function `defined_index` from the module's
+// artifact (state.artifact set); Unsupported when the artifact lacks it.
+Expected<std::unique_ptr<runtime::CompiledCode>> native_code(const runtime::Module& module, ModuleState& state,
+                                                             uint32_t defined_index) {
+  std::variant<uint32_t, std::string> where = state.artifact->function(defined_index);
+  if (const std::string* reason = std::get_if<std::string>(&where))
+    return Error(ErrorKind::Unsupported, reason->empty() ? "kiln-llvm did not compile it" : *reason);
+  uint32_t chunk = std::get<uint32_t>(where);
+  KILN_TRY_VOID(load_chunk(module, state, chunk));
+  if (!state.functions[defined_index]) return Error(ErrorKind::Unsupported, "its chunk of native code lacks it");
+  const LoadedObject& object = state.chunks[chunk]->object();
+  const void* function = object.symbol(function_symbol(defined_index));
+  const void* trampoline = object.symbol(trampoline_symbol(defined_index));
+  if (!function || !trampoline) return Error(ErrorKind::Unsupported, "its native code lacks its symbols");
+  std::unique_ptr<runtime::CompiledCode> code = std::make_unique<NativeCode>(state.chunks[chunk], function, trampoline);
+  return code;
+}
+
+std::shared_ptr<ModuleState> state_of(const runtime::Module& module) {
+  return module.tier_state<ModuleState>([] { return std::make_shared<ModuleState>(); });
+}
+
 class LlvmTier final : public runtime::Tier {
  public:
   const char* name() const override { return "llvm"; }
 
   Expected<std::unique_ptr<runtime::CompiledCode>> compile(const runtime::Module& module,
                                                            uint32_t defined_index) const override {
-    std::shared_ptr<ModuleState> state = module.tier_state<ModuleState>([] { return std::make_shared<ModuleState>(); });
+    std::shared_ptr<ModuleState> state = state_of(module);
     if (!state->prepared) {
       state->prepared = true;
       if (Expected<void> ok = prepare(module, *state); !ok) state->failure = std::move(ok).error();
     }
     if (state->failure) return *state->failure;
-    std::variant<uint32_t, std::string> where = state->artifact->function(defined_index);
-    if (const std::string* reason = std::get_if<std::string>(&where))
-      return Error(ErrorKind::Unsupported, reason->empty() ? "kiln-llvm did not compile it" : *reason);
-    uint32_t chunk = std::get<uint32_t>(where);
-    KILN_TRY_VOID(load_chunk(module, *state, chunk));
-    if (!state->functions[defined_index]) return Error(ErrorKind::Unsupported, "its chunk of native code lacks it");
-    const LoadedObject& object = state->chunks[chunk]->object();
-    const void* function = object.symbol(function_symbol(defined_index));
-    const void* trampoline = object.symbol(trampoline_symbol(defined_index));
-    if (!function || !trampoline) return Error(ErrorKind::Unsupported, "its native code lacks its symbols");
-    std::unique_ptr<runtime::CompiledCode> code = std::make_unique<NativeCode>(state->chunks[chunk], function, trampoline);
-    return code;
+    return native_code(module, *state, defined_index);
   }
+};
+
+// A request for all of `module`'s functions, its bytes in `module`'s IR.
+CompileRequest request_for(const runtime::Module& module) {
+  const runtime::EngineConfig& config = module.engine().config();
+  CompileRequest request;
+  request.options = compile_options(config);
+  request.options.threads = config.compile_threads;
+  request.module = module.ir().bytes;
+  for (uint32_t f = 0; f < module.ir().codes.size(); ++f) request.functions.push_back(f);
+  return request;
+}
+
+Expected<std::vector<uint8_t>> artifact_from(const CompileRequest& request, const std::vector<uint32_t>& declared_funcs,
+                                             Expected<CompileResponse> response) {
+  if (!response) return response.error();
+  if (!response->error.empty()) return Error(ErrorKind::Unsupported, "kiln-llvm: " + response->error);
+  return Artifact::write(Identity::current(request.options), request.module, declared_funcs, *response);
+}
+
+// Compiles all of `module` on a thread of its own (state.background says
+// when it is done). The thread owns what it needs: the module may go first.
+Expected<void> start_background_compile(const runtime::Module& module, ModuleState& state) {
+  const runtime::EngineConfig& config = module.engine().config();
+  auto job = std::make_shared<BackgroundCompile>();
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
+  CompileRequest request = request_for(module);
+  request.module = *bytes;
+  request.declared_funcs = module.declared_funcs();
+  // Every core but the one that runs the program (unless configured).
+  if (!request.options.threads) request.options.threads = std::max(1u, std::thread::hardware_concurrency() - 1);
+  if (!config.cache_dir.empty())
+    request.artifact_path = cache_of(config).entry_path(*bytes, Identity::current(request.options));
+  log_message("tier", "auto tier: compiling the module in the background (%zu functions)", request.functions.size());
+  try {
+    std::thread([job, bytes, request = std::move(request)] {
+      Expected<std::vector<uint8_t>> artifact = artifact_from(request, request.declared_funcs, run_compiler(request));
+      std::lock_guard<std::mutex> lock(job->mutex);
+      job->artifact = std::move(artifact);
+      job->done = true;
+    }).detach();
+  } catch (const std::system_error& e) {
+    return Error(ErrorKind::Resource, std::string("cannot start a compile thread: ") + e.what());
+  }
+  state.background = std::move(job);
+  return {};
+}
+
+// Whether the tier leaves a function with this error to the interpreter
+// (FallbackTier's rule).
+bool leaves_to_interpreter(const Error& error) {
+  return error.kind == ErrorKind::Unsupported || error.kind == ErrorKind::Io;
+}
+
+// The auto tier: functions start interpreted, counting their calls and loop
+// iterations; the first to get hot starts a compile of the whole module on a
+// background thread (kiln-llvm also stores it in the code cache), and once it
+// is done, each hot report gives the functions of its instance that ran so far
+// native entries; the others get native code when first called. A module
+// found in the code cache runs native code from the start.
+class AutoTier final : public runtime::Tier {
+ public:
+  explicit AutoTier(std::shared_ptr<const runtime::Tier> interpreter) : interpreter_(std::move(interpreter)) {}
+  const char* name() const override { return "auto"; }
+
+  Expected<std::unique_ptr<runtime::CompiledCode>> compile(const runtime::Module& module,
+                                                           uint32_t defined_index) const override {
+    std::shared_ptr<ModuleState> state = state_of(module);
+    const runtime::EngineConfig& config = module.engine().config();
+    if (!state->looked_up && !state->artifact && !config.cache_dir.empty()) {
+      state->looked_up = true;
+      state->artifact = cache_of(config).find(module.ir().bytes, Identity::current(compile_options(config)));
+      if (state->artifact) KILN_TRY_VOID(prepare(module, *state));
+    }
+    if (state->artifact) {
+      Expected<std::unique_ptr<runtime::CompiledCode>> code = native_code(module, *state, defined_index);
+      if (code || !leaves_to_interpreter(code.error())) return code;
+    }
+    return interpreter_->compile(module, defined_index);
+  }
+
+  bool hot(runtime::Function& function) const override {
+    const runtime::Module& module = *function.instance->module;
+    std::unique_lock<std::mutex> lock = module.lock_compiles();
+    std::shared_ptr<ModuleState> state = state_of(module);
+    if (state->failure) return false;
+    if (!state->artifact && !artifact_ready(module, *state)) return !state->failure;
+    tier_up(*function.instance, module, *state);
+    return false;  // native now, or never
+  }
+
+ private:
+  // Starts the background compile, or takes its artifact once it is done.
+  static bool artifact_ready(const runtime::Module& module, ModuleState& state) {
+    if (!state.background) {
+      if (Expected<void> started = start_background_compile(module, state); !started)
+        state.failure = std::move(started).error();
+      return false;
+    }
+    Expected<std::vector<uint8_t>> artifact = std::vector<uint8_t>{};
+    {
+      std::lock_guard<std::mutex> lock(state.background->mutex);
+      if (!state.background->done) return false;
+      artifact = std::move(state.background->artifact);
+    }
+    Expected<std::shared_ptr<const Artifact>> opened =
+        artifact ? artifact_in_memory(std::move(*artifact), "the module's native code") : artifact.error();
+    Expected<void> ok = opened ? (state.artifact = *opened, prepare(module, state)) : Expected<void>(opened.error());
+    if (!ok) {
+      log_message("tier", "auto tier: the module stays interpreted: %s", ok.error().message.c_str());
+      state.failure = std::move(ok).error();
+      return false;
+    }
+    return true;
+  }
+
+  // Gives the interpreted functions of `instance` native entries.
+  static void tier_up(runtime::Instance& instance, const runtime::Module& module, ModuleState& state) {
+    uint32_t imported = module.ir().num_imported_funcs;
+    state.tiered_up.resize(module.ir().codes.size());
+    state.interpreted_only.resize(module.ir().codes.size());
+    for (runtime::Function* f : instance.funcs) {
+      if (f->instance != &instance || f->func_index < imported || !f->code || f->native) continue;
+      uint32_t defined = f->func_index - imported;
+      if (state.interpreted_only[defined]) continue;
+      if (!state.tiered_up[defined]) {
+        Expected<std::unique_ptr<runtime::CompiledCode>> code = native_code(module, state, defined);
+        if (!code) {
+          state.interpreted_only[defined] = true;
+          continue;
+        }
+        state.tiered_up[defined] = std::move(*code);
+      }
+      const runtime::CompiledCode& code = *state.tiered_up[defined];
+      f->code = &code;
+      f->entry = code.entry;
+      f->native = code.native;
+    }
+  }
+
+  std::shared_ptr<const runtime::Tier> interpreter_;
 };
 
 }  // namespace
 
 Expected<std::vector<uint8_t>> compile_artifact(const runtime::Module& module) {
-  const ir::Module& m = module.ir();
-  const runtime::EngineConfig& config = module.engine().config();
-  CompileRequest request;
-  request.options = compile_options(config);
-  request.options.threads = config.compile_threads;
-  request.module = m.bytes;
-  for (uint32_t f = 0; f < m.codes.size(); ++f) request.functions.push_back(f);
-  CompileResponse response = KILN_TRY(run_compiler(request));
-  if (!response.error.empty()) return Error(ErrorKind::Unsupported, "kiln-llvm: " + response.error);
-  return Artifact::write(Identity::current(request.options), m.bytes, module.declared_funcs(), response);
+  CompileRequest request = request_for(module);
+  return artifact_from(request, module.declared_funcs(), run_compiler(request));
 }
 
 Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine, std::shared_ptr<const void> owner,
@@ -171,6 +334,12 @@ Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine
 std::shared_ptr<const runtime::Tier> llvm_tier() {
   static const std::shared_ptr<const runtime::Tier> tier = std::make_shared<LlvmTier>();
   return tier;
+}
+
+runtime::EngineConfig with_auto(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> interpreter) {
+  config.tier = std::make_shared<AutoTier>(std::move(interpreter));
+  config.count_hotness = true;
+  return config;
 }
 
 runtime::EngineConfig with_llvm(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> fallback) {

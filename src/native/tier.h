@@ -82,6 +82,10 @@ Expected<void> enter(runtime::Function& function, runtime::Thread& thread, runti
 // another tier).
 std::shared_ptr<const runtime::Tier> llvm_tier();
 
+// `config` with the auto tier: `interpreter` first, the LLVM tier for what
+// gets hot (AutoTier in tier.cpp); counts hotness.
+runtime::EngineConfig with_auto(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> interpreter);
+
 // `config` with the LLVM tier, falling back to `fallback` (the interpreter)
 // for what it does not compile.
 runtime::EngineConfig with_llvm(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> fallback);

@@ -1,6 +1,7 @@
 #include "runtime/call.h"
 
 #include "base/log.h"
+#include "runtime/engine.h"
 #include "runtime/module.h"
 
 namespace kiln::runtime {
@@ -18,6 +19,11 @@ Expected<void> compile_function(Function& function) {
   function.entry = code->entry;
   function.native = code->native;
   return {};
+}
+
+bool report_hot(Function& function) {
+  const Tier* tier = function.instance->module->engine().config().tier.get();
+  return tier && tier->hot(function);
 }
 
 Expected<void> compile_entry(Function& function, Thread& thread, RawValue* slots) {

@@ -34,5 +34,7 @@ void add_trace_frame(Error& error, TraceFrame frame);
 // installs the tier's entry and code in it. Code is compiled once per module
 // and shared by every instance's Function.
 Expected<void> compile_function(Function& function);
+// Tells the engine's tier that `function` is hot (Tier::hot).
+bool report_hot(Function& function);
 
 }  // namespace kiln::runtime

@@ -36,6 +36,9 @@ struct EngineConfig {
   // directory of the code cache (empty: no cache).
   uint32_t compile_threads = 0;
   std::string cache_dir;
+  // Interpreted code counts calls and loop iterations per function and
+  // reports hot functions to the tier (Tier::hot): the auto tier.
+  bool count_hotness = false;
 };
 
 class Engine {

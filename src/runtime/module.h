@@ -55,6 +55,8 @@ class Module {
   // Gives the tier its state before any function is compiled (the code of an
   // artifact the module was loaded from).
   void set_tier_state(std::shared_ptr<void> state) { tier_state_ = std::move(state); }
+  // The compile lock, for a tier that compiles outside Module::compiled (Tier::hot).
+  std::unique_lock<std::mutex> lock_compiles() const { return std::unique_lock<std::mutex>(compile_mutex_); }
 
   // The code if it has been compiled already, else null. Thread-safe.
   const CompiledCode* compiled_if_ready(uint32_t defined_index) const {

@@ -48,6 +48,16 @@ class Tier {
   // Compiles defined function `defined_index` (0 is the first non-imported
   // function) of a validated module.
   virtual Expected<std::unique_ptr<CompiledCode>> compile(const Module& module, uint32_t defined_index) const = 0;
+  // Interpreted code reports that `function` is hot (EngineConfig::
+  // count_hotness; runtime::report_hot): a tier that tiers up may start
+  // compiling, or replace the entries of its instance's functions with
+  // faster code now (this is a safe point of the calling thread: frames
+  // still running the old code finish in it). False: reporting `function`
+  // again is of no use (it has faster code now, or never will).
+  virtual bool hot(Function& function) const {
+    (void)function;
+    return false;
+  }
 };
 
 // A tier that compiles what `primary` can and gives the rest (Unsupported

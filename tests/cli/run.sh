@@ -136,7 +136,7 @@ wasm backtrace:
 check "--tier llvm without kiln-llvm" 1 \
   "error: unsupported: --tier llvm needs kiln-llvm, the LLVM tier's compiler, which is not installed beside kiln (or set KILN_LLVM to its path)" \
   env KILN_LLVM=/nonexistent "$kiln" run --tier llvm "$here/spin.wat"
-check "--tier jit" 1 "error: usage: --tier wants interp or llvm, not 'jit'" "$kiln" run --tier jit "$here/spin.wat"
+check "--tier jit" 1 "error: usage: --tier wants interp, llvm or auto, not 'jit'" "$kiln" run --tier jit "$here/spin.wat"
 
 # ---- kiln compile, compiled modules and the code cache ----
 export KILN_CACHE_DIR="$work/cache"

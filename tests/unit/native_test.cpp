@@ -3,8 +3,11 @@
 // trap (its code, its backtrace, the memory it leaves) is the interpreter's.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "kiln/kiln.hpp"
 #include "runtime/module.h"
+#include "runtime/objects.h"
 
 namespace kiln {
 namespace {
@@ -159,6 +162,39 @@ TEST(Native, AgreesWithTheInterpreterOnALoop) {
     results[t] = *r;
   }
   EXPECT_EQ(results[0], results[1]);
+}
+
+// The auto tier: a function starts interpreted; once hot, the module is
+// compiled in the background and the function's entry becomes native code,
+// with the same results before and after.
+TEST(Native, AutoTierSwitchesHotFunctionsToNativeCode) {
+  Engine engine(on(Tier::Auto));
+  Store store(engine);
+  Linker linker(engine);
+  Expected<Module> module = Module::from_text(engine, R"((module
+    (func (export "sum") (param i32) (result i64) (local i64)
+      (block $done (loop $next
+        (br_if $done (i32.eqz (local.get 0)))
+        (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br $next)))
+      (local.get 1))))");
+  ASSERT_TRUE(module.has_value()) << module.error().to_string();
+  Instance instance = *linker.instantiate(store, *module);
+  std::optional<Func> sum = instance.get_func("sum");
+  ASSERT_TRUE(sum.has_value());
+  auto typed = *sum->typed<int64_t(int32_t)>();
+  EXPECT_EQ(sum->impl()->native, nullptr);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!sum->impl()->native && std::chrono::steady_clock::now() < deadline) {
+    Expected<int64_t> r = typed.call(100);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    ASSERT_EQ(*r, 5050);
+  }
+  ASSERT_NE(sum->impl()->native, nullptr) << "no native code after 120 s";
+  Expected<int64_t> r = typed.call(100000);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(*r, int64_t{5000050000});
 }
 
 }  // namespace
