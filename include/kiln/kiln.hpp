@@ -225,6 +225,14 @@ class Module {
   // directory, a missing file, one larger than 4 GiB).
   static Expected<Module> from_file(Engine& engine, const std::string& path);
   static Expected<void> validate(Engine& engine, std::span<const uint8_t> binary);
+  // Bytes to keep the module in: under Tier::Llvm and Tier::Auto, its native
+  // code for every function (compiled now, as `kiln compile` does), else its
+  // wasm binary. deserialize() takes either; native code only from a Kiln of
+  // this very build, for this processor and the engine's options (else an
+  // Unsupported error says what differs). Native code is trusted: deserialize
+  // only bytes you serialized.
+  Expected<std::vector<uint8_t>> serialize() const;
+  static Expected<Module> deserialize(Engine& engine, std::span<const uint8_t> bytes);
 
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;

@@ -108,6 +108,13 @@ Expected<Module> Module::from_bytes(Engine& engine, std::span<const uint8_t> byt
   return Module(std::move(module));
 }
 
+Expected<std::vector<uint8_t>> Module::serialize() const { return native::serialize(*impl_); }
+
+Expected<Module> Module::deserialize(Engine& engine, std::span<const uint8_t> bytes) {
+  auto module = KILN_TRY(native::deserialize(engine.impl(), bytes));
+  return Module(std::move(module));
+}
+
 Expected<void> Module::validate(Engine& engine, std::span<const uint8_t> binary) {
   KILN_TRY(compile(engine, binary));
   return {};

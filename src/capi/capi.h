@@ -112,10 +112,11 @@ struct wasm_exporttype_t {
 
 struct wasm_config_t {
   kiln::runtime::EngineConfig config;
+  int tier = 0;  // kiln_tier_t
 };
 
 struct wasm_engine_t {
-  explicit wasm_engine_t(const kiln::runtime::EngineConfig& config) : engine(kiln::interp::with_interpreter(config)) {}
+  explicit wasm_engine_t(const kiln::runtime::EngineConfig& config, int tier = 0);
   kiln::runtime::Engine engine;
 };
 

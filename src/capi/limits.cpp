@@ -3,8 +3,26 @@
 
 #include "capi/capi.h"
 #include "kiln/wasm_limits.h"
+#include "kiln/wasm_tier.h"
+#include "native/tier.h"
+
+wasm_engine_t::wasm_engine_t(const kiln::runtime::EngineConfig& config, int tier)
+    : engine(tier == KILN_TIER_LLVM   ? kiln::native::with_llvm(config, kiln::interp::interpreter_tier())
+             : tier == KILN_TIER_AUTO ? kiln::native::with_auto(config, kiln::interp::interpreter_tier())
+                                      : kiln::interp::with_interpreter(config)) {}
 
 extern "C" {
+
+void kiln_config_tier_set(wasm_config_t* config, kiln_tier_t tier) { config->tier = tier; }
+
+void kiln_config_compile_threads_set(wasm_config_t* config, uint32_t threads) {
+  config->config.compile_threads = threads;
+}
+
+void kiln_config_cache_dir_set(wasm_config_t* config, const char* directory) try {
+  config->config.cache_dir = directory ? directory : "";
+}
+KILN_CAPI_CATCH_VOID
 
 void kiln_config_consume_fuel_set(wasm_config_t* config, bool enable) { config->config.consume_fuel = enable; }
 

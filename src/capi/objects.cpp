@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "capi/capi.h"
+#include "native/artifact.h"
+#include "native/tier.h"
 
 using namespace kiln;
 using namespace kiln::capi;
@@ -172,7 +174,7 @@ wasm_engine_t* wasm_engine_new(void) try { return new wasm_engine_t(runtime::Eng
 KILN_CAPI_CATCH(nullptr)
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) try {
   std::unique_ptr<wasm_config_t> owned(config);
-  return new wasm_engine_t(config ? config->config : runtime::EngineConfig{});
+  return config ? new wasm_engine_t(config->config, config->tier) : new wasm_engine_t(runtime::EngineConfig{});
 }
 KILN_CAPI_CATCH(nullptr)
 void wasm_engine_delete(wasm_engine_t* engine) { delete engine; }
@@ -345,13 +347,27 @@ catch (...) {
 
 // Until Kiln compiles ahead of time, a serialized module is its binary, and
 // deserializing compiles it again.
-void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) {
-  const std::vector<uint8_t>& bytes = module->state->module->ir().bytes;
-  wasm_byte_vec_new(out, bytes.size(), reinterpret_cast<const wasm_byte_t*>(bytes.data()));
+// Native code under the LLVM and auto tiers (native::serialize); the wasm
+// binary when it cannot be compiled, so deserialize still works.
+void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) try {
+  Expected<std::vector<uint8_t>> bytes = native::serialize(*module->state->module);
+  const std::vector<uint8_t>& kept = bytes ? *bytes : module->state->module->ir().bytes;
+  wasm_byte_vec_new(out, kept.size(), reinterpret_cast<const wasm_byte_t*>(kept.data()));
 }
+KILN_CAPI_CATCH_VOID
 
 wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* bytes) try {
-  return compile("wasm_module_deserialize", store, bytes);
+  if (!store || !bytes || !native::is_artifact({reinterpret_cast<const uint8_t*>(bytes->data), bytes->size}))
+    return compile("wasm_module_deserialize", store, bytes);
+  auto module = native::deserialize(store->engine->engine, {reinterpret_cast<const uint8_t*>(bytes->data), bytes->size});
+  if (!module) {
+    set_last_error(std::move(module).error());
+    return nullptr;
+  }
+  auto state = std::make_shared<ModuleState>();
+  state->module = std::move(*module);
+  clear_last_error();
+  return new wasm_module_t(std::move(state));
 }
 KILN_CAPI_CATCH(nullptr)
 

@@ -1,5 +1,6 @@
 #include "native/compiler_process.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <spawn.h>
@@ -121,6 +122,14 @@ std::string compiler_path() {
     std::string dir(self, static_cast<size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
     if (executable(dir + "/kiln-llvm")) return dir + "/kiln-llvm";
+  }
+  // Beside an installed libkiln.so: PREFIX/lib/libkiln.so, PREFIX/bin/kiln-llvm.
+  Dl_info library;
+  if (dladdr(reinterpret_cast<const void*>(&compiler_path), &library) && library.dli_fname) {
+    std::string dir(library.dli_fname);
+    dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+    std::string beside = (dir.empty() ? "." : dir) + "/" + KILN_LIBDIR_TO_BINDIR + "/kiln-llvm";
+    if (executable(beside)) return beside;
   }
   std::string installed = std::string(KILN_INSTALL_BINDIR) + "/kiln-llvm";
   if (executable(installed)) return installed;

@@ -331,6 +331,19 @@ Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine
   return module;
 }
 
+Expected<std::vector<uint8_t>> serialize(const runtime::Module& module) {
+  const runtime::Tier* tier = module.engine().config().tier.get();
+  std::string_view name = tier ? tier->name() : "";
+  if (name == "llvm" || name == "auto") return compile_artifact(module);
+  return module.ir().bytes;
+}
+
+Expected<std::shared_ptr<runtime::Module>> deserialize(runtime::Engine& engine, std::span<const uint8_t> bytes) {
+  if (!is_artifact(bytes)) return runtime::Module::from_binary(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  auto owner = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  return load_artifact(engine, owner, *owner, "the serialized module");
+}
+
 std::shared_ptr<const runtime::Tier> llvm_tier() {
   static const std::shared_ptr<const runtime::Tier> tier = std::make_shared<LlvmTier>();
   return tier;

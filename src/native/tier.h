@@ -82,6 +82,13 @@ Expected<void> enter(runtime::Function& function, runtime::Thread& thread, runti
 // another tier).
 std::shared_ptr<const runtime::Tier> llvm_tier();
 
+// A module as bytes to keep: under the LLVM and auto tiers its artifact
+// (native code for all of it, compiled now), else its wasm binary.
+Expected<std::vector<uint8_t>> serialize(const runtime::Module& module);
+// A module from serialize()'s bytes: an artifact (refused as load_artifact
+// refuses one) or a wasm binary, validated.
+Expected<std::shared_ptr<runtime::Module>> deserialize(runtime::Engine& engine, std::span<const uint8_t> bytes);
+
 // `config` with the auto tier: `interpreter` first, the LLVM tier for what
 // gets hot (AutoTier in tier.cpp); counts hotness.
 runtime::EngineConfig with_auto(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> interpreter);

@@ -197,5 +197,47 @@ TEST(Native, AutoTierSwitchesHotFunctionsToNativeCode) {
   EXPECT_EQ(*r, int64_t{5000050000});
 }
 
+// Module::serialize under the LLVM tier carries native code, which
+// deserialize loads in another engine; an interpreter engine serializes the
+// wasm binary, and an artifact for other options is refused.
+TEST(Native, SerializedModulesCarryNativeCode) {
+  const char* wat = "(module (func (export \"twice\") (param i32) (result i32) (i32.add (local.get 0) (local.get 0))))";
+  std::vector<uint8_t> artifact;
+  {
+    Engine engine(on(Tier::Llvm));
+    Expected<Module> module = Module::from_text(engine, wat);
+    ASSERT_TRUE(module.has_value());
+    Expected<std::vector<uint8_t>> bytes = module->serialize();
+    ASSERT_TRUE(bytes.has_value()) << bytes.error().to_string();
+    artifact = std::move(*bytes);
+  }
+  ASSERT_GT(artifact.size(), 8u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(artifact.data()), 8), std::string("\0kwasm\r\n", 8));
+  Engine engine(on(Tier::Llvm));
+  Expected<Module> module = Module::deserialize(engine, artifact);
+  ASSERT_TRUE(module.has_value()) << module.error().to_string();
+  Store store(engine);
+  Linker linker(engine);
+  Instance instance = *linker.instantiate(store, *module);
+  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("twice")->call(21);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(*r, 42);
+  EXPECT_TRUE(is_native(*module, 0));
+
+  Config fuel = on(Tier::Llvm);
+  fuel.consume_fuel = true;
+  Engine other(fuel);
+  Expected<Module> refused = Module::deserialize(other, artifact);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, ErrorKind::Unsupported);
+
+  Engine interp(on(Tier::Interpreter));
+  Expected<Module> plain = Module::from_text(interp, wat);
+  Expected<std::vector<uint8_t>> binary = plain->serialize();
+  ASSERT_TRUE(binary.has_value());
+  EXPECT_EQ(*binary, plain->impl()->ir().bytes);
+  EXPECT_TRUE(Module::deserialize(interp, *binary).has_value());
+}
+
 }  // namespace
 }  // namespace kiln
