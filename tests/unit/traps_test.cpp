@@ -140,8 +140,8 @@ TEST_P(Traps, MemoryFaultsNameTheAccess) {
 #if defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer's checks change the interpreter's register allocation:
     // at a faulting store its ip is no longer in a register.
-    bool store = body.opcode >= 0x36 && body.opcode <= 0x3e;
-    if (store && GetParam() == Tier::Interpreter) continue;
+    bool faults_in_a_store = body.opcode >= 0x36 && body.opcode <= 0x3e;
+    if (faults_in_a_store && GetParam() == Tier::Interpreter) continue;
 #endif
     Engine engine(config());
     Store store(engine);
