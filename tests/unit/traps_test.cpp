@@ -137,12 +137,6 @@ TEST_P(Traps, MemoryFaultsNameTheAccess) {
       {"(f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.const 1))) (i32.const 0)", 0x2b},
   };
   for (const Body& body : bodies) {
-#if defined(__SANITIZE_ADDRESS__)
-    // AddressSanitizer's checks change the interpreter's register allocation:
-    // at a faulting store its ip is no longer in a register.
-    bool faults_in_a_store = body.opcode >= 0x36 && body.opcode <= 0x3e;
-    if (faults_in_a_store && GetParam() == Tier::Interpreter) continue;
-#endif
     Engine engine(config());
     Store store(engine);
     Linker linker(engine);
@@ -156,6 +150,12 @@ TEST_P(Traps, MemoryFaultsNameTheAccess) {
     EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
     ASSERT_FALSE(r.error().trace.empty());
     std::optional<uint32_t> at = r.error().trace[0].offset;
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's checks change the interpreter's register allocation:
+    // at a fault its ip may be in memory only, and the offset unknown (but
+    // never a wrong one).
+    if (!at && GetParam() == Tier::Interpreter) continue;
+#endif
     ASSERT_TRUE(at.has_value()) << body.wat;
     const std::vector<uint8_t>& bytes = module->impl()->ir().bytes;
     ASSERT_LT(*at, bytes.size());
