@@ -217,7 +217,7 @@ TraceFrame trace_frame(const Function* f, const uint32_t* ip) {
 // Appends the current frame and its callers (down to `entry_depth`, all of
 // them this run's interpreter frames) to the error's trace.
 void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const Function* func, const uint32_t* ip) {
-  runtime::add_trace_frame(error, trace_frame(func, ip));
+  if (func) runtime::add_trace_frame(error, trace_frame(func, ip));
   for (size_t i = thread.calls.size(); i-- > entry_depth;)
     runtime::add_trace_frame(error, trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
 }
@@ -318,9 +318,34 @@ bool call_entry(Thread& thread, Instance* caller, Function* callee, uint8_t* fra
 // The function running on `thread` is hot (its HotnessCount `counter` ran
 // out): tell the tier, which may give its instance's functions faster entries
 // (this frame goes on in the interpreter), and count again if that may help.
-__attribute__((noinline)) void report_hot(Thread& thread, int32_t* counter) {
-  bool again = thread.current && runtime::report_hot(*thread.current);
-  __atomic_store_n(counter, again ? Code::kHotnessBudget : INT32_MAX, __ATOMIC_RELAXED);
+// At a loop head (`loop_offset`), the answer may be native code to go on in.
+__attribute__((noinline)) runtime::LoopEntry report_hot(Thread& thread, int32_t* counter, uint32_t loop_offset) {
+  runtime::HotAnswer answer = thread.current ? runtime::report_hot(*thread.current, loop_offset) : runtime::HotAnswer{};
+  __atomic_store_n(counter, answer.report_again ? Code::kHotnessBudget : INT32_MAX, __ATOMIC_RELAXED);
+  return answer.loop_entry;
+}
+
+enum class LoopEntryResult { NotEntered, Returned, Failed };
+
+// On-stack replacement: `entry` runs the rest of the current call from the
+// loop at `loop_offset`, with this frame's locals, and leaves its results at
+// the frame's start (as a return does); on failure the error is in `error`,
+// its backtrace with this function's frame. Native code that calls back into
+// the interpreter places frames past this one.
+__attribute__((noinline)) LoopEntryResult enter_loop(Thread& thread, const runtime::LoopEntry& entry, uint8_t* fp,
+                                                     uint32_t loop_offset, std::optional<Error>& error) {
+  const Code* code = code_of(thread.current);
+  if (!code) return LoopEntryResult::NotEntered;
+  uint8_t* saved_top = thread.top;
+  thread.top = align16(fp + code->frame_size);
+  thread.caller = nullptr;
+  Expected<bool> entered = entry.enter(*thread.current, thread, reinterpret_cast<RawValue*>(fp), loop_offset, entry.code);
+  thread.top = saved_top;
+  if (!entered) {
+    error = std::move(entered).error();
+    return LoopEntryResult::Failed;
+  }
+  return *entered ? LoopEntryResult::Returned : LoopEntryResult::NotEntered;
 }
 
 // Compiles a wasm function that is not compiled yet (runtime::compile_entry
@@ -399,6 +424,7 @@ __attribute__((section("kiln_interp"))) Expected<void> run(Thread* thread_ptr, F
   uint8_t* mem = nullptr;
   uint8_t* const stack_end = thread.stack_end();
   TrapCode trap_code = TrapCode::None;
+  bool frame_in_error = false;  // the error's backtrace has the current frame (a loop entry's)
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   const Code* callee_code = nullptr;
@@ -1124,8 +1150,19 @@ L_HotnessCount: {
   auto* counter = reinterpret_cast<int32_t*>(static_cast<uintptr_t>(W(0) | static_cast<uint64_t>(W(1)) << 32));
   int32_t left = __atomic_load_n(counter, __ATOMIC_RELAXED) - 1;
   __atomic_store_n(counter, left, __ATOMIC_RELAXED);
-  if (__builtin_expect(left <= 0, 0)) report_hot(thread, counter);
-  NEXT(2);
+  if (__builtin_expect(left <= 0, 0)) {
+    runtime::LoopEntry entry = report_hot(thread, counter, W(2));
+    if (entry.enter) {
+      switch (enter_loop(thread, entry, fp, W(2), host_error)) {
+        case LoopEntryResult::NotEntered: break;
+        case LoopEntryResult::Returned: goto L_Return;
+        case LoopEntryResult::Failed:
+          frame_in_error = true;
+          goto error_exit;
+      }
+    }
+  }
+  NEXT(3);
 }
 L_Br:
   ip += static_cast<int32_t>(W(0));
@@ -1408,7 +1445,7 @@ error_exit: {
   // or from lazy translation: add this frame and the callers to its trace.
   Error error = std::move(*host_error);
   host_error.reset();
-  add_backtrace(error, thread, entry_depth, thread.current, ip);
+  add_backtrace(error, thread, entry_depth, frame_in_error ? nullptr : thread.current, ip);
   thread.calls.resize(entry_depth);
   return error;
 }

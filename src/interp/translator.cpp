@@ -148,7 +148,7 @@ class Translator final : public validate::CodeSink {
     // A trap at the entry checks (fuel, epoch) is reported at the body's first
     // instruction, the one about to run.
     current_offset_ = body.code.offset;
-    emit_interruption_points();
+    emit_interruption_points(runtime::Tier::kAtEntry);
     FunctionValidator walker(ir_, module_.engine().config().features, &module_.declared_funcs());
     KILN_TRY_VOID(walker.validate_function(func_index_, this));
     if (error_) return *error_;
@@ -247,17 +247,26 @@ class Translator final : public validate::CodeSink {
   // heads of outermost loops: an inner loop's head is where fusions that run
   // a whole loop (F32AxpyLoop) and loop-head copies must find the loop's
   // first instruction, and an outer loop's iterations show the heat as well.
-  void emit_interruption_points() {
+  void emit_interruption_points(uint32_t loop_offset) {
     if (check_epoch_) emit_handler(Handler::EpochCheck);
     bool in_outer_loop = false;
     for (size_t i = 0; i + 1 < labels_.size(); ++i) in_outer_loop = in_outer_loop || labels_[i].kind == FrameKind::Loop;
-    if (count_hotness_ && !in_outer_loop) {
-      emit_handler(Handler::HotnessCount);
-      auto counter = reinterpret_cast<uintptr_t>(&code_->hotness);
-      emit(static_cast<uint32_t>(counter));
-      emit(static_cast<uint32_t>(static_cast<uint64_t>(counter) >> 32));
-    }
+    if (count_hotness_ && !in_outer_loop) emit_hotness_count(loop_offset);
     start_fuel_segment();
+  }
+  // Counts toward the function's hotness; `at` (the wasm offset of a loop, or
+  // of an inner loop's end) is where the tier may take the frame over.
+  void emit_hotness_count(uint32_t at) {
+    emit_handler(Handler::HotnessCount);
+    auto counter = reinterpret_cast<uintptr_t>(&code_->hotness);
+    emit(static_cast<uint32_t>(counter));
+    emit(static_cast<uint32_t>(static_cast<uint64_t>(counter) >> 32));
+    emit(at);
+  }
+  bool in_loop() const {
+    for (const Label& label : labels_)
+      if (label.kind == FrameKind::Loop) return true;
+    return false;
   }
   void start_fuel_segment() {
     if (!consume_fuel_) return;
@@ -808,7 +817,7 @@ class Translator final : public validate::CodeSink {
     if (in.op == Opcode::Loop) {
       mark_jump_target(kManyJumps);
       label.loop_start = pos();
-      emit_interruption_points();
+      emit_interruption_points(in.offset);
     }
     if (in.op == Opcode::If) label.else_patch = emit_conditional_jump(*cond, false);
   }
@@ -847,7 +856,12 @@ class Translator final : public validate::CodeSink {
     }
     reset_stack(label.height, label.results);
     reachable_ = !label.dead;
-    if (label.kind == FrameKind::Loop && reachable_) start_fuel_segment();
+    if (label.kind == FrameKind::Loop && reachable_) {
+      // An inner loop counts each time it ends (its head is left alone, see
+      // emit_interruption_points): a frame may also be taken over here.
+      if (count_hotness_ && in_loop()) emit_hotness_count(current_offset_);
+      start_fuel_segment();
+    }
   }
   // `(int)f` in C, compiled without non-trapping conversions, becomes
   //   if (f32.abs x) < 2^31 then (i32.trunc_f32_s x) else INT_MIN

@@ -104,7 +104,7 @@ Expected<std::vector<uint8_t>> emit_object(llvm::Module& module, llvm::TargetMac
 // Reads the functions' wasm offsets back from the object's line table (the
 // line numbers FunctionBuilder set) and their sizes from the symbol table.
 void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, const std::vector<uint32_t>& functions,
-                 native::CompileResponse& out) {
+                 bool loop_entries, native::CompileResponse& out) {
   llvm::MemoryBufferRef ref(llvm::StringRef(reinterpret_cast<const char*>(object.data()), object.size()), "chunk");
   auto file = llvm::object::ObjectFile::createObjectFile(ref);
   if (!file) {
@@ -132,7 +132,7 @@ void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, cons
   }
   std::sort(rows.begin(), rows.end());
   for (uint32_t f : functions) {
-    auto it = symbols.find(native::function_symbol(f));
+    auto it = symbols.find(loop_entries ? native::loop_entry_symbol(f) : native::function_symbol(f));
     if (it == symbols.end()) continue;
     native::CompiledFunction compiled;
     compiled.defined_index = f;
@@ -161,18 +161,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, const native::CompileOptions& options,
-                          const std::vector<uint32_t>& declared, const Chunk& chunk) {
+                          const std::vector<uint32_t>& declared, const Chunk& chunk, bool loop_entries) {
   ChunkResult result;
   auto started = std::chrono::steady_clock::now();
   llvm::LLVMContext context;
   llvm::Module module("chunk", context);
   ModuleDeclarations decls(module);
-  decls.chunk.insert(chunk.functions.begin(), chunk.functions.end());
+  // (Loop entries call functions through their headers: the functions are
+  // in the module's other chunks.)
+  if (!loop_entries) decls.chunk.insert(chunk.functions.begin(), chunk.functions.end());
   bool huge = false;
   std::vector<uint32_t> not_built;
   for (uint32_t f : chunk.functions) {
     FunctionBuilder builder(decls, wasm, features, options, declared, wasm.num_imported_funcs + f);
-    Expected<void> built = builder.build();
+    Expected<void> built = loop_entries ? builder.build_loop_entry() : builder.build();
     if (built) {
       result.compiled.push_back(f);
       huge = huge || wasm.codes[f].whole.size > kHugeFunctionBytes;
@@ -185,9 +187,10 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   // A function the tier does not compile that others of the chunk call
   // directly (perhaps built after it) becomes a forwarder to its other code.
   for (uint32_t f : not_built) {
-    llvm::Function* partial = module.getFunction(native::function_symbol(f));
+    llvm::Function* partial =
+        module.getFunction(loop_entries ? native::loop_entry_symbol(f) : native::function_symbol(f));
     if (!partial) continue;
-    if (partial->use_empty()) {
+    if (partial->use_empty() || loop_entries) {
       partial->eraseFromParent();
       continue;
     }
@@ -272,14 +275,14 @@ native::CompileResponse compile(const native::CompileRequest& request) {
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chunks[a].bytes > chunks[b].bytes; });
   parallel_for(chunks.size(), threads, [&](size_t, size_t item) {
     size_t chunk = order[item];
-    results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk]);
+    results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk], request.loop_entries);
   });
   for (size_t c = 0; c < chunks.size(); ++c) {
     ChunkResult& r = results[c];
     for (native::NotCompiled& n : r.not_compiled) response.not_compiled.push_back(std::move(n));
     if (r.compiled.empty()) continue;
     uint32_t index = static_cast<uint32_t>(response.objects.size());
-    add_offsets(r.object, index, r.compiled, response);
+    add_offsets(r.object, index, r.compiled, request.loop_entries, response);
     response.objects.push_back(std::move(r.object));
   }
   return response;

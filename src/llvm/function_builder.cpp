@@ -132,9 +132,26 @@ llvm::FunctionType* FunctionBuilder::native_type(const ir::FuncType& type) {
 
 // ---- the function ----------------------------------------------------------------
 
+Expected<void> FunctionBuilder::build_loop_entry() {
+  uint32_t defined = func_index_ - wasm_.num_imported_funcs;
+  llvm::FunctionType* type = llvm::FunctionType::get(b_.getInt32Ty(), {b_.getPtrTy(), b_.getPtrTy(), b_.getInt32Ty()}, false);
+  function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, native::loop_entry_symbol(defined),
+                                     decls_.module);
+  entry_frame_ = function_->getArg(1);
+  return build_body();
+}
+
 Expected<void> FunctionBuilder::build() {
   uint32_t defined = func_index_ - wasm_.num_imported_funcs;
   function_ = decls_.function(defined, native_type(type_));
+  KILN_TRY_VOID(build_body());
+  build_trampoline();
+  return {};
+}
+
+// The body of function_ (the function, or its loop entry).
+Expected<void> FunctionBuilder::build_body() {
+  uint32_t defined = func_index_ - wasm_.num_imported_funcs;
   keep_frames(*function_);
   subprogram_ = decls_.debug.createFunction(decls_.file, function_->getName(), function_->getName(), decls_.file,
                                             wasm_.codes[defined].code.offset, decls_.subroutine_type,
@@ -148,7 +165,6 @@ Expected<void> FunctionBuilder::build() {
   if (unsupported_) return Error(ErrorKind::Unsupported, *unsupported_);
   close_fuel_segment();
   decls_.debug.finalizeSubprogram(subprogram_);
-  build_trampoline();
   return {};
 }
 
@@ -162,17 +178,32 @@ void FunctionBuilder::begin_function() {
   // Locals live in allocas, which mem2reg makes SSA values.
   local_types_ = type_.params;
   for (const ir::LocalGroup& g : body.locals) local_types_.insert(local_types_.end(), g.count, g.type);
+  uint32_t frame_slot = 0;  // a loop entry's: the interpreter frame's layout
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = llvm_type(local_types_[i]);
     llvm::AllocaInst* slot = b_.CreateAlloca(t);
     locals_.push_back(slot);
-    if (i < type_.params.size()) b_.CreateStore(function_->getArg(static_cast<unsigned>(i + 1)), slot);
-    else b_.CreateStore(llvm::Constant::getNullValue(t), slot);
+    if (entry_frame_) {
+      b_.CreateStore(b_.CreateLoad(t, b_.CreateConstGEP1_64(b_.getInt64Ty(), entry_frame_, frame_slot)), slot);
+      frame_slot += local_types_[i].byte_size() / 8;
+    } else if (i < type_.params.size()) {
+      b_.CreateStore(function_->getArg(static_cast<unsigned>(i + 1)), slot);
+    } else {
+      b_.CreateStore(llvm::Constant::getNullValue(t), slot);
+    }
   }
   // The entry block ends here; what the whole call shares (invariant()) is
-  // added before this branch, the body starts in the next block.
+  // added before this branch, the body starts in the next block. A loop
+  // entry's starts at one of its loops instead (open_block adds them).
   llvm::BasicBlock* start = llvm::BasicBlock::Create(ctx_, "start", function_);
-  b_.CreateBr(start);
+  if (entry_frame_) {
+    llvm::BasicBlock* no_entry = llvm::BasicBlock::Create(ctx_, "not_an_entry", function_);
+    loop_entries_ = b_.CreateSwitch(function_->getArg(2), no_entry);
+    b_.SetInsertPoint(no_entry);
+    b_.CreateRet(b_.getInt32(0));
+  } else {
+    b_.CreateBr(start);
+  }
   b_.SetInsertPoint(start);
   Frame f;
   f.kind = FrameKind::Function;
@@ -530,7 +561,10 @@ void FunctionBuilder::set_unreachable() {
 
 void FunctionBuilder::return_values() {
   std::vector<llvm::Value*> results = top_values(type_.results.size());
-  if (results.empty()) {
+  if (entry_frame_) {  // a loop entry: the results over the frame, as a trampoline writes them
+    for (size_t i = 0; i < results.size(); ++i) b_.CreateStore(results[i], b_.CreateConstGEP1_64(b_.getInt64Ty(), entry_frame_, i));
+    b_.CreateRet(b_.getInt32(1));
+  } else if (results.empty()) {
     b_.CreateRetVoid();
   } else if (results.size() == 1) {
     b_.CreateRet(results[0]);
@@ -591,6 +625,8 @@ void FunctionBuilder::open_block(const Instruction& in, validate::FunctionValida
       stack_[f.height + i] = phi;
       f.loop_phis.push_back(phi);
     }
+    // A loop entry enters at loops whose state is all in locals.
+    if (loop_entries_ && stack_.empty()) loop_entries_->addCase(b_.getInt32(in.offset), f.header);
     frames_.push_back(std::move(f));
     interruption_point();
     return;
@@ -651,6 +687,10 @@ void FunctionBuilder::translate_end() {
     for (const auto& [block, values] : done.incoming) phi->addIncoming(values[i], block);
     push(phi);
   }
+  // A loop entry also enters where a loop ends with all its state in locals
+  // (the interpreter counts inner loops there).
+  if (loop_entries_ && done.kind == FrameKind::Loop && stack_.empty())
+    loop_entries_->addCase(b_.getInt32(offset_), done.merge);
   if (done.kind == FrameKind::Loop) start_fuel_segment();
 }
 

@@ -59,6 +59,11 @@ class FunctionBuilder final : public validate::CodeSink {
   // Instead: a native function that calls the function's other code (build()
   // failed, and functions of the chunk call it directly).
   void build_forwarder();
+  // Instead: the function's loop entry (native::loop_entry_symbol), for
+  // on-stack replacement of an interpreted frame. Its entries are the heads
+  // and the ends of the loops where the operand stack is empty (all the
+  // state is in locals), by the wasm offset of the loop or of its end.
+  Expected<void> build_loop_entry();
 
   void on_instruction(const binary::Instruction& in, validate::FunctionValidator& v) override;
 
@@ -83,6 +88,7 @@ class FunctionBuilder final : public validate::CodeSink {
   llvm::Type* llvm_type(const ir::ValType& type);
   void begin_function();
   void build_trampoline();
+  Expected<void> build_body();
 
   // ---- instructions ----
   void translate(const binary::Instruction& in, validate::FunctionValidator& v);
@@ -164,6 +170,9 @@ class FunctionBuilder final : public validate::CodeSink {
   uint32_t dead_depth_ = 0;  // blocks opened in unreachable code
   uint32_t offset_ = 0;      // of the instruction being translated
   std::optional<std::string> unsupported_;
+  // A loop entry's dispatch to its loops (by wasm offset), and its frame.
+  llvm::SwitchInst* loop_entries_ = nullptr;
+  llvm::Value* entry_frame_ = nullptr;
   // Fuel: the subtraction of the current segment, whose count is set when it closes.
   llvm::BinaryOperator* fuel_charge_ = nullptr;
   uint32_t fuel_count_ = 0;

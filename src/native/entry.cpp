@@ -12,6 +12,7 @@
 #include <ucontext.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <csetjmp>
 #include <cstring>
@@ -131,8 +132,22 @@ void unregister_chunk(const LoadedChunk* chunk) {
   std::erase_if(g_chunks, [chunk](const ChunkRange& r) { return r.chunk == chunk; });
 }
 
-Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
-  const auto& code = static_cast<const NativeCode&>(*function.code);
+namespace {
+
+// A call into native code from outside it: a function's trampoline, or a
+// loop entry (which says whether it ran).
+struct NativeCall {
+  const void* code;
+  void* context;
+  RawValue* slots;
+  bool loop_entry = false;
+  uint32_t loop_offset = 0;
+  int32_t entered = 0;
+};
+
+using LoopEntryCode = int32_t (*)(void* context, RawValue* frame, uint32_t loop_offset);
+
+Expected<void> run_native(Thread& thread, NativeCall& call) {
   const uintptr_t saved_limit = thread.limits.stack_limit;
   Function* const saved_current = thread.current;
   if (!saved_limit) thread.limits.stack_limit = native_stack_limit(thread);
@@ -148,10 +163,35 @@ Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
     thread.limits.stack_limit = saved_limit;
     return error;
   }
-  code.trampoline()(&function.instance->context, slots);
+  if (call.loop_entry)
+    call.entered = reinterpret_cast<LoopEntryCode>(const_cast<void*>(call.code))(call.context, call.slots, call.loop_offset);
+  else
+    reinterpret_cast<NativeCode::Trampoline>(const_cast<void*>(call.code))(call.context, call.slots);
   runtime::leave_guarded(&guard);
   thread.limits.stack_limit = saved_limit;
   return {};
+}
+
+}  // namespace
+
+Expected<void> enter(Function& function, Thread& thread, RawValue* slots) {
+  const auto& code = static_cast<const NativeCode&>(*function.code);
+  NativeCall call{reinterpret_cast<const void*>(code.trampoline()), &function.instance->context, slots};
+  return run_native(thread, call);
+}
+
+std::atomic<uint64_t> g_loop_entries_taken{0};
+
+uint64_t loop_entries_taken() { return g_loop_entries_taken.load(std::memory_order_relaxed); }
+
+Expected<bool> enter_loop(Function& function, Thread& thread, RawValue* frame, uint32_t loop_offset,
+                          const void* code) {
+  NativeCall call{code, &function.instance->context, frame, true, loop_offset};
+  // Counted while it runs (taken back if it was no entry).
+  g_loop_entries_taken.fetch_add(1, std::memory_order_relaxed);
+  KILN_TRY_VOID(run_native(thread, call));
+  if (!call.entered) g_loop_entries_taken.fetch_sub(1, std::memory_order_relaxed);
+  return call.entered != 0;
 }
 
 }  // namespace kiln::native

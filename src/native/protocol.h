@@ -54,6 +54,11 @@ namespace kiln::native {
 // Symbol names of a compiled function.
 inline std::string function_symbol(uint32_t defined_index) { return "kiln_f" + std::to_string(defined_index); }
 inline std::string trampoline_symbol(uint32_t defined_index) { return "kiln_a" + std::to_string(defined_index); }
+// A function's loop entry (runtime::LoopEntry): i32 kiln_o<i>(ctx, frame,
+// loop_offset) runs the function from the head of the loop at that wasm
+// offset, its locals taken from `frame` (RawValue slots) and its results
+// written there; 0 when that loop is not an entry (nothing ran), else 1.
+inline std::string loop_entry_symbol(uint32_t defined_index) { return "kiln_o" + std::to_string(defined_index); }
 
 // ---- options --------------------------------------------------------------------
 
@@ -144,7 +149,7 @@ class Reader {
 
 inline constexpr uint32_t kRequestMagic = 0x514e4c4b;   // "KLNQ"
 inline constexpr uint32_t kResponseMagic = 0x524e4c4b;  // "KLNR"
-inline constexpr uint32_t kProtocolVersion = 2;
+inline constexpr uint32_t kProtocolVersion = 3;
 
 // Compile these defined functions of this module.
 struct CompileRequest {
@@ -156,6 +161,9 @@ struct CompileRequest {
   // it answers, so the entry is made even if kiln ends first (tier-up).
   std::string artifact_path;
   std::vector<uint32_t> declared_funcs;
+  // Compile the functions' loop entries (loop_entry_symbol) instead of the
+  // functions: their CompiledFunctions describe those.
+  bool loop_entries = false;
 
   std::vector<uint8_t> encode() const {
     Writer w;
@@ -172,6 +180,7 @@ struct CompileRequest {
     w.bytes({reinterpret_cast<const uint8_t*>(artifact_path.data()), artifact_path.size()});
     w.u32(static_cast<uint32_t>(declared_funcs.size()));
     for (uint32_t f : declared_funcs) w.u32(f);
+    w.u8(loop_entries);
     return std::move(w.data());
   }
   // The module span points into `data`, which must outlive the request.
@@ -193,6 +202,7 @@ struct CompileRequest {
     uint32_t declared = r.u32();
     if (!r.ok() || declared > data.size()) return std::nullopt;
     for (uint32_t i = 0; i < declared && r.ok(); ++i) q.declared_funcs.push_back(r.u32());
+    q.loop_entries = r.u8() != 0;
     if (!r.ok()) return std::nullopt;
     return q;
   }

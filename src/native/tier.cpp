@@ -1,6 +1,7 @@
 #include "native/tier.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -22,10 +23,12 @@ NativeCode::NativeCode(std::shared_ptr<const LoadedChunk> chunk, const void* fun
 
 Expected<std::shared_ptr<const LoadedChunk>> LoadedChunk::load(const runtime::Module& wasm,
                                                                 std::span<const uint8_t> object,
-                                                                const std::vector<CompiledFunction>& functions) {
+                                                                const std::vector<CompiledFunction>& functions,
+                                                                bool loop_entries) {
   auto chunk = std::make_shared<LoadedChunk>(wasm, KILN_TRY(LoadedObject::load(object, host_symbol)));
   for (const CompiledFunction& f : functions) {
-    const void* code = chunk->object_.symbol(function_symbol(f.defined_index));
+    const void* code = chunk->object_.symbol(loop_entries ? loop_entry_symbol(f.defined_index)
+                                                          : function_symbol(f.defined_index));
     if (!code) return Error(ErrorKind::Malformed, "native code lacks the symbol of a function it compiled");
     chunk->functions_.push_back({reinterpret_cast<uintptr_t>(code), f.code_size,
                                  wasm.ir().num_imported_funcs + f.defined_index, f.offsets});
@@ -75,6 +78,20 @@ struct BackgroundCompile {
   Expected<std::vector<uint8_t>> artifact = std::vector<uint8_t>{};
 };
 
+// One function's loop entry (runtime::LoopEntry), compiled when a frame of
+// it is found hot in a loop after the module's native code is ready.
+struct LoopEntryCompile {
+  std::mutex mutex;
+  bool done = false;
+  Expected<CompileResponse> response = CompileResponse{};
+};
+struct LoopEntryState {
+  std::shared_ptr<LoopEntryCompile> job;
+  std::shared_ptr<const LoadedChunk> chunk;
+  const void* code = nullptr;
+  bool failed = false;
+};
+
 // What the LLVM tier knows of one module: its artifact (compiled when the
 // first function was needed, found in the cache, or the one it was loaded
 // from) and the chunks loaded so far. Used under the module's compile lock.
@@ -85,6 +102,7 @@ struct ModuleState {
   std::shared_ptr<BackgroundCompile> background;
   std::vector<std::unique_ptr<runtime::CompiledCode>> tiered_up;
   std::vector<bool> interpreted_only;
+  std::map<uint32_t, LoopEntryState> loop_entries;  // by defined index
   bool looked_up = false;  // in the code cache
   bool prepared = false;
   std::optional<Error> failure;  // the module as a whole could not be compiled
@@ -247,17 +265,76 @@ class AutoTier final : public runtime::Tier {
     return interpreter_->compile(module, defined_index);
   }
 
-  bool hot(runtime::Function& function) const override {
+  runtime::HotAnswer hot(runtime::Function& function, uint32_t loop_offset) const override {
     const runtime::Module& module = *function.instance->module;
     std::unique_lock<std::mutex> lock = module.lock_compiles();
     std::shared_ptr<ModuleState> state = state_of(module);
-    if (state->failure) return false;
-    if (!state->artifact && !artifact_ready(module, *state)) return !state->failure;
+    if (state->failure) return {};
+    if (!state->artifact && !artifact_ready(module, *state)) return {!state->failure, {}};
     tier_up(*function.instance, module, *state);
-    return false;  // native now, or never
+    if (loop_offset == kAtEntry) return {};  // native from its next call on, or never
+    // A frame that loops on in the interpreter: on-stack replacement.
+    return loop_entry(module, *state, function.func_index - module.ir().num_imported_funcs);
   }
 
  private:
+  // The loop entry of a function, once compiled (compiling it first).
+  static runtime::HotAnswer loop_entry(const runtime::Module& module, ModuleState& state, uint32_t defined) {
+    LoopEntryState& entry = state.loop_entries[defined];
+    if (entry.code) return {false, {&enter_loop, entry.code}};
+    if (entry.failed) return {};
+    if (!entry.job) {
+      start_loop_entry_compile(module, defined, entry);
+      return {!entry.failed, {}};
+    }
+    Expected<CompileResponse> response = CompileResponse{};
+    {
+      std::lock_guard<std::mutex> lock(entry.job->mutex);
+      if (!entry.job->done) return {true, {}};
+      response = std::move(entry.job->response);
+    }
+    entry.failed = true;
+    if (!response || !response->error.empty() || response->objects.size() != 1 || response->compiled.size() != 1) {
+      log_message("tier", "auto tier: function %u has no loop entry: %s", module.ir().num_imported_funcs + defined,
+                  !response ? response.error().message.c_str()
+                  : !response->not_compiled.empty() ? response->not_compiled[0].reason.c_str()
+                                                     : response->error.c_str());
+      return {};
+    }
+    Expected<std::shared_ptr<const LoadedChunk>> chunk =
+        LoadedChunk::load(module, response->objects[0], response->compiled, true);
+    if (!chunk) return {};
+    entry.code = (*chunk)->object().symbol(loop_entry_symbol(defined));
+    if (!entry.code) return {};
+    entry.chunk = std::move(*chunk);
+    entry.failed = false;
+    log_message("tier", "auto tier: function %u continues in native code at a loop",
+                module.ir().num_imported_funcs + defined);
+    return {false, {&enter_loop, entry.code}};
+  }
+
+  static void start_loop_entry_compile(const runtime::Module& module, uint32_t defined, LoopEntryState& entry) {
+    auto job = std::make_shared<LoopEntryCompile>();
+    auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
+    CompileRequest request = request_for(module);
+    request.module = *bytes;
+    request.functions = {defined};
+    request.loop_entries = true;
+    request.options.threads = 1;
+    try {
+      std::thread([job, bytes, request = std::move(request)] {
+        Expected<CompileResponse> response = run_compiler(request);
+        std::lock_guard<std::mutex> lock(job->mutex);
+        job->response = std::move(response);
+        job->done = true;
+      }).detach();
+    } catch (const std::system_error&) {
+      entry.failed = true;
+      return;
+    }
+    entry.job = std::move(job);
+  }
+
   // Starts the background compile, or takes its artifact once it is done.
   static bool artifact_ready(const runtime::Module& module, ModuleState& state) {
     if (!state.background) {

@@ -23,9 +23,11 @@ namespace kiln::native {
 // only directly by other native code has no NativeCode of its own).
 class LoadedChunk {
  public:
-  // `functions`: the chunk's compiled functions, as kiln-llvm described them.
+  // `functions`: the chunk's compiled functions, as kiln-llvm described them
+  // (their loop entries, for a chunk of loop entries).
   static Expected<std::shared_ptr<const LoadedChunk>> load(const runtime::Module& wasm, std::span<const uint8_t> object,
-                                                           const std::vector<CompiledFunction>& functions);
+                                                           const std::vector<CompiledFunction>& functions,
+                                                           bool loop_entries = false);
   LoadedChunk(const runtime::Module& wasm, LoadedObject object);
   ~LoadedChunk();
   LoadedChunk(const LoadedChunk&) = delete;
@@ -73,6 +75,11 @@ const void* host_symbol(std::string_view name);
 
 // The entry of every natively compiled function (runtime::Entry).
 Expected<void> enter(runtime::Function& function, runtime::Thread& thread, runtime::RawValue* slots);
+// How many times this process went on in native code at a loop (for tests).
+uint64_t loop_entries_taken();
+// Runs a loop entry (runtime::LoopEntry::enter; `code` is its kiln_o<i>).
+Expected<bool> enter_loop(runtime::Function& function, runtime::Thread& thread, runtime::RawValue* frame,
+                          uint32_t loop_offset, const void* code);
 
 // The LLVM tier: compiles a whole module with kiln-llvm when its first
 // function is needed (or takes its code from the engine's code cache, or from

@@ -21,9 +21,9 @@ Expected<void> compile_function(Function& function) {
   return {};
 }
 
-bool report_hot(Function& function) {
+HotAnswer report_hot(Function& function, uint32_t loop_offset) {
   const Tier* tier = function.instance->module->engine().config().tier.get();
-  return tier && tier->hot(function);
+  return tier ? tier->hot(function, loop_offset) : HotAnswer{};
 }
 
 Expected<void> compile_entry(Function& function, Thread& thread, RawValue* slots) {

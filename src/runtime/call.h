@@ -35,6 +35,6 @@ void add_trace_frame(Error& error, TraceFrame frame);
 // and shared by every instance's Function.
 Expected<void> compile_function(Function& function);
 // Tells the engine's tier that `function` is hot (Tier::hot).
-bool report_hot(Function& function);
+HotAnswer report_hot(Function& function, uint32_t loop_offset);
 
 }  // namespace kiln::runtime

@@ -39,6 +39,25 @@ class CompiledCode {
   const void* const native;
 };
 
+// Code that takes over an interpreted frame at the head of one of its loops
+// (on-stack replacement): `enter` runs `code` for `function` from the loop at
+// wasm offset `loop_offset` to the function's end, taking the function's
+// locals from `frame` and writing its results over it. The frame holds the
+// locals as an array call holds arguments: in order, params first, one
+// RawValue each (two for a v128). Ok(false): `code` has no entry at that loop
+// (nothing ran). An error's backtrace includes `function`'s frame.
+struct LoopEntry {
+  Expected<bool> (*enter)(Function& function, Thread& thread, RawValue* frame, uint32_t loop_offset,
+                          const void* code) = nullptr;
+  const void* code = nullptr;
+};
+
+// What a tier answers to a hot report (Tier::hot).
+struct HotAnswer {
+  bool report_again = false;  // reporting the function again may help
+  LoopEntry loop_entry;       // for a report at a loop head: code to go on in, if any
+};
+
 // A compiler of function bodies: the interpreter's translator, the LLVM tier.
 // Thread-safe; the Engine's configuration names the one its modules use.
 class Tier {
@@ -52,11 +71,14 @@ class Tier {
   // count_hotness; runtime::report_hot): a tier that tiers up may start
   // compiling, or replace the entries of its instance's functions with
   // faster code now (this is a safe point of the calling thread: frames
-  // still running the old code finish in it). False: reporting `function`
-  // again is of no use (it has faster code now, or never will).
-  virtual bool hot(Function& function) const {
+  // still running the old code finish in it, unless the answer gives them
+  // a loop entry). `loop_offset`: the wasm offset of the loop at whose head
+  // the report is made, or kAtEntry.
+  static constexpr uint32_t kAtEntry = UINT32_MAX;
+  virtual HotAnswer hot(Function& function, uint32_t loop_offset) const {
     (void)function;
-    return false;
+    (void)loop_offset;
+    return {};
   }
 };
 

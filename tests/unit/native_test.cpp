@@ -7,6 +7,7 @@
 
 #include "kiln/kiln.hpp"
 #include "runtime/module.h"
+#include "native/tier.h"
 #include "runtime/objects.h"
 
 namespace kiln {
@@ -237,6 +238,72 @@ TEST(Native, SerializedModulesCarryNativeCode) {
   ASSERT_TRUE(binary.has_value());
   EXPECT_EQ(*binary, plain->impl()->ir().bytes);
   EXPECT_TRUE(Module::deserialize(interp, *binary).has_value());
+}
+
+// On-stack replacement: a frame that never returns to its caller while hot
+// (C's main) goes on in native code at a loop head, with its locals, and a
+// trap after the loop has the frames it has in the interpreter.
+const char* kLongLoop = R"((module
+  (import "host" "more" (func $more (result i32)))
+  (func $loop (param $trap i32) (result i64) (local $i i64) (local $sum i64)
+    (loop $next
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (local.set $sum (i64.add (local.get $sum) (local.get $i)))
+      (br_if $next (call $more)))
+    (if (local.get $trap) (then unreachable))
+    (i64.add (i64.mul (local.get $sum) (i64.const 1000000)) (local.get $i)))
+  (func (export "run") (param i32) (result i64) (call $loop (local.get 0)))))";
+
+struct LongLoopRun {
+  Expected<int64_t> result = int64_t{0};
+  int64_t iterations = 0;
+  uint64_t entries_taken = 0;
+};
+
+LongLoopRun run_long_loop(Tier tier, bool trap) {
+  Engine engine(on(tier));
+  Store store(engine);
+  Linker linker(engine);
+  LongLoopRun run;
+  const uint64_t entries_before = native::loop_entries_taken();
+  // Loops until the loop entry was taken (then 1000 times more), or 120 s
+  // (the interpreter alone: 5000 times).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int64_t after = -1;
+  linker.func_wrap("host", "more", [&]() -> int32_t {
+    ++run.iterations;
+    if (after < 0 && (native::loop_entries_taken() > entries_before || std::chrono::steady_clock::now() > deadline))
+      after = 1000;
+    if (tier == Tier::Interpreter && run.iterations == 5000) return 0;
+    return after < 0 || --after > 0 ? 1 : 0;
+  });
+  Instance instance = *linker.instantiate(store, *Module::from_text(engine, kLongLoop));
+  run.result = instance.get_typed_func<int64_t(int32_t)>("run")->call(trap ? 1 : 0);
+  run.entries_taken = native::loop_entries_taken() - entries_before;
+  return run;
+}
+
+TEST(Native, AutoTierTakesOverALoopingFrame) {
+  LongLoopRun run = run_long_loop(Tier::Auto, false);
+  ASSERT_TRUE(run.result.has_value()) << run.result.error().to_string();
+  EXPECT_EQ(run.entries_taken, 1u);
+  int64_t n = run.iterations;
+  EXPECT_EQ(*run.result, n * (n + 1) / 2 * 1000000 + n);  // the locals crossed over intact
+
+  LongLoopRun trapped = run_long_loop(Tier::Auto, true);
+  LongLoopRun interpreted = run_long_loop(Tier::Interpreter, true);
+  EXPECT_EQ(trapped.entries_taken, 1u);
+  ASSERT_FALSE(trapped.result.has_value());
+  ASSERT_FALSE(interpreted.result.has_value());
+  EXPECT_EQ(trapped.result.error().trap, TrapCode::Unreachable);
+  const std::vector<TraceFrame>& native_trace = trapped.result.error().trace;
+  const std::vector<TraceFrame>& interp_trace = interpreted.result.error().trace;
+  ASSERT_EQ(native_trace.size(), 2u);
+  ASSERT_EQ(native_trace.size(), interp_trace.size());
+  for (size_t i = 0; i < native_trace.size(); ++i) {
+    EXPECT_EQ(native_trace[i].function, interp_trace[i].function) << "frame " << i;
+    EXPECT_EQ(native_trace[i].offset, interp_trace[i].offset) << "frame " << i;
+  }
 }
 
 }  // namespace
