@@ -243,30 +243,18 @@ class Translator final : public validate::CodeSink {
   // in code order. Epoch checks sit at function entries and loop headers, so any
   // running code reaches one soon. Neither is emitted when disabled.
   // At the function's entry and each loop's head: where fuel is charged, the
-  // epoch checked and hotness counted. Hotness only at the entry and the
-  // heads of outermost loops: an inner loop's head is where fusions that run
-  // a whole loop (F32AxpyLoop) and loop-head copies must find the loop's
-  // first instruction, and an outer loop's iterations show the heat as well.
+  // epoch checked and hotness counted (`loop_offset`: the loop's wasm
+  // offset, where the tier may take the frame over, or Tier::kAtEntry).
   void emit_interruption_points(uint32_t loop_offset) {
     if (check_epoch_) emit_handler(Handler::EpochCheck);
-    bool in_outer_loop = false;
-    for (size_t i = 0; i + 1 < labels_.size(); ++i) in_outer_loop = in_outer_loop || labels_[i].kind == FrameKind::Loop;
-    if (count_hotness_ && !in_outer_loop) emit_hotness_count(loop_offset);
+    if (count_hotness_) {
+      emit_handler(Handler::HotnessCount);
+      auto counter = reinterpret_cast<uintptr_t>(&code_->hotness);
+      emit(static_cast<uint32_t>(counter));
+      emit(static_cast<uint32_t>(static_cast<uint64_t>(counter) >> 32));
+      emit(loop_offset);
+    }
     start_fuel_segment();
-  }
-  // Counts toward the function's hotness; `at` (the wasm offset of a loop, or
-  // of an inner loop's end) is where the tier may take the frame over.
-  void emit_hotness_count(uint32_t at) {
-    emit_handler(Handler::HotnessCount);
-    auto counter = reinterpret_cast<uintptr_t>(&code_->hotness);
-    emit(static_cast<uint32_t>(counter));
-    emit(static_cast<uint32_t>(static_cast<uint64_t>(counter) >> 32));
-    emit(at);
-  }
-  bool in_loop() const {
-    for (const Label& label : labels_)
-      if (label.kind == FrameKind::Loop) return true;
-    return false;
   }
   void start_fuel_segment() {
     if (!consume_fuel_) return;
@@ -600,7 +588,11 @@ class Translator final : public validate::CodeSink {
       const std::optional<Handler> h = handlers_[i - 2];
       if (h != Handler::F64AxpyIndexedRmwTwice && h != Handler::F32AxpyIndexedRmwTwice) continue;
       uint32_t* operand = w + pair + 2;  // operand[k] is the handler's W(k)
-      if (static_cast<int32_t>(operand[26]) != -22) continue;  // the branch goes back to the pair
+      // The branch goes back to the pair, or to the HotnessCount just before
+      // it (which then counts once per run of the loop).
+      // (HotnessCount: 2 handler words and 3 operands.)
+      const bool counted = i >= 3 && handlers_[i - 3] == Handler::HotnessCount && offsets[i - 3].first + 5 == pair;
+      if (static_cast<int32_t>(operand[26]) != (counted ? -27 : -22)) continue;
       const uint32_t counter = operand[24];
       const bool swap = operand[23] == counter;  // a + b either way round: the handler wants a
       const uint32_t step = swap ? operand[22] : operand[23];
@@ -856,12 +848,7 @@ class Translator final : public validate::CodeSink {
     }
     reset_stack(label.height, label.results);
     reachable_ = !label.dead;
-    if (label.kind == FrameKind::Loop && reachable_) {
-      // An inner loop counts each time it ends (its head is left alone, see
-      // emit_interruption_points): a frame may also be taken over here.
-      if (count_hotness_ && in_loop()) emit_hotness_count(current_offset_);
-      start_fuel_segment();
-    }
+    if (label.kind == FrameKind::Loop && reachable_) start_fuel_segment();
   }
   // `(int)f` in C, compiled without non-trapping conversions, becomes
   //   if (f32.abs x) < 2^31 then (i32.trunc_f32_s x) else INT_MIN

@@ -687,10 +687,6 @@ void FunctionBuilder::translate_end() {
     for (const auto& [block, values] : done.incoming) phi->addIncoming(values[i], block);
     push(phi);
   }
-  // A loop entry also enters where a loop ends with all its state in locals
-  // (the interpreter counts inner loops there).
-  if (loop_entries_ && done.kind == FrameKind::Loop && stack_.empty())
-    loop_entries_->addCase(b_.getInt32(offset_), done.merge);
   if (done.kind == FrameKind::Loop) start_fuel_segment();
 }
 

@@ -61,8 +61,8 @@ class FunctionBuilder final : public validate::CodeSink {
   void build_forwarder();
   // Instead: the function's loop entry (native::loop_entry_symbol), for
   // on-stack replacement of an interpreted frame. Its entries are the heads
-  // and the ends of the loops where the operand stack is empty (all the
-  // state is in locals), by the wasm offset of the loop or of its end.
+  // of the loops where the operand stack is empty (all the state is in
+  // locals), by the wasm offset of the loop.
   Expected<void> build_loop_entry();
 
   void on_instruction(const binary::Instruction& in, validate::FunctionValidator& v) override;

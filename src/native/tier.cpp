@@ -364,6 +364,7 @@ class AutoTier final : public runtime::Tier {
     uint32_t imported = module.ir().num_imported_funcs;
     state.tiered_up.resize(module.ir().codes.size());
     state.interpreted_only.resize(module.ir().codes.size());
+    size_t switched = 0;
     for (runtime::Function* f : instance.funcs) {
       if (f->instance != &instance || f->func_index < imported || !f->code || f->native) continue;
       uint32_t defined = f->func_index - imported;
@@ -380,7 +381,9 @@ class AutoTier final : public runtime::Tier {
       f->code = &code;
       f->entry = code.entry;
       f->native = code.native;
+      ++switched;
     }
+    if (switched) log_message("tier", "auto tier: %zu functions that ran interpreted switch to native code", switched);
   }
 
   std::shared_ptr<const runtime::Tier> interpreter_;
@@ -427,6 +430,12 @@ std::shared_ptr<const runtime::Tier> llvm_tier() {
 }
 
 runtime::EngineConfig with_auto(runtime::EngineConfig config, std::shared_ptr<const runtime::Tier> interpreter) {
+  // Without kiln-llvm nothing would ever get faster: no counting either.
+  if (compiler_path().empty()) {
+    log_message("tier", "auto tier: kiln-llvm is not installed: interpreting only");
+    config.tier = std::move(interpreter);
+    return config;
+  }
   config.tier = std::make_shared<AutoTier>(std::move(interpreter));
   config.count_hotness = true;
   return config;
