@@ -103,6 +103,7 @@ struct ModuleState {
   std::vector<std::unique_ptr<runtime::CompiledCode>> tiered_up;
   std::vector<bool> interpreted_only;
   std::map<uint32_t, LoopEntryState> loop_entries;  // by defined index
+  uint64_t hot_reports = 0;  // before the background compile starts
   bool looked_up = false;  // in the code cache
   bool prepared = false;
   std::optional<Error> failure;  // the module as a whole could not be compiled
@@ -335,8 +336,19 @@ class AutoTier final : public runtime::Tier {
     entry.job = std::move(job);
   }
 
+  // Hot reports a module needs before it is compiled: compiling costs in
+  // proportion to its size (LLVM does some 50 KB of wasm a second per core),
+  // so a big module must have been interpreted for longer to be worth it. One
+  // report per 50 bytes: 1 for a small module, some 600 000 (about 6e8 loop
+  // iterations or calls, several seconds of interpreting) for a 30 MB one,
+  // whose `--version` run must not start minutes of compiling.
+  static uint64_t reports_needed(const runtime::Module& module) {
+    return std::max<uint64_t>(1, module.ir().bytes.size() / 50);
+  }
+
   // Starts the background compile, or takes its artifact once it is done.
   static bool artifact_ready(const runtime::Module& module, ModuleState& state) {
+    if (!state.background && ++state.hot_reports < reports_needed(module)) return false;
     if (!state.background) {
       if (Expected<void> started = start_background_compile(module, state); !started)
         state.failure = std::move(started).error();
