@@ -60,8 +60,8 @@ int run_main(std::vector<std::string> args) {
   wast->add_option("files", wast_options.files, "Script files")->required();
   wast->add_flag("--wasm2", wast_options.wasm2, "Use the WebAssembly 2.0 rules (no multi-memory, memory64, tail calls)");
   wast->add_flag("-v,--verbose", wast_options.verbose, "Print per-file counts");
-  wast->add_option("--tier", wast_options.tier, "Which tier compiles the modules: interp (default) or llvm")
-      ->type_name("interp|llvm");
+  wast->add_option("--tier", wast_options.tier, "Which tier compiles the modules: interp (default), llvm or auto")
+      ->type_name("interp|llvm|auto");
 
   std::vector<std::string> validate_files;
   bool validate_wasm2 = false;

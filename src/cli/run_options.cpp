@@ -123,7 +123,7 @@ void add_run_options(CLI::App& run, RunOptions& options) {
   run.add_option("--tier", options.tier,
                  "Which tier compiles the module: auto (default: interpreted, native code once hot), interp, "
                  "or llvm (native code from the start; a .kwasm's default)")
-      ->type_name("interp|llvm");
+      ->type_name("auto|interp|llvm");
   run.add_flag("--no-cache", options.no_cache, "Neither reuse nor keep compiled code (the code cache, docs/cli.md)");
   run.add_option("--dir", options.dirs, "Give the guest the host directory HOST, named GUEST (default: HOST)")
       ->type_name("HOST[::GUEST]")
