@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <system_error>
+#include <utility>
 #include <thread>
 #include <variant>
 
@@ -72,21 +74,41 @@ CompileOptions compile_options(const runtime::EngineConfig& config) {
 namespace {
 
 // The auto tier's compile of a whole module, on a thread of its own.
-struct BackgroundCompile {
-  std::mutex mutex;
-  bool done = false;
-  Expected<std::vector<uint8_t>> artifact = std::vector<uint8_t>{};
+// A compile request on a thread of its own (the auto tier's: a whole
+// module, or one function's loop entry). The thread owns what it needs: the
+// module may go first.
+class BackgroundCompile {
+ public:
+  static Expected<std::shared_ptr<BackgroundCompile>> start(const runtime::Module& module, CompileRequest request) {
+    auto job = std::make_shared<BackgroundCompile>();
+    auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
+    request.module = *bytes;
+    try {
+      std::thread([job, bytes, request = std::move(request)] {
+        Expected<CompileResponse> response = run_compiler(request);
+        std::lock_guard<std::mutex> lock(job->mutex_);
+        job->response_ = std::move(response);
+      }).detach();
+    } catch (const std::system_error& e) {
+      return Error(ErrorKind::Resource, std::string("cannot start a compile thread: ") + e.what());
+    }
+    return job;
+  }
+  // kiln-llvm's answer once it has come (taken once), else nothing.
+  std::optional<Expected<CompileResponse>> take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(response_, std::nullopt);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<Expected<CompileResponse>> response_;
 };
 
 // One function's loop entry (runtime::LoopEntry), compiled when a frame of
 // it is found hot in a loop after the module's native code is ready.
-struct LoopEntryCompile {
-  std::mutex mutex;
-  bool done = false;
-  Expected<CompileResponse> response = CompileResponse{};
-};
 struct LoopEntryState {
-  std::shared_ptr<LoopEntryCompile> job;
+  std::shared_ptr<BackgroundCompile> job;
   std::shared_ptr<const LoadedChunk> chunk;
   const void* code = nullptr;
   bool failed = false;
@@ -205,31 +227,17 @@ Expected<std::vector<uint8_t>> artifact_from(const CompileRequest& request, cons
   return Artifact::write(Identity::current(request.options), request.module, declared_funcs, *response);
 }
 
-// Compiles all of `module` on a thread of its own (state.background says
-// when it is done). The thread owns what it needs: the module may go first.
+// Compiles all of `module` in the background (state.background).
 Expected<void> start_background_compile(const runtime::Module& module, ModuleState& state) {
   const runtime::EngineConfig& config = module.engine().config();
-  auto job = std::make_shared<BackgroundCompile>();
-  auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
   CompileRequest request = request_for(module);
-  request.module = *bytes;
   request.declared_funcs = module.declared_funcs();
   // Every core but the one that runs the program (unless configured).
   if (!request.options.threads) request.options.threads = std::max(1u, std::thread::hardware_concurrency() - 1);
   if (!config.cache_dir.empty())
-    request.artifact_path = cache_of(config).entry_path(*bytes, Identity::current(request.options));
+    request.artifact_path = cache_of(config).entry_path(module.ir().bytes, Identity::current(request.options));
   log_message("tier", "auto tier: compiling the module in the background (%zu functions)", request.functions.size());
-  try {
-    std::thread([job, bytes, request = std::move(request)] {
-      Expected<std::vector<uint8_t>> artifact = artifact_from(request, request.declared_funcs, run_compiler(request));
-      std::lock_guard<std::mutex> lock(job->mutex);
-      job->artifact = std::move(artifact);
-      job->done = true;
-    }).detach();
-  } catch (const std::system_error& e) {
-    return Error(ErrorKind::Resource, std::string("cannot start a compile thread: ") + e.what());
-  }
-  state.background = std::move(job);
+  state.background = KILN_TRY(BackgroundCompile::start(module, std::move(request)));
   return {};
 }
 
@@ -285,15 +293,18 @@ class AutoTier final : public runtime::Tier {
     if (entry.code) return {false, {&enter_loop, entry.code}};
     if (entry.failed) return {};
     if (!entry.job) {
-      start_loop_entry_compile(module, defined, entry);
+      CompileRequest request = request_for(module);
+      request.functions = {defined};
+      request.loop_entries = true;
+      request.options.threads = 1;
+      Expected<std::shared_ptr<BackgroundCompile>> job = BackgroundCompile::start(module, std::move(request));
+      entry.failed = !job;
+      if (job) entry.job = std::move(*job);
       return {!entry.failed, {}};
     }
-    Expected<CompileResponse> response = CompileResponse{};
-    {
-      std::lock_guard<std::mutex> lock(entry.job->mutex);
-      if (!entry.job->done) return {true, {}};
-      response = std::move(entry.job->response);
-    }
+    std::optional<Expected<CompileResponse>> answer = entry.job->take();
+    if (!answer) return {true, {}};
+    Expected<CompileResponse>& response = *answer;
     entry.failed = true;
     if (!response || !response->error.empty() || response->objects.size() != 1 || response->compiled.size() != 1) {
       log_message("tier", "auto tier: function %u has no loop entry: %s", module.ir().num_imported_funcs + defined,
@@ -314,28 +325,6 @@ class AutoTier final : public runtime::Tier {
     return {false, {&enter_loop, entry.code}};
   }
 
-  static void start_loop_entry_compile(const runtime::Module& module, uint32_t defined, LoopEntryState& entry) {
-    auto job = std::make_shared<LoopEntryCompile>();
-    auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
-    CompileRequest request = request_for(module);
-    request.module = *bytes;
-    request.functions = {defined};
-    request.loop_entries = true;
-    request.options.threads = 1;
-    try {
-      std::thread([job, bytes, request = std::move(request)] {
-        Expected<CompileResponse> response = run_compiler(request);
-        std::lock_guard<std::mutex> lock(job->mutex);
-        job->response = std::move(response);
-        job->done = true;
-      }).detach();
-    } catch (const std::system_error&) {
-      entry.failed = true;
-      return;
-    }
-    entry.job = std::move(job);
-  }
-
   // Hot reports a module needs before it is compiled: compiling costs in
   // proportion to its size (LLVM does some 50 KB of wasm a second per core),
   // so a big module must have been interpreted for longer to be worth it. One
@@ -354,12 +343,9 @@ class AutoTier final : public runtime::Tier {
         state.failure = std::move(started).error();
       return false;
     }
-    Expected<std::vector<uint8_t>> artifact = std::vector<uint8_t>{};
-    {
-      std::lock_guard<std::mutex> lock(state.background->mutex);
-      if (!state.background->done) return false;
-      artifact = std::move(state.background->artifact);
-    }
+    std::optional<Expected<CompileResponse>> answer = state.background->take();
+    if (!answer) return false;
+    Expected<std::vector<uint8_t>> artifact = artifact_from(request_for(module), module.declared_funcs(), std::move(*answer));
     Expected<std::shared_ptr<const Artifact>> opened =
         artifact ? artifact_in_memory(std::move(*artifact), "the module's native code") : artifact.error();
     Expected<void> ok = opened ? (state.artifact = *opened, prepare(module, state)) : Expected<void>(opened.error());
