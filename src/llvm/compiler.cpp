@@ -4,6 +4,7 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
+#include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -101,8 +102,96 @@ Expected<std::vector<uint8_t>> emit_object(llvm::Module& module, llvm::TargetMac
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
 }
 
+// The guarded accesses of the object's kFaultSection: (address in .text, wasm
+// offset). LLVM writes it as groups, one per metadata node: the address of
+// each instruction with that node (a relocation against the code: an access
+// unrolled or duplicated has several), then the node's wasm offset (4 bytes).
+std::vector<std::pair<uint64_t, uint32_t>> read_fault_addresses(const llvm::object::ObjectFile& file) {
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  for (const llvm::object::SectionRef& section : file.sections()) {
+    auto name = section.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (*name != kFaultSection) continue;
+    auto contents = section.getContents();
+    if (!contents) {
+      llvm::consumeError(contents.takeError());
+      return out;
+    }
+    std::map<uint64_t, std::pair<uint64_t, uint64_t>> pcs;  // entry offset -> (code address, entry size)
+    for (const llvm::object::SectionRef& rela : file.sections()) {
+      auto target = rela.getRelocatedSection();
+      if (!target) {
+        llvm::consumeError(target.takeError());
+        continue;
+      }
+      if (*target != section) continue;
+      for (const llvm::object::RelocationRef& r : rela.relocations()) {
+        auto symbol = r.getSymbol();
+        auto address = symbol->getAddress();
+        if (!address) {
+          llvm::consumeError(address.takeError());
+          continue;
+        }
+        llvm::Expected<int64_t> addend = llvm::object::ELFRelocationRef(r).getAddend();
+        if (!addend) {
+          llvm::consumeError(addend.takeError());
+          continue;
+        }
+        uint64_t size = r.getType() == llvm::ELF::R_X86_64_PC64 ? 8 : 4;
+        pcs[r.getOffset()] = {*address + *addend, size};
+      }
+    }
+    std::vector<uint64_t> pending;
+    for (uint64_t at = 0; at + 4 <= contents->size();) {
+      auto pc = pcs.find(at);
+      if (pc != pcs.end()) {
+        pending.push_back(pc->second.first);
+        at += pc->second.second;
+        continue;
+      }
+      uint32_t wasm_offset;
+      std::memcpy(&wasm_offset, contents->data() + at, 4);
+      for (uint64_t address : pending) out.emplace_back(address, wasm_offset);
+      pending.clear();
+      at += 4;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The object's kFaultSection is for kiln-llvm only: clearing its SHF_ALLOC
+// makes the loader leave it (and its relocations) out.
+void hide_fault_section(std::vector<uint8_t>& object) {
+  if (object.size() < sizeof(llvm::ELF::Elf64_Ehdr)) return;
+  llvm::ELF::Elf64_Ehdr header;
+  std::memcpy(&header, object.data(), sizeof header);
+  if (header.e_shoff + uint64_t{header.e_shnum} * sizeof(llvm::ELF::Elf64_Shdr) > object.size() ||
+      header.e_shstrndx >= header.e_shnum)
+    return;
+  auto section_at = [&](size_t i) {
+    llvm::ELF::Elf64_Shdr s;
+    std::memcpy(&s, object.data() + header.e_shoff + i * sizeof s, sizeof s);
+    return s;
+  };
+  llvm::ELF::Elf64_Shdr names = section_at(header.e_shstrndx);
+  for (size_t i = 0; i < header.e_shnum; ++i) {
+    llvm::ELF::Elf64_Shdr s = section_at(i);
+    if (names.sh_offset + s.sh_name >= object.size()) continue;
+    const char* name = reinterpret_cast<const char*>(object.data() + names.sh_offset + s.sh_name);
+    if (std::strncmp(name, kFaultSection, object.size() - names.sh_offset - s.sh_name) != 0) continue;
+    s.sh_flags &= ~uint64_t{llvm::ELF::SHF_ALLOC};
+    std::memcpy(object.data() + header.e_shoff + i * sizeof s, &s, sizeof s);
+  }
+}
+
 // Reads the functions' wasm offsets back from the object's line table (the
-// line numbers FunctionBuilder set) and their sizes from the symbol table.
+// line numbers FunctionBuilder set) and their sizes from the symbol table;
+// then, after them, the exact addresses of the guarded accesses the ranges
+// would attribute to another instruction (native::kExactFault).
 void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, const std::vector<uint32_t>& functions,
                  bool loop_entries, native::CompileResponse& out) {
   llvm::MemoryBufferRef ref(llvm::StringRef(reinterpret_cast<const char*>(object.data()), object.size()), "chunk");
@@ -131,6 +220,7 @@ void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, cons
       if (!row.EndSequence) rows.emplace_back(row.Address.Address, row.Line);
   }
   std::sort(rows.begin(), rows.end());
+  std::vector<std::pair<uint64_t, uint32_t>> faults = read_fault_addresses(**file);
   for (uint32_t f : functions) {
     auto it = symbols.find(loop_entries ? native::loop_entry_symbol(f) : native::function_symbol(f));
     if (it == symbols.end()) continue;
@@ -145,6 +235,15 @@ void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, cons
       if (!compiled.offsets.empty() && compiled.offsets.back().wasm_offset == line) continue;
       if (!compiled.offsets.empty() && compiled.offsets.back().code_offset == at) compiled.offsets.back().wasm_offset = line;
       else compiled.offsets.push_back({at, line});
+    }
+    size_t ranges = compiled.offsets.size();
+    auto first = std::lower_bound(faults.begin(), faults.end(), std::make_pair(start, uint32_t{0}));
+    for (auto fault = first; fault != faults.end() && fault->first < start + size; ++fault) {
+      auto at = static_cast<uint32_t>(fault->first - start);
+      auto range = std::upper_bound(compiled.offsets.begin(), compiled.offsets.begin() + ranges, at,
+                                    [](uint32_t a, const native::OffsetEntry& e) { return a < e.code_offset; });
+      if (range != compiled.offsets.begin() && std::prev(range)->wasm_offset == fault->second) continue;
+      compiled.offsets.push_back({at | native::kExactFault, fault->second});
     }
     out.compiled.push_back(std::move(compiled));
   }
@@ -283,6 +382,7 @@ native::CompileResponse compile(const native::CompileRequest& request) {
     if (r.compiled.empty()) continue;
     uint32_t index = static_cast<uint32_t>(response.objects.size());
     add_offsets(r.object, index, r.compiled, request.loop_entries, response);
+    hide_fault_section(r.object);
     response.objects.push_back(std::move(r.object));
   }
   return response;

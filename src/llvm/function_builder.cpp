@@ -259,7 +259,7 @@ void FunctionBuilder::on_instruction(const Instruction& in, validate::FunctionVa
   if (unsupported_) return;
   ++fuel_count_;
   if (!reachable_) {
-    translate_unreachable_code(in);
+    translate_unreachable_code(in, v);
     return;
   }
   offset_ = in.offset;
@@ -347,6 +347,17 @@ llvm::Value* FunctionBuilder::effective_address(uint32_t memory, llvm::Value* ad
 // the interpreter leaves when the fault comes. Checked accesses need no such
 // care: their check is a branch to a trap, which LLVM keeps in order.
 bool FunctionBuilder::guarded_access(uint32_t memory) const { return !wasm_.memory_type(memory).limits.is64; }
+
+// Where a guarded access faults is recorded exactly: LLVM's !pcsections puts
+// the address of each machine instruction made from it into the object's
+// kFaultSection with its wasm offset, also when instruction selection folds
+// the load into the instruction that uses it, whose line (the line table's
+// wasm offset) is that user's. compiler.cpp reads them back.
+void FunctionBuilder::mark_guarded_access(llvm::Instruction* access) {
+  llvm::Metadata* offset = llvm::ConstantAsMetadata::get(b_.getInt32(offset_));
+  access->setMetadata(llvm::LLVMContext::MD_pcsections,
+                      llvm::MDNode::get(ctx_, {llvm::MDString::get(ctx_, kFaultSection), llvm::MDNode::get(ctx_, {offset})}));
+}
 
 llvm::Value* FunctionBuilder::global_pointer(uint32_t global) {
   return context_array_entry(offsets::kContextGlobals, "globals", global);
@@ -448,9 +459,15 @@ void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& ty
   stack_.resize(stack_.size() - n);
   llvm::FunctionType* callee_type = native_type(type);
   if (unsupported_) return;
-  llvm::Value* result = b_.CreateCall(decls_.function(defined_index, callee_type), args);
+  llvm::CallInst* result = b_.CreateCall(decls_.function(defined_index, callee_type), args);
+  keep_call_site(result);
   push_results(result, type);
 }
+
+// A call's return address names its wasm call instruction in backtraces, so
+// LLVM must not merge equal calls of two branches into one (whose location
+// would be neither's).
+void FunctionBuilder::keep_call_site(llvm::CallInst* call) { call->addFnAttr(llvm::Attribute::NoMerge); }
 
 void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& type) {
   size_t n = type.params.size();
@@ -469,7 +486,8 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
       b_.CreateLoad(b_.getPtrTy(), b_.CreateConstGEP1_64(b_.getInt8Ty(), header, offsets::kFunctionContext));
   std::vector<llvm::Value*> native_args{callee_context};
   native_args.insert(native_args.end(), args.begin(), args.end());
-  llvm::Value* direct_result = b_.CreateCall(callee_type, native, native_args);
+  llvm::CallInst* direct_result = b_.CreateCall(callee_type, native, native_args);
+  keep_call_site(direct_result);
   llvm::BasicBlock* direct_end = b_.GetInsertBlock();
   b_.CreateBr(done);
 
@@ -482,7 +500,7 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
     slots = b_.CreateAlloca(b_.getInt64Ty(), b_.getInt32(static_cast<uint32_t>(slot_count)));
   }
   for (size_t i = 0; i < n; ++i) b_.CreateStore(args[i], b_.CreateConstGEP1_64(b_.getInt64Ty(), slots, i));
-  b_.CreateCall(decls_.helper("kiln_call"), {context_, header, slots});
+  keep_call_site(b_.CreateCall(decls_.helper("kiln_call"), {context_, header, slots}));
   std::vector<llvm::Value*> entry_results;
   for (size_t i = 0; i < type.results.size(); ++i)
     entry_results.push_back(b_.CreateLoad(llvm_type(type.results[i]), b_.CreateConstGEP1_64(b_.getInt64Ty(), slots, i)));
@@ -678,6 +696,7 @@ void FunctionBuilder::translate_end() {
   if (done.incoming.empty()) {  // nothing arrives: what follows is unreachable
     done.merge->eraseFromParent();
     reachable_ = false;
+    if (done.kind == FrameKind::Loop) begin_unreached_fuel_segment();
     return;
   }
   b_.SetInsertPoint(done.merge);
@@ -692,9 +711,22 @@ void FunctionBuilder::translate_end() {
 
 // In unreachable code only the nesting matters, until the live frame's `else`
 // or `end`.
-void FunctionBuilder::translate_unreachable_code(const Instruction& in) {
+// Fuel segments begin at every loop header and after every loop end that are
+// live by the binary format's rules (FunctionValidator::live), also where
+// nothing can arrive: what follows is charged to a segment that never runs,
+// as in the interpreter.
+void FunctionBuilder::begin_unreached_fuel_segment() {
+  close_fuel_segment();
+  fuel_count_ = 0;
+}
+
+void FunctionBuilder::translate_unreachable_code(const Instruction& in, const validate::FunctionValidator& v) {
   switch (in.op) {
-    case Opcode::Block: case Opcode::Loop: case Opcode::If:
+    case Opcode::Loop:
+      if (v.live()) begin_unreached_fuel_segment();
+      ++dead_depth_;
+      break;
+    case Opcode::Block: case Opcode::If:
       ++dead_depth_;
       break;
     case Opcode::Else:
@@ -706,6 +738,7 @@ void FunctionBuilder::translate_unreachable_code(const Instruction& in) {
     case Opcode::End:
       if (dead_depth_ > 0) {
         --dead_depth_;
+        if (v.control_stack().back().kind == validate::FrameKind::Loop && v.live(1)) begin_unreached_fuel_segment();
       } else {
         offset_ = in.offset;
         translate_end();
@@ -787,7 +820,9 @@ void FunctionBuilder::translate(const Instruction& in, validate::FunctionValidat
       return;
     }
     case Opcode::GlobalSet:
-      b_.CreateStore(pop(), global_pointer(in.index));
+      // Volatile, as guarded memory accesses are: a fault in one that follows
+      // finds the global set, as in the interpreter.
+      b_.CreateStore(pop(), global_pointer(in.index), /*isVolatile=*/true);
       return;
     case Opcode::I32Const: push(b_.getInt32(static_cast<uint32_t>(in.bits))); return;
     case Opcode::I64Const: push(b_.getInt64(in.bits)); return;
@@ -810,7 +845,9 @@ void FunctionBuilder::translate_memory(const Instruction& in) {
   auto load = [&](llvm::Type* access, llvm::Type* result, bool is_signed) {
     uint32_t size = static_cast<uint32_t>(access->getPrimitiveSizeInBits() / 8);
     llvm::Value* ea = effective_address(in.memarg.memory, pop(), in.memarg.offset, size);
-    llvm::Value* v = b_.CreateAlignedLoad(access, ea, llvm::Align(1), guarded_access(in.memarg.memory));
+    llvm::LoadInst* loaded = b_.CreateAlignedLoad(access, ea, llvm::Align(1), guarded_access(in.memarg.memory));
+    if (guarded_access(in.memarg.memory)) mark_guarded_access(loaded);
+    llvm::Value* v = loaded;
     if (access != result) v = is_signed ? b_.CreateSExt(v, result) : b_.CreateZExt(v, result);
     push(v);
   };
@@ -819,7 +856,8 @@ void FunctionBuilder::translate_memory(const Instruction& in) {
     uint32_t size = static_cast<uint32_t>(access->getPrimitiveSizeInBits() / 8);
     llvm::Value* ea = effective_address(in.memarg.memory, pop(), in.memarg.offset, size);
     if (value->getType() != access) value = b_.CreateTrunc(value, access);
-    b_.CreateAlignedStore(value, ea, llvm::Align(1), guarded_access(in.memarg.memory));
+    llvm::StoreInst* stored = b_.CreateAlignedStore(value, ea, llvm::Align(1), guarded_access(in.memarg.memory));
+    if (guarded_access(in.memarg.memory)) mark_guarded_access(stored);
   };
   llvm::Type *i8 = b_.getInt8Ty(), *i16 = b_.getInt16Ty(), *i32 = b_.getInt32Ty(), *i64 = b_.getInt64Ty();
   auto memory_index = [&](uint32_t m) { return b_.getInt32(m); };

@@ -25,6 +25,10 @@
 
 namespace kiln::llvmtier {
 
+// The object section in which LLVM records the address and wasm offset of each
+// guarded memory access (FunctionBuilder::mark_guarded_access).
+inline constexpr const char* kFaultSection = "kiln_faults";
+
 // The LLVM declarations every function of one LLVM module shares.
 struct ModuleDeclarations {
   explicit ModuleDeclarations(llvm::Module& module);
@@ -92,7 +96,10 @@ class FunctionBuilder final : public validate::CodeSink {
 
   // ---- instructions ----
   void translate(const binary::Instruction& in, validate::FunctionValidator& v);
-  void translate_unreachable_code(const binary::Instruction& in);
+  void translate_unreachable_code(const binary::Instruction& in, const validate::FunctionValidator& v);
+  void begin_unreached_fuel_segment();
+  static void keep_call_site(llvm::CallInst* call);
+  void mark_guarded_access(llvm::Instruction* access);
   bool translate_numeric(const binary::Instruction& in);
   void translate_memory(const binary::Instruction& in);
   void translate_call(const binary::Instruction& in);

@@ -77,12 +77,13 @@ struct ChunkRange {
 std::mutex g_chunks_mutex;
 std::vector<ChunkRange> g_chunks;  // sorted by begin
 
-std::optional<TraceFrame> native_frame_at(uintptr_t pc) {
+// `fault`: pc is an access that faulted (LoadedChunk::fault_frame), not a call.
+std::optional<TraceFrame> native_frame_at(uintptr_t pc, bool fault = false) {
   std::lock_guard<std::mutex> lock(g_chunks_mutex);
   auto it = std::upper_bound(g_chunks.begin(), g_chunks.end(), pc,
                              [](uintptr_t p, const ChunkRange& r) { return p < r.begin; });
   if (it == g_chunks.begin() || pc >= std::prev(it)->end) return std::nullopt;
-  return std::prev(it)->chunk->trace_frame(pc);
+  return fault ? std::prev(it)->chunk->fault_frame(pc) : std::prev(it)->chunk->trace_frame(pc);
 }
 
 // The error a native execution ended with, and its backtrace: the frames
@@ -96,7 +97,7 @@ Error unwound_error(Thread& thread, const runtime::FrameChain& frames) {
     thread.pending_error.reset();
   } else {  // a fault in a guard region
     error = Error::from_trap(TrapCode::MemoryOutOfBounds);
-    if (std::optional<TraceFrame> frame = native_frame_at(frames.pc)) runtime::add_trace_frame(error, std::move(*frame));
+    if (std::optional<TraceFrame> frame = native_frame_at(frames.pc, true)) runtime::add_trace_frame(error, std::move(*frame));
   }
   for (size_t i = 0; i < frames.count; ++i) {
     uintptr_t pc = frames.return_addresses[i] - 1;  // within the call

@@ -211,10 +211,15 @@ struct CompileRequest {
 // Where a compiled function's instructions came from: its code from
 // `code_offset` on (bytes from the function symbol) was compiled from the wasm
 // instruction at `wasm_offset`, until the next entry.
+// An entry whose code_offset has kExactFault set is instead the exact address
+// of a memory access that the guard region checks, where the ranges would
+// name another instruction (one its load was folded into, say): a fault there
+// is that access's (LoadedChunk::fault_frame). Such entries follow the others.
 struct OffsetEntry {
   uint32_t code_offset;
   uint32_t wasm_offset;
 };
+inline constexpr uint32_t kExactFault = 1u << 31;
 
 struct CompiledFunction {
   uint32_t defined_index = 0;

@@ -32,8 +32,13 @@ Expected<std::shared_ptr<const LoadedChunk>> LoadedChunk::load(const runtime::Mo
     const void* code = chunk->object_.symbol(loop_entries ? loop_entry_symbol(f.defined_index)
                                                           : function_symbol(f.defined_index));
     if (!code) return Error(ErrorKind::Malformed, "native code lacks the symbol of a function it compiled");
-    chunk->functions_.push_back({reinterpret_cast<uintptr_t>(code), f.code_size,
-                                 wasm.ir().num_imported_funcs + f.defined_index, f.offsets});
+    FunctionCode function{reinterpret_cast<uintptr_t>(code), f.code_size, wasm.ir().num_imported_funcs + f.defined_index,
+                          {}, {}};
+    for (const OffsetEntry& e : f.offsets) {
+      if (e.code_offset & kExactFault) function.faults.push_back({e.code_offset & ~kExactFault, e.wasm_offset});
+      else function.offsets.push_back(e);
+    }
+    chunk->functions_.push_back(std::move(function));
   }
   std::sort(chunk->functions_.begin(), chunk->functions_.end(),
             [](const FunctionCode& a, const FunctionCode& b) { return a.begin < b.begin; });
@@ -45,12 +50,17 @@ LoadedChunk::LoadedChunk(const runtime::Module& wasm, LoadedObject object) : was
 
 LoadedChunk::~LoadedChunk() { unregister_chunk(this); }
 
-std::optional<TraceFrame> LoadedChunk::trace_frame(uintptr_t pc) const {
+const LoadedChunk::FunctionCode* LoadedChunk::function_at(uintptr_t pc) const {
   auto f = std::upper_bound(functions_.begin(), functions_.end(), pc,
                             [](uintptr_t p, const FunctionCode& c) { return p < c.begin; });
-  if (f == functions_.begin()) return std::nullopt;
+  if (f == functions_.begin()) return nullptr;
   --f;
-  if (pc >= f->begin + f->size) return std::nullopt;
+  return pc < f->begin + f->size ? &*f : nullptr;
+}
+
+std::optional<TraceFrame> LoadedChunk::trace_frame(uintptr_t pc) const {
+  const FunctionCode* f = function_at(pc);
+  if (!f) return std::nullopt;
   TraceFrame frame;
   const ir::Module& m = wasm_.ir();
   frame.func_index = f->func_index;
@@ -60,6 +70,17 @@ std::optional<TraceFrame> LoadedChunk::trace_frame(uintptr_t pc) const {
   auto it = std::upper_bound(f->offsets.begin(), f->offsets.end(), at,
                              [](uint32_t a, const OffsetEntry& e) { return a < e.code_offset; });
   if (it != f->offsets.begin()) frame.offset = std::prev(it)->wasm_offset;
+  return frame;
+}
+
+std::optional<TraceFrame> LoadedChunk::fault_frame(uintptr_t pc) const {
+  std::optional<TraceFrame> frame = trace_frame(pc);
+  const FunctionCode* f = function_at(pc);
+  if (!frame || !f) return frame;
+  auto at = static_cast<uint32_t>(pc - f->begin);
+  auto exact = std::lower_bound(f->faults.begin(), f->faults.end(), at,
+                                [](const OffsetEntry& e, uint32_t a) { return e.code_offset < a; });
+  if (exact != f->faults.end() && exact->code_offset == at) frame->offset = exact->wasm_offset;
   return frame;
 }
 

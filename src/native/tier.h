@@ -37,6 +37,11 @@ class LoadedChunk {
   // The backtrace frame for an instruction at `pc` in this chunk's code
   // (none for a trampoline or a forwarder).
   std::optional<TraceFrame> trace_frame(uintptr_t pc) const;
+  // The frame of a memory access at `pc` that faulted in a guard region: as
+  // trace_frame, but naming the access where the code's ranges name another
+  // instruction (instruction selection folds a load into its user: `cmp word
+  // [mem], 0` for an `if`).
+  std::optional<TraceFrame> fault_frame(uintptr_t pc) const;
 
  private:
   struct FunctionCode {
@@ -44,7 +49,9 @@ class LoadedChunk {
     uint32_t size = 0;
     uint32_t func_index = 0;
     std::vector<OffsetEntry> offsets;  // sorted by code_offset
+    std::vector<OffsetEntry> faults;   // exact addresses of guarded accesses (kExactFault), sorted
   };
+  const FunctionCode* function_at(uintptr_t pc) const;
   const runtime::Module& wasm_;
   LoadedObject object_;
   std::vector<FunctionCode> functions_;  // sorted by begin

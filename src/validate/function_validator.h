@@ -119,6 +119,15 @@ class FunctionValidator {
   const std::vector<ControlFrame>& control_stack() const { return control_; }
   ControlFrame& control_frame(uint32_t depth) { return control_[control_.size() - 1 - depth]; }
   bool unreachable() const { return control_.back().unreachable; }
+  // Whether code here is live by the rules of the binary format: no frame,
+  // from the outermost to the innermost (less `skip_innermost` of them), is in
+  // its unreachable part. Where fuel segments begin is defined by it, the same
+  // for every tier, whatever each knows about which code can really run.
+  bool live(size_t skip_innermost = 0) const {
+    for (size_t i = 0; i + skip_innermost < control_.size(); ++i)
+      if (control_[i].unreachable) return false;
+    return true;
+  }
   const std::vector<ir::ValType>& locals() const { return locals_; }
   const ir::Module& module() const { return module_; }
   // The parameter and result types of a block type.

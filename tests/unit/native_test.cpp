@@ -136,6 +136,43 @@ TEST(Native, MemoryAtATrapIsTheInterpreters) {
   }
 }
 
+// A fault names the access that faulted even where instruction selection
+// folds the load into its user (the `if` here: `cmp word [mem], 0`), and
+// finds a global set before it set (LLVM may not schedule the load first).
+TEST(Native, AFaultNamesItsAccessAndFollowsEarlierGlobalSets) {
+  const char* wat = R"((module
+    (memory 1)
+    (global $g (export "g") (mut i32) (i32.const 0))
+    (func $log (param i32))
+    (func (export "folded") (param i32) (result i32)
+      (if (i32.load16_s offset=22 (local.get 0)) (then (call $log (i32.const 0))))
+      (i32.const 1))
+    (func (export "after_global") (param i32) (result i32)
+      (global.set $g (i32.sub (global.get $g) (i32.const 1)))
+      (if (i32.load16_s offset=22 (local.get 0)) (then (call $log (i32.const 0))))
+      (i32.const 1))))";
+  std::optional<uint32_t> offsets[2][2];
+  for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
+    Engine engine(on(tier));
+    Store store(engine);
+    Linker linker(engine);
+    Instance instance = *linker.instantiate(store, *Module::from_text(engine, wat));
+    int t = tier == Tier::Llvm;
+    const char* names[] = {"folded", "after_global"};
+    for (int f = 0; f < 2; ++f) {
+      Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>(names[f])->call(-8);
+      ASSERT_FALSE(r.has_value());
+      EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
+      ASSERT_FALSE(r.error().trace.empty());
+      offsets[t][f] = r.error().trace[0].offset;
+    }
+    EXPECT_EQ(instance.get_global("g")->get().i32(), -1);
+  }
+  EXPECT_TRUE(offsets[0][0].has_value());
+  EXPECT_EQ(offsets[1][0], offsets[0][0]);
+  EXPECT_EQ(offsets[1][1], offsets[0][1]);
+}
+
 // Results agree across tiers on a function that mixes integer, float and
 // memory operations in a loop.
 TEST(Native, AgreesWithTheInterpreterOnALoop) {
