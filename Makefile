@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build debug demo test unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test bench update-spec-expectations clean
+.PHONY: all deps build debug demo test unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test differential-test differential-fuzz bench update-spec-expectations clean
 
 all: build
 
@@ -24,7 +24,7 @@ demo: build
 	@$(BUILD_DIR)/kiln run --invoke fac examples/fac.wat 20
 	@examples/imagefilter/demo.sh $(BUILD_DIR)/kiln $(BUILD_DIR)
 
-test: build unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test mutation-test sanitize-test
+test: build unit-test cli-test spec-test simd-test wasi-test limits-test capi-test docs-test mutation-test differential-test sanitize-test
 
 unit-test: build
 	@$(BUILD_DIR)/kiln_unit_tests --gtest_brief=1
@@ -70,17 +70,37 @@ mutation-test: build
 	@timeout 600 $(BUILD_DIR)/kiln_mutation_test --iterations 20000 --seed $$(date +%j) $(SPEC_SCRIPTS)
 	@timeout 300 $(BUILD_DIR)/kiln_mutation_test --replay tests/fuzz-regressions
 
+# The interpreter against the LLVM tier: the differences found so far, then
+# modules made by Binaryen's translate-to-fuzz mode (wasm-opt -ttf), each run on
+# both tiers, without and with fuel, comparing imports called, results, traps,
+# backtraces, fuel and the final memories, globals and tables. A difference
+# keeps its module in $(BUILD_DIR)/differential-findings (minimize it with
+# wasm-reduce and keep it in tests/differential/ once fixed). `make
+# differential-fuzz DIFF_TIME=3600` runs it for longer.
+differential-test: build
+	@timeout 300 $(BUILD_DIR)/kiln_differential_test tests/differential/*.wasm
+	@timeout 600 $(BUILD_DIR)/kiln_differential_test --generate --modules 300 --seed $$(date +%j) \
+	  --findings $(BUILD_DIR)/differential-findings
+DIFF_TIME ?= 3600
+differential-fuzz: build
+	@$(BUILD_DIR)/kiln_differential_test --generate --seconds $(DIFF_TIME) --seed $$(date +%s) \
+	  --findings $(BUILD_DIR)/differential-findings
+
 # The unit tests, the 2.0 spec suite and the mutation test again, built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan), and with the
 # portable SIMD code (no x86 intrinsics), so both SIMD paths pass the suite.
-# kiln-llvm is built there too: the unit tests run the LLVM tier's code under
-# the sanitizers (the spec suite runs on the interpreter only, to save time).
+# kiln-llvm is built there too: the unit tests and a short differential test
+# run the LLVM tier's code under the sanitizers (the spec suite runs on the
+# interpreter only, to save time).
 SANITIZE_DIR ?= build-asan
 sanitize-test: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_SANITIZE=ON \
 	  -DKILN_PORTABLE_SIMD=ON -DKILN_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target kiln kiln-llvm kiln_unit_tests kiln_mutation_test
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target kiln kiln-llvm kiln_unit_tests kiln_mutation_test \
+	  kiln_differential_test
 	@$(SANITIZE_DIR)/kiln_unit_tests --gtest_brief=1
+	@timeout 600 $(SANITIZE_DIR)/kiln_differential_test --generate --modules 40 --seed $$(date +%j) \
+	  --findings $(SANITIZE_DIR)/differential-findings
 	@tests/spec/run.sh $(SANITIZE_DIR)/kiln
 	@timeout 600 $(SANITIZE_DIR)/kiln_mutation_test --iterations 5000 --seed $$(date +%j) $(SPEC_SCRIPTS)
 	@timeout 300 $(SANITIZE_DIR)/kiln_mutation_test --replay tests/fuzz-regressions

@@ -11,7 +11,43 @@
 
 namespace kiln::fuzz {
 
+runtime::Extern made_up_import(runtime::Store& store, const ir::Module& m, const ir::Import& imp,
+                               const MakeHostFunction& function) {
+  switch (imp.kind) {
+    case ir::ExternKind::Func: {
+      const ir::FuncType& type = m.types[imp.type_index];
+      std::string name = imp.module + "." + imp.name;
+      return runtime::Extern::func(store.create_host_function(type, function(type, name), name));
+    }
+    case ir::ExternKind::Table: {
+      ir::TableType type = imp.table;
+      if (type.limits.min > 1000) type.limits.min = 1000;
+      if (type.limits.max && *type.limits.max < type.limits.min) type.limits.max = type.limits.min;
+      return runtime::Extern::table(store.create_table(type));
+    }
+    case ir::ExternKind::Memory: {
+      Expected<runtime::Memory*> memory = store.create_memory(imp.memory);
+      return memory ? runtime::Extern::memory(*memory) : runtime::Extern{};
+    }
+    case ir::ExternKind::Global:
+      return runtime::Extern::global(store.create_global(imp.global, runtime::Value::zero(imp.global.type)));
+    case ir::ExternKind::Tag:
+      break;
+  }
+  return {};
+}
+
 namespace {
+
+// Imported functions return zeros.
+runtime::HostCallback returning_zeros(const ir::FuncType& type, const std::string&) {
+  size_t slots = 0;
+  for (const ir::ValType& t : type.results) slots += t.byte_size() / 8;
+  return [slots](runtime::HostCallContext&, runtime::RawValue* out) -> Expected<void> {
+    for (size_t i = 0; i < slots; ++i) out[i].i64 = 0;
+    return {};
+  };
+}
 
 constexpr uint64_t kFuel = 200000;
 
@@ -25,47 +61,13 @@ runtime::EngineConfig limited_config() {
   return config;
 }
 
-// An import of the module, made up on the spot.
-runtime::Extern make_import(runtime::Store& store, const ir::Module& m, const ir::Import& imp) {
-  switch (imp.kind) {
-    case ir::ExternKind::Func: {
-      const ir::FuncType& type = m.types[imp.type_index];
-      size_t slots = 0;
-      for (const ir::ValType& t : type.results) slots += t.byte_size() / 8;
-      return runtime::Extern::func(store.create_host_function(
-          type,
-          [slots](runtime::HostCallContext&, runtime::RawValue* out) -> Expected<void> {
-            for (size_t i = 0; i < slots; ++i) out[i].i64 = 0;
-            return {};
-          },
-          "fuzz.import"));
-    }
-    case ir::ExternKind::Table: {
-      ir::TableType type = imp.table;
-      if (type.limits.min > 1000) type.limits.min = 1000;
-      if (type.limits.max && *type.limits.max < type.limits.min) type.limits.max = type.limits.min;
-      return runtime::Extern::table(store.create_table(type));
-    }
-    case ir::ExternKind::Memory: {
-      ir::MemoryType type = imp.memory;
-      Expected<runtime::Memory*> memory = store.create_memory(type);
-      return memory ? runtime::Extern::memory(*memory) : runtime::Extern{};
-    }
-    case ir::ExternKind::Global:
-      return runtime::Extern::global(store.create_global(imp.global, runtime::Value::zero(imp.global.type)));
-    case ir::ExternKind::Tag:
-      break;
-  }
-  return {};
-}
-
 Outcome run_module(runtime::Engine& engine, std::shared_ptr<runtime::Module> module) {
   runtime::Store store(engine);
   if (!store.set_fuel(kFuel)) return Outcome::Rejected;
   const ir::Module& m = module->ir();
   std::vector<runtime::Extern> imports;
   for (const ir::Import& imp : m.imports) {
-    runtime::Extern e = make_import(store, m, imp);
+    runtime::Extern e = made_up_import(store, m, imp, returning_zeros);
     if (!e.object) return Outcome::Unlinkable;
     if (!runtime::check_import(m, imp, e, engine)) return Outcome::Unlinkable;
     imports.push_back(e);

@@ -5,9 +5,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
+#include "runtime/store.h"
+
 namespace kiln::fuzz {
+
+// An import made up for module `m`: a function calls `function(type, name)`'s
+// callback; memories, tables (of at most 1000 elements to start) and globals
+// (zero) are fresh. An empty Extern when the store cannot make it.
+using MakeHostFunction = std::function<runtime::HostCallback(const ir::FuncType& type, const std::string& name)>;
+runtime::Extern made_up_import(runtime::Store& store, const ir::Module& m, const ir::Import& imp,
+                               const MakeHostFunction& function);
 
 enum class Outcome { Rejected, Unlinkable, Ran, Trapped };
 

@@ -13,6 +13,7 @@ packages=(
   nodejs                                      # node:wasi, the reference for the WASI tests
   dpkg-dev xz-utils                           # apt-get source: third-party C programs for the WASI tests
   llvm-19-dev libzstd-dev zlib1g-dev          # the optimizing tier's compiler, kiln-llvm (LLVM linked statically)
+  binaryen                                    # wasm-opt -ttf: valid random modules for the differential test
 )
 
 missing=()
