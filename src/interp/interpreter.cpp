@@ -424,7 +424,9 @@ __attribute__((section("kiln_interp"))) Expected<void> run(Thread* thread_ptr, F
   uint8_t* mem = nullptr;
   uint8_t* const stack_end = thread.stack_end();
   TrapCode trap_code = TrapCode::None;
-  bool frame_in_error = false;  // the error's backtrace has the current frame (a loop entry's)
+  // The error's backtrace has the current frame (a loop entry's), or needs
+  // none (a tail call through an entry replaced it).
+  bool frame_in_error = false;
   std::optional<Error>& host_error = thread.pending_error;
   Function* callee = nullptr;
   const Code* callee_code = nullptr;
@@ -1370,6 +1372,8 @@ do_tail_call:
   if (!compile_if_needed(callee, host_error)) goto error_exit;
   if (callee->entry != &enter) {
     ip = nullptr;  // after the call through the entry, return
+    // The callee replaced this frame: a trap in it has no frame of ours to name.
+    frame_in_error = true;
     goto do_entry_call;
   }
   callee_code = static_cast<const Code*>(callee->code);
@@ -1416,6 +1420,7 @@ do_entry_call:
     goto error_exit;
   }
   if (ip) DISPATCH();
+  frame_in_error = false;
   goto L_Return;  // a tail call through an entry returns its results
 
 
