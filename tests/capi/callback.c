@@ -57,7 +57,7 @@ static own wasm_trap_t* mix_callback(const wasm_val_vec_t* args, own wasm_val_ve
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

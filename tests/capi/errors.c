@@ -75,7 +75,7 @@ static wasm_instance_t* link_with(const kiln_linker_t* linker, const wasm_module
 }
 
 int main(void) {
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
   wasm_message_t none_yet;
   printf("before any call: %s, ", kiln_last_error_message(&none_yet) ? "true" : "false");

@@ -66,7 +66,7 @@ static void call_setter(wasm_func_t* func, wasm_val_t value) {
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

@@ -49,7 +49,7 @@ static void check_trap(wasm_func_t* func, size_t nargs, int32_t a0, int32_t a1, 
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

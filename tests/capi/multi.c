@@ -23,7 +23,7 @@ static own wasm_trap_t* callback(const wasm_val_vec_t* args, own wasm_val_vec_t*
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

@@ -78,7 +78,7 @@ static void print_name(const wasm_name_t* name) { printf("\"%.*s\"", (int)name->
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

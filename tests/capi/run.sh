@@ -2,7 +2,8 @@
 # The C API tests, built the way someone outside the project would build them:
 # Kiln is installed into a fresh prefix, and each test (a C program written
 # against the standard wasm.h) is compiled against the installed header, linked
-# with `pkg-config --libs kiln`, run, and its output compared with its .out file.
+# with `pkg-config --libs kiln`, run, and its output compared with its .out file
+# (on the LLVM tier too, for the tests whose engine is load.h's test_engine).
 # Each is then run again built with AddressSanitizer and LeakSanitizer, where a
 # leak or a memory error fails it. Last, examples/embed is configured with
 # find_package(Kiln) against the same prefix, built, and its two hosts run.
@@ -42,6 +43,10 @@ for c in "$here"/*.c; do
       continue
     fi
     check_output "$name ($variant)" "$work/wasm" "$exe" "$here/$name.out"
+    # Again with the LLVM tier (load.h's test_engine), built as it is.
+    if [ "$variant" = plain ] && grep -q "test_engine()" "$c"; then
+      KILN_TEST_TIER=llvm check_output "$name (llvm)" "$work/wasm" "$exe" "$here/$name.out"
+    fi
   done
 done
 

@@ -16,7 +16,7 @@ static void print_frame(const wasm_frame_t* frame) {
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

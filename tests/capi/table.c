@@ -65,7 +65,7 @@ static void check_trap(wasm_func_t* func, int32_t arg1, int32_t arg2) {
 
 int main(void) {
   printf("Initializing...\n");
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
 
   printf("Loading binary...\n");

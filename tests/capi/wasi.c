@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   fputs("read through a preopened directory\n", file);
   fclose(file);
 
-  wasm_engine_t* engine = wasm_engine_new();
+  wasm_engine_t* engine = test_engine();
   wasm_store_t* store = wasm_store_new(engine);
   wasm_byte_vec_t binary = load("wasi.wasm");
   wasm_module_t* module = wasm_module_new(store, &binary);

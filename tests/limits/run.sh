@@ -25,23 +25,29 @@ check() {  # name, expected exit status, expected stderr text, command...
   fi
 }
 
-# 134 is a trap (128 + SIGABRT, as documented); a signal would be 128 + 11 etc.
-check "fuel ends an infinite loop" 134 "all fuel consumed" "$kiln" run --fuel 1000000 "$here/spin.wat"
-# The timeout is generous on purpose: this checks that the loop ends, not how fast.
-start=$(date +%s)
-check "timeout ends an infinite loop" 134 "interrupted" timeout 60 "$kiln" run --timeout 1s "$here/spin.wat"
-echo "limits: (the 1s timeout took $(( $(date +%s) - start ))s of wall time)"
-check "recursion ends in stack exhaustion" 134 "call stack exhausted" "$kiln" run "$here/recurse.wat"
-check "a small --max-stack exhausts sooner" 134 "call stack exhausted" "$kiln" run --max-stack 64KiB "$here/recurse.wat"
-check "bad limit values are usage errors" 1 "invalid duration" "$kiln" run --timeout soon "$here/spin.wat"
+clang --target=wasm32-wasi -O2 -o "$out/grow.wasm" "$here/grow.c" 2>"$out/clang.log" ||
+  { echo "limits: cannot build grow.c for wasm32-wasi:"; cat "$out/clang.log"; failures=$((failures + 1)); }
 
-if clang --target=wasm32-wasi -O2 -o "$out/grow.wasm" "$here/grow.c" 2>"$out/clang.log"; then
-  check "memory.grow returns -1 at --max-memory" 0 "memory.grow returned -1 at 1024 pages (64 MiB)" \
-    "$kiln" run --max-memory 64MiB "$out/grow.wasm"
-  check "a memory minimum above --max-memory fails to instantiate" 1 "memory" \
-    "$kiln" run --max-memory 64KiB "$out/grow.wasm"
-else
-  echo "limits: cannot build grow.c for wasm32-wasi:"; cat "$out/clang.log"; failures=$((failures + 1))
-fi
+# The limits hold in native code as in the interpreter: every check on each
+# tier (auto is kiln run's default).
+for tier in interp auto llvm; do
+  run=("$kiln" run --tier "$tier")
+  # 134 is a trap (128 + SIGABRT, as documented); a signal would be 128 + 11 etc.
+  check "$tier: fuel ends an infinite loop" 134 "all fuel consumed" "${run[@]}" --fuel 1000000 "$here/spin.wat"
+  # The timeout is generous on purpose: this checks that the loop ends, not how fast.
+  start=$(date +%s)
+  check "$tier: timeout ends an infinite loop" 134 "interrupted" timeout 60 "${run[@]}" --timeout 1s "$here/spin.wat"
+  echo "limits: (the 1s timeout took $(( $(date +%s) - start ))s of wall time)"
+  check "$tier: recursion ends in stack exhaustion" 134 "call stack exhausted" "${run[@]}" "$here/recurse.wat"
+  check "$tier: a small --max-stack exhausts sooner" 134 "call stack exhausted" "${run[@]}" --max-stack 64KiB "$here/recurse.wat"
+  check "$tier: bad limit values are usage errors" 1 "invalid duration" "${run[@]}" --timeout soon "$here/spin.wat"
+
+  if [ -f "$out/grow.wasm" ]; then
+    check "$tier: memory.grow returns -1 at --max-memory" 0 "memory.grow returned -1 at 1024 pages (64 MiB)" \
+      "${run[@]}" --max-memory 64MiB "$out/grow.wasm"
+    check "$tier: a memory minimum above --max-memory fails to instantiate" 1 "memory" \
+      "${run[@]}" --max-memory 64KiB "$out/grow.wasm"
+  fi
+done
 
 [ "$failures" -eq 0 ] && echo "limits: all passed" || { echo "limits: $failures failed"; exit 1; }

@@ -19,7 +19,8 @@ have_node_wasi() {
 
 # run_engine ENGINE WORK WASM [FLAGS...] -- [ARGS...]
 # Runs WASM (a path relative to WORK, which also holds `sandbox/`) from WORK
-# under ENGINE (kiln: $kiln run; node: node_run.mjs) with `kiln run` FLAGS and
+# under ENGINE (kiln: $kiln run, the default tier; llvm: $kiln run --tier llvm;
+# node: node_run.mjs) with `kiln run` FLAGS and
 # the guest's ARGS, stdin from $STDIN (default /dev/null). Leaves in WORK:
 # stdout, stderr, and `result` (stdout, the exit status and a snapshot of sandbox/).
 run_engine() {
@@ -29,9 +30,11 @@ run_engine() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
   shift
   local status=0 runner
-  if [ "$engine" = kiln ]; then runner=("$kiln" run)
-  else runner=(node --no-warnings "$(dirname "${BASH_SOURCE[0]}")/node_run.mjs")
-  fi
+  case $engine in
+    kiln) runner=("$kiln" run) ;;
+    llvm) runner=("$kiln" run --tier llvm) ;;
+    *) runner=(node --no-warnings "$(dirname "${BASH_SOURCE[0]}")/node_run.mjs") ;;
+  esac
   (cd "$work" && exec timeout 120 "${runner[@]}" "${flags[@]}" "$wasm" "$@" < "${STDIN:-/dev/null}") \
     > "$work/stdout" 2> "$work/stderr" || status=$?
   {

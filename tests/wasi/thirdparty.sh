@@ -87,9 +87,14 @@ compare() {
   local label=$1 program=$2
   shift 2
   local engine
-  for engine in kiln node; do run_fresh $engine "$label" "$out/bin/$program.wasm" "$@"; done
-  local k=$out/run/$label.kiln n=$out/run/$label.node
-  if cmp -s "$k/result" "$n/result" && cmp -s "$k/stderr" "$n/stderr"; then
+  for engine in kiln llvm node; do run_fresh $engine "$label" "$out/bin/$program.wasm" "$@"; done
+  local k=$out/run/$label.kiln l=$out/run/$label.llvm n=$out/run/$label.node
+  if ! cmp -s "$l/result" "$k/result" || ! cmp -s "$l/stderr" "$k/stderr"; then
+    failed=$((failed + 1))
+    echo "wasi-thirdparty: $label: kiln's tiers differ:"
+    diff -u "$k/result" "$l/result" | head -20 || true
+    diff -u "$k/stderr" "$l/stderr" | head -10 || true
+  elif cmp -s "$k/result" "$n/result" && cmp -s "$k/stderr" "$n/stderr"; then
     passed=$((passed + 1))
     echo "  $label: same stdout ($(wc -c < "$k/stdout") bytes), stderr ($(wc -c < "$k/stderr") bytes)," \
       "exit status ($(sed -n 's/^--- exit: //p' "$k/result")) and files ($(sed '1,/^--- files:/d' "$k/result" | wc -l))"
