@@ -253,6 +253,7 @@ struct ChunkResult {
   std::vector<uint8_t> object;
   std::vector<uint32_t> compiled;
   std::vector<native::NotCompiled> not_compiled;
+  bool tail_calls = false;  // a compiled function makes one
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -260,7 +261,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, const native::CompileOptions& options,
-                          const std::vector<uint32_t>& declared, const Chunk& chunk, bool loop_entries) {
+                          const std::vector<uint32_t>& declared, const Chunk& chunk, bool loop_entries,
+                          bool tail_calls = true) {
   ChunkResult result;
   auto started = std::chrono::steady_clock::now();
   llvm::LLVMContext context;
@@ -273,9 +275,11 @@ ChunkResult compile_chunk(const ir::Module& wasm, const ir::Features& features, 
   std::vector<uint32_t> not_built;
   for (uint32_t f : chunk.functions) {
     FunctionBuilder builder(decls, wasm, features, options, declared, wasm.num_imported_funcs + f);
+    if (!tail_calls) builder.refuse_tail_calls();
     Expected<void> built = loop_entries ? builder.build_loop_entry() : builder.build();
     if (built) {
       result.compiled.push_back(f);
+      result.tail_calls = result.tail_calls || builder.made_tail_calls();
       huge = huge || wasm.codes[f].whole.size > kHugeFunctionBytes;
       continue;
     }
@@ -376,6 +380,21 @@ native::CompileResponse compile(const native::CompileRequest& request) {
     size_t chunk = order[item];
     results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk], request.loop_entries);
   });
+  // Native tail calls run in constant stack only among native functions: one
+  // through the interpreter returns to its caller, so a cycle of tail calls
+  // through an interpreted function would grow the stack until it ran out.
+  // Where some function stays interpreted, so do those that make tail calls.
+  bool interpreted = functions.size() < wasm->codes.size();
+  for (const ChunkResult& r : results) interpreted = interpreted || !r.not_compiled.empty();
+  if (interpreted && !request.loop_entries) {
+    std::vector<size_t> again;
+    for (size_t c = 0; c < chunks.size(); ++c)
+      if (results[c].tail_calls) again.push_back(c);
+    parallel_for(again.size(), threads, [&](size_t, size_t item) {
+      size_t chunk = again[item];
+      results[chunk] = compile_chunk(*wasm, features, request.options, *declared, chunks[chunk], false, false);
+    });
+  }
   for (size_t c = 0; c < chunks.size(); ++c) {
     ChunkResult& r = results[c];
     for (native::NotCompiled& n : r.not_compiled) response.not_compiled.push_back(std::move(n));

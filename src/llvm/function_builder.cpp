@@ -43,8 +43,9 @@ llvm::FunctionType* parse_signature(llvm::LLVMContext& ctx, const char* text) {
 
 // Every wasm function keeps a frame of its own, with a frame pointer: a
 // trap's backtrace walks them, and must find every wasm frame. So no inlining
-// and no tail calls; tail calls also because turning a recursion into a loop
-// would make runaway recursion loop forever instead of exhausting the stack.
+// and no tail calls but wasm's own (return_call, musttail); LLVM's own also
+// because turning a recursion into a loop would make runaway recursion loop
+// forever instead of exhausting the stack.
 void keep_frames(llvm::Function& f) {
   f.addFnAttr(llvm::Attribute::NoUnwind);
   f.addFnAttr("frame-pointer", "all");
@@ -452,7 +453,7 @@ void FunctionBuilder::push_results(llvm::Value* result, const ir::FuncType& type
 // A call of a function this chunk compiles: a plain call with this context
 // (the callee is of this instance). No record of it is kept: a trap's
 // backtrace follows the frame pointers (native/entry.cpp).
-void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& type) {
+void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& type, bool tail) {
   size_t n = type.params.size();
   std::vector<llvm::Value*> args{context_};
   args.insert(args.end(), stack_.end() - n, stack_.end());
@@ -461,7 +462,49 @@ void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& ty
   if (unsupported_) return;
   llvm::CallInst* result = b_.CreateCall(decls_.function(defined_index, callee_type), args);
   keep_call_site(result);
+  if (tail && return_with(result)) {
+    set_unreachable();
+    return;
+  }
   push_results(result, type);
+  if (tail) return_call_results();
+}
+
+// return_call's end where the call is a real tail call (musttail): the
+// callee's frame replaces this one, as in the interpreter, so tail recursion
+// runs in constant stack. LLVM guarantees one for the C calling convention
+// only when the callee's signature is this function's (tailcc would allow any,
+// but costs every call: fib 1.27x native instead of 1.05x). A function with
+// a tail call of another signature stays interpreted. A loop entry (kiln_o<i>)
+// makes an ordinary call: its callee returns to it and it returns the results.
+bool FunctionBuilder::return_with(llvm::CallInst* call) {
+  if (entry_frame_) return false;
+  if (call->getFunctionType() != function_->getFunctionType()) {
+    unsupported("a tail call of a function of another signature is not compiled yet");
+    return false;
+  }
+  // Nor where LLVM returns the results in memory (more than three integers, or
+  // four floats, on x86-64).
+  if (auto* results = llvm::dyn_cast<llvm::StructType>(call->getType())) {
+    unsigned integers = 0, floats = 0;
+    for (llvm::Type* t : results->elements()) (t->isFloatingPointTy() ? floats : integers)++;
+    if (integers > 3 || floats > 4) {
+      unsupported("a tail call of a function with " + std::to_string(results->getNumElements()) +
+                  " results (returned in memory) is not compiled yet");
+      return false;
+    }
+  }
+  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  if (call->getType()->isVoidTy()) b_.CreateRetVoid();
+  else b_.CreateRet(call);
+  return true;
+}
+
+// return_call's end where the callee returned here (through an entry): its
+// results, on the stack, are this function's.
+void FunctionBuilder::return_call_results() {
+  return_values();
+  set_unreachable();
 }
 
 // A call's return address names its wasm call instruction in backtraces, so
@@ -469,7 +512,7 @@ void FunctionBuilder::call_direct(uint32_t defined_index, const ir::FuncType& ty
 // would be neither's).
 void FunctionBuilder::keep_call_site(llvm::CallInst* call) { call->addFnAttr(llvm::Attribute::NoMerge); }
 
-void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& type) {
+void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& type, bool tail) {
   size_t n = type.params.size();
   std::vector<llvm::Value*> args(stack_.end() - n, stack_.end());
   stack_.resize(stack_.size() - n);
@@ -488,8 +531,10 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
   native_args.insert(native_args.end(), args.begin(), args.end());
   llvm::CallInst* direct_result = b_.CreateCall(callee_type, native, native_args);
   keep_call_site(direct_result);
+  // A tail call of native code is one; one through an entry returns here.
+  bool direct_tail = tail && return_with(direct_result);
   llvm::BasicBlock* direct_end = b_.GetInsertBlock();
-  b_.CreateBr(done);
+  if (!direct_tail) b_.CreateBr(done);
 
   b_.SetInsertPoint(through_entry);
   size_t slot_count = std::max<size_t>({type.params.size(), type.results.size(), 1});
@@ -509,6 +554,10 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
 
   b_.SetInsertPoint(done);
   for (size_t i = 0; i < type.results.size(); ++i) {
+    if (direct_tail) {
+      push(entry_results[i]);
+      continue;
+    }
     llvm::Type* t = llvm_type(type.results[i]);
     llvm::PHINode* phi = b_.CreatePHI(t, 2);
     llvm::Value* from_direct =
@@ -522,17 +571,26 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
     phi->addIncoming(entry_results[i], entry_end);
     push(phi);
   }
+  if (tail) return_call_results();
 }
 
 void FunctionBuilder::translate_call(const Instruction& in) {
+  bool tail = in.op == Opcode::ReturnCall || in.op == Opcode::ReturnCallIndirect;
+  if (tail && refuse_tail_calls_) {
+    unsupported("tail calls are compiled only where every function of the module is");
+    return;
+  }
+  made_tail_calls_ = made_tail_calls_ || tail;
   switch (in.op) {
     case Opcode::Call:
+    case Opcode::ReturnCall:
       if (in.index >= wasm_.num_imported_funcs && decls_.in_chunk(in.index - wasm_.num_imported_funcs))
-        call_direct(in.index - wasm_.num_imported_funcs, wasm_.func_type(in.index));
+        call_direct(in.index - wasm_.num_imported_funcs, wasm_.func_type(in.index), tail);
       else
-        call_function(function_header(in.index), wasm_.func_type(in.index));
+        call_function(function_header(in.index), wasm_.func_type(in.index), tail);
       break;
-    case Opcode::CallIndirect: {
+    case Opcode::CallIndirect:
+    case Opcode::ReturnCallIndirect: {
       llvm::Value* index = pop();
       const ir::TableType table = wasm_.table_type(in.index2);
       if (!table.limits.is64) index = b_.CreateZExt(index, b_.getInt64Ty());
@@ -548,11 +606,11 @@ void FunctionBuilder::translate_call(const Instruction& in) {
       expected->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(ctx_, {}));
       llvm::Value* actual = b_.CreateLoad(b_.getInt32Ty(), b_.CreateConstGEP1_64(b_.getInt8Ty(), callee, offsets::kFunctionTypeId));
       trap_if(b_.CreateICmpNE(actual, expected), TrapCode::IndirectCallTypeMismatch);
-      call_function(callee, wasm_.types[in.index]);
+      call_function(callee, wasm_.types[in.index], tail);
       break;
     }
     default:
-      unsupported("tail calls (" + std::string(ir::op_name(in.op)) + ") are not compiled yet");
+      unsupported(std::string(ir::op_name(in.op)) + " is not compiled yet");
       break;
   }
 }

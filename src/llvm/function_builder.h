@@ -57,6 +57,9 @@ class FunctionBuilder final : public validate::CodeSink {
                   const native::CompileOptions& options, const std::vector<uint32_t>& declared_funcs,
                   uint32_t func_index);
 
+  // A function with a tail call is then not compiled (compiler.cpp says when).
+  void refuse_tail_calls() { refuse_tail_calls_ = true; }
+  bool made_tail_calls() const { return made_tail_calls_; }
   // Builds both functions. An Unsupported error names what the tier cannot
   // compile yet; the function then stays with another tier.
   Expected<void> build();
@@ -148,8 +151,11 @@ class FunctionBuilder final : public validate::CodeSink {
   void check_native_stack();
   // A call of `header` (a FunctionHeader*) with the function type `type`:
   // directly to its native code when it has some, else through kiln_call.
-  void call_function(llvm::Value* header, const ir::FuncType& type);
-  void call_direct(uint32_t defined_index, const ir::FuncType& type);
+  // `tail`: return_call's form, which returns the callee's results.
+  void call_function(llvm::Value* header, const ir::FuncType& type, bool tail = false);
+  void call_direct(uint32_t defined_index, const ir::FuncType& type, bool tail = false);
+  bool return_with(llvm::CallInst* call);
+  void return_call_results();
   void push_results(llvm::Value* result, const ir::FuncType& type);
 
   void unsupported(std::string what);
@@ -175,6 +181,8 @@ class FunctionBuilder final : public validate::CodeSink {
   std::vector<Frame> frames_;
   bool reachable_ = true;
   uint32_t dead_depth_ = 0;  // blocks opened in unreachable code
+  bool refuse_tail_calls_ = false;
+  bool made_tail_calls_ = false;
   uint32_t offset_ = 0;      // of the instruction being translated
   std::optional<std::string> unsupported_;
   // A loop entry's dispatch to its loops (by wasm offset), and its frame.

@@ -41,6 +41,44 @@ TEST(Native, FunctionsRunAsNativeCode) {
   EXPECT_TRUE(is_native(*module, 0));
 }
 
+// return_call is a real tail call in native code: ten million of them, direct
+// and through a table, in constant stack. A tail call to a function of another
+// signature is not compiled (LLVM guarantees none), and then no function of
+// the module with tail calls is: a cycle of tail calls through the
+// interpreter would grow the stack. Either way the result is the same.
+const char* kTailCalls = R"((module
+  (type $t (func (param i64 i64) (result i64)))
+  (table 2 funcref) (elem (i32.const 0) $even $odd)
+  (func $even (export "even") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+      (else (return_call_indirect (type $t) (i64.sub (local.get 0) (i64.const 1))
+                                            (i64.add (local.get 1) (i64.const 2)) (i32.const 1)))))
+  (func $odd (param i64 i64) (result i64)
+    (return_call $even (local.get 0) (local.get 1)))
+  %s))";
+
+TEST(Native, TailCallsRunInConstantStack) {
+  const std::string other_signature = R"((func $three (param i64 i32 f64) (result i64)
+    (return_call $even (local.get 0) (i64.extend_i32_u (local.get 1))))
+  (func (export "via_three") (param i64) (result i64)
+    (return_call $three (local.get 0) (i32.const 0) (f64.const 1))))";
+  for (bool native_tail_calls : {true, false}) {
+    std::string wat = kTailCalls;
+    wat.replace(wat.find("%s"), 2, native_tail_calls ? "" : other_signature);
+    Engine engine(on(Tier::Llvm));
+    Store store(engine);
+    Linker linker(engine);
+    Expected<Module> module = Module::from_text(engine, wat);
+    ASSERT_TRUE(module.has_value()) << module.error().to_string();
+    Instance instance = *linker.instantiate(store, *module);
+    Expected<int64_t> r = instance.get_typed_func<int64_t(int64_t, int64_t)>("even")->call(10'000'000, 0);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_EQ(*r, 20'000'000);
+    EXPECT_EQ(is_native(*module, 0), native_tail_calls);
+    EXPECT_EQ(is_native(*module, 1), native_tail_calls);
+  }
+}
+
 // $simd is left to the interpreter (v128 is not compiled yet); it calls native
 // $twice, which calls the host, which calls back into wasm.
 const char* kMixed = R"((module
@@ -137,7 +175,8 @@ TEST(Native, MemoryAtATrapIsTheInterpreters) {
 }
 
 // A fault names the access that faulted even where instruction selection
-// folds the load into its user (the `if` here: `cmp word [mem], 0`), and
+// folds the load into its user (the `if` here: `cmp word [mem], 0`; the
+// conversion: `cvtsi2sd` from memory), and
 // finds a global set before it set (LLVM may not schedule the load first).
 TEST(Native, AFaultNamesItsAccessAndFollowsEarlierGlobalSets) {
   const char* wat = R"((module
@@ -150,16 +189,18 @@ TEST(Native, AFaultNamesItsAccessAndFollowsEarlierGlobalSets) {
     (func (export "after_global") (param i32) (result i32)
       (global.set $g (i32.sub (global.get $g) (i32.const 1)))
       (if (i32.load16_s offset=22 (local.get 0)) (then (call $log (i32.const 0))))
-      (i32.const 1))))";
-  std::optional<uint32_t> offsets[2][2];
+      (i32.const 1))
+    (func (export "converted") (param i32) (result i32)
+      (i32.trunc_f64_s (f64.add (f64.convert_i32_s (i32.load offset=4 (local.get 0))) (f64.const 1))))))";
+  std::optional<uint32_t> offsets[2][3];
   for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
     Engine engine(on(tier));
     Store store(engine);
     Linker linker(engine);
     Instance instance = *linker.instantiate(store, *Module::from_text(engine, wat));
     int t = tier == Tier::Llvm;
-    const char* names[] = {"folded", "after_global"};
-    for (int f = 0; f < 2; ++f) {
+    const char* names[] = {"folded", "after_global", "converted"};
+    for (int f = 0; f < 3; ++f) {
       Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>(names[f])->call(-8);
       ASSERT_FALSE(r.has_value());
       EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
@@ -171,6 +212,7 @@ TEST(Native, AFaultNamesItsAccessAndFollowsEarlierGlobalSets) {
   EXPECT_TRUE(offsets[0][0].has_value());
   EXPECT_EQ(offsets[1][0], offsets[0][0]);
   EXPECT_EQ(offsets[1][1], offsets[0][1]);
+  EXPECT_EQ(offsets[1][2], offsets[0][2]);
 }
 
 // Results agree across tiers on a function that mixes integer, float and
