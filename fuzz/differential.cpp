@@ -37,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "binary/instruction.h"
 #include "fuzz/harness.h"
 #include "interp/interpreter.h"
 #include "native/compiler_process.h"
@@ -90,13 +91,24 @@ std::string describe(const runtime::Value& value) {
   return describe(value.type, slots);
 }
 
-std::string describe(const Error& error) {
+// `m`: the module whose functions the trace names. Where an access faulted is
+// compared only as "an access of this function": LLVM may merge the loads of
+// an if's two arms into one (InstCombine, for the value the if produces), and
+// a fault there names one of them (docs/architecture.md).
+std::string describe(const Error& error, const ir::Module& m, const ir::Features& features) {
   std::string text = "error kind " + std::to_string(static_cast<int>(error.kind)) + " trap " +
                      std::to_string(static_cast<int>(error.trap)) + ": " + error.message;
-  for (const TraceFrame& frame : error.trace) {
+  for (size_t i = 0; i < error.trace.size(); ++i) {
+    const TraceFrame& frame = error.trace[i];
     text += "\n  at func " + std::to_string(frame.func_index);
     if (frame.host) text += " (host)";
-    if (frame.offset) text += " +" + hex(*frame.offset);
+    if (!frame.offset) continue;
+    bool fault = i == 0 && error.trap == TrapCode::MemoryOutOfBounds && frame.func_index >= m.num_imported_funcs;
+    if (fault && binary::last_memory_access(m, frame.func_index - m.num_imported_funcs, *frame.offset, features) ==
+                     frame.offset)
+      text += " +(a memory access)";
+    else
+      text += " +" + hex(*frame.offset);
   }
   return text;
 }
@@ -171,7 +183,7 @@ Transcript run(runtime::Engine& engine, const std::shared_ptr<runtime::Module>& 
   }
   Expected<runtime::Instance*> instance = store.instantiate(module, imports);
   if (!instance) {
-    out.push_back("instantiate: " + describe(instance.error()));
+    out.push_back("instantiate: " + describe(instance.error(), m, engine.config().features));
     return out;
   }
   runtime::Function* hang_limit_initializer = nullptr;
@@ -187,7 +199,7 @@ Transcript run(runtime::Engine& engine, const std::shared_ptr<runtime::Module>& 
     out.push_back("call " + exp.name);
     Expected<std::vector<runtime::Value>> results = store.call(f, args);
     if (!results) {
-      out.push_back(describe(results.error()));
+      out.push_back(describe(results.error(), m, engine.config().features));
     } else {
       std::string line = "results";
       for (const runtime::Value& v : *results) line += " " + describe(v);

@@ -272,4 +272,19 @@ bool read_instruction(ByteReader& r, Instruction& out, InstructionScratch& scrat
   return !r.failed();
 }
 
+std::optional<uint32_t> last_memory_access(const ir::Module& module, uint32_t defined_index, uint32_t offset,
+                                           const ir::Features& features) {
+  if (defined_index >= module.codes.size()) return std::nullopt;
+  const ir::FunctionBody& body = module.codes[defined_index];
+  ByteReader reader(module.bytes.data() + body.code.offset, body.code.size, body.code.offset);
+  Instruction in;
+  InstructionScratch scratch;
+  std::optional<uint32_t> last;
+  while (!reader.at_end() && read_instruction(reader, in, scratch, features) && in.offset <= offset) {
+    ir::ImmKind imm = ir::op_info(in.op).imm;
+    if (imm == ir::ImmKind::MemArg || imm == ir::ImmKind::MemArgLane) last = in.offset;
+  }
+  return last;
+}
+
 }  // namespace kiln::binary

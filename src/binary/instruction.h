@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "base/reader.h"
 #include "ir/features.h"
+#include "ir/module.h"
 #include "ir/opcodes.h"
 #include "ir/types.h"
 
@@ -99,6 +101,12 @@ inline bool read_instruction_fast(ByteReader& r, Instruction& out, InstructionSc
   }
   return read_instruction(r, out, scratch, features);
 }
+
+// The offset of the last memory access (an instruction with a memarg) at or
+// before `offset` in the body of defined function `defined_index` of `module`,
+// if any: what a fault in native code is traced to (native/tier.cpp).
+std::optional<uint32_t> last_memory_access(const ir::Module& module, uint32_t defined_index, uint32_t offset,
+                                           const ir::Features& features);
 
 // Value and heap type encodings.
 bool read_val_type(ByteReader& reader, ir::ValType& out);

@@ -10,7 +10,6 @@
 #include <variant>
 
 #include "base/log.h"
-#include "base/reader.h"
 #include "binary/instruction.h"
 #include "native/artifact.h"
 #include "native/cache.h"
@@ -75,30 +74,6 @@ std::optional<TraceFrame> LoadedChunk::trace_frame(uintptr_t pc) const {
   return frame;
 }
 
-namespace {
-
-// The offset of the memory access in function `func_index` whose fault the
-// code's ranges attribute to the instruction at `offset`: that instruction if
-// it accesses memory, else the closest access before it (a load folded into
-// its user, which follows it in the wasm code).
-uint32_t preceding_access(const runtime::Module& wasm, uint32_t func_index, uint32_t offset) {
-  const ir::Module& m = wasm.ir();
-  if (func_index < m.num_imported_funcs) return offset;
-  const ir::FunctionBody& body = m.codes[func_index - m.num_imported_funcs];
-  ByteReader reader(m.bytes.data() + body.code.offset, body.code.size, body.code.offset);
-  binary::Instruction in;
-  binary::InstructionScratch scratch;
-  std::optional<uint32_t> last_access;
-  while (!reader.at_end() && binary::read_instruction(reader, in, scratch, wasm.engine().config().features)) {
-    if (in.offset > offset) break;
-    ir::ImmKind imm = ir::op_info(in.op).imm;
-    if (imm == ir::ImmKind::MemArg || imm == ir::ImmKind::MemArgLane) last_access = in.offset;
-  }
-  return last_access.value_or(offset);
-}
-
-}  // namespace
-
 // The exact address of the access when kiln-llvm recorded one; else (LLVM
 // does not keep !pcsections through every combination of a load with its
 // user: cvtsi2sd from memory for f64.convert_i32_s) the access before the
@@ -111,7 +86,10 @@ std::optional<TraceFrame> LoadedChunk::fault_frame(uintptr_t pc) const {
   auto exact = std::lower_bound(f->faults.begin(), f->faults.end(), at,
                                 [](const OffsetEntry& e, uint32_t a) { return e.code_offset < a; });
   if (exact != f->faults.end() && exact->code_offset == at) frame->offset = exact->wasm_offset;
-  else frame->offset = preceding_access(wasm_, frame->func_index, *frame->offset);
+  else if (frame->func_index >= wasm_.ir().num_imported_funcs)
+    frame->offset = binary::last_memory_access(wasm_.ir(), frame->func_index - wasm_.ir().num_imported_funcs,
+                                               *frame->offset, wasm_.engine().config().features)
+                        .value_or(*frame->offset);
   return frame;
 }
 

@@ -215,6 +215,25 @@ TEST(Native, AFaultNamesItsAccessAndFollowsEarlierGlobalSets) {
   EXPECT_EQ(offsets[1][2], offsets[0][2]);
 }
 
+// A load whose value `select` does not choose still runs, and traps (x86's
+// cmov converter once made it a branch around the load).
+TEST(Native, ALoadASelectDropsStillTraps) {
+  const char* wat = R"((module
+    (memory 1)
+    (global $address (mut i32) (i32.const -2097152))
+    (func (export "go") (param i32) (result i64)
+      (select (i64.popcnt (i64.const -56)) (i64.load32_s offset=22 (global.get $address)) (local.get 0)))))";
+  for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
+    Engine engine(on(tier));
+    Store store(engine);
+    Linker linker(engine);
+    Instance instance = *linker.instantiate(store, *Module::from_text(engine, wat));
+    Expected<int64_t> r = instance.get_typed_func<int64_t(int32_t)>("go")->call(1);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds);
+  }
+}
+
 // Results agree across tiers on a function that mixes integer, float and
 // memory operations in a loop.
 TEST(Native, AgreesWithTheInterpreterOnALoop) {
