@@ -100,7 +100,7 @@ sanitize-test: deps
 	  kiln_differential_test
 	@$(SANITIZE_DIR)/kiln_unit_tests --gtest_brief=1
 	@timeout 600 $(SANITIZE_DIR)/kiln_differential_test --generate --modules 40 --seed $$(date +%j) \
-	  --findings $(SANITIZE_DIR)/differential-findings
+	  --ignore-fault-offsets --findings $(SANITIZE_DIR)/differential-findings
 	@tests/spec/run.sh $(SANITIZE_DIR)/kiln
 	@timeout 600 $(SANITIZE_DIR)/kiln_mutation_test --iterations 5000 --seed $$(date +%j) $(SPEC_SCRIPTS)
 	@timeout 300 $(SANITIZE_DIR)/kiln_mutation_test --replay tests/fuzz-regressions
