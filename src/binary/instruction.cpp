@@ -1,5 +1,7 @@
 #include "binary/instruction.h"
 
+#include "ir/module.h"
+
 namespace kiln::binary {
 
 using ir::HeapKind;

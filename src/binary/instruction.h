@@ -12,9 +12,12 @@
 
 #include "base/reader.h"
 #include "ir/features.h"
-#include "ir/module.h"
 #include "ir/opcodes.h"
 #include "ir/types.h"
+
+namespace kiln::ir {
+struct Module;
+}
 
 namespace kiln::binary {
 

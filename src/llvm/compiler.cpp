@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "base/parallel.h"
 #include "binary/decoder.h"
@@ -102,6 +103,15 @@ Expected<std::vector<uint8_t>> emit_object(llvm::Module& module, llvm::TargetMac
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
 }
 
+// The value of `e`, or none with its error consumed: what the object reader
+// cannot read (a name, an address) is left out.
+template <typename T>
+std::optional<T> value_of(llvm::Expected<T> e) {
+  if (e) return std::move(*e);
+  llvm::consumeError(e.takeError());
+  return std::nullopt;
+}
+
 // The guarded accesses of the object's kFaultSection: (address in .text, wasm
 // offset). LLVM writes it as groups, one per metadata node: the address of
 // each instruction with that node (a relocation against the code: an access
@@ -109,37 +119,18 @@ Expected<std::vector<uint8_t>> emit_object(llvm::Module& module, llvm::TargetMac
 std::vector<std::pair<uint64_t, uint32_t>> read_fault_addresses(const llvm::object::ObjectFile& file) {
   std::vector<std::pair<uint64_t, uint32_t>> out;
   for (const llvm::object::SectionRef& section : file.sections()) {
-    auto name = section.getName();
-    if (!name) {
-      llvm::consumeError(name.takeError());
-      continue;
-    }
-    if (*name != kFaultSection) continue;
-    auto contents = section.getContents();
-    if (!contents) {
-      llvm::consumeError(contents.takeError());
-      return out;
-    }
+    if (value_of(section.getName()) != kFaultSection) continue;
+    std::optional<llvm::StringRef> contents = value_of(section.getContents());
+    if (!contents) return out;
     std::map<uint64_t, std::pair<uint64_t, uint64_t>> pcs;  // entry offset -> (code address, entry size)
     for (const llvm::object::SectionRef& rela : file.sections()) {
-      auto target = rela.getRelocatedSection();
-      if (!target) {
-        llvm::consumeError(target.takeError());
-        continue;
-      }
-      if (*target != section) continue;
+      if (value_of(rela.getRelocatedSection()) != section) continue;
       for (const llvm::object::RelocationRef& r : rela.relocations()) {
-        auto symbol = r.getSymbol();
-        auto address = symbol->getAddress();
-        if (!address) {
-          llvm::consumeError(address.takeError());
-          continue;
-        }
-        llvm::Expected<int64_t> addend = llvm::object::ELFRelocationRef(r).getAddend();
-        if (!addend) {
-          llvm::consumeError(addend.takeError());
-          continue;
-        }
+        llvm::object::symbol_iterator symbol = r.getSymbol();
+        if (symbol == file.symbol_end()) continue;
+        std::optional<uint64_t> address = value_of(symbol->getAddress());
+        std::optional<int64_t> addend = value_of(llvm::object::ELFRelocationRef(r).getAddend());
+        if (!address || !addend) continue;
         uint64_t size = r.getType() == llvm::ELF::R_X86_64_PC64 ? 8 : 4;
         pcs[r.getOffset()] = {*address + *addend, size};
       }
@@ -202,14 +193,9 @@ void add_offsets(const std::vector<uint8_t>& object, uint32_t object_index, cons
   }
   std::map<std::string, std::pair<uint64_t, uint64_t>> symbols;  // name -> (address, size)
   for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
-    auto name = symbol.getName();
-    auto address = symbol.getAddress();
-    if (!name || !address) {
-      if (!name) llvm::consumeError(name.takeError());
-      if (!address) llvm::consumeError(address.takeError());
-      continue;
-    }
-    symbols[name->str()] = {*address, llvm::object::ELFSymbolRef(symbol).getSize()};
+    std::optional<llvm::StringRef> name = value_of(symbol.getName());
+    std::optional<uint64_t> address = value_of(symbol.getAddress());
+    if (name && address) symbols[name->str()] = {*address, llvm::object::ELFSymbolRef(symbol).getSize()};
   }
   std::vector<std::pair<uint64_t, uint32_t>> rows;  // (address in .text, wasm offset)
   std::unique_ptr<llvm::DWARFContext> dwarf = llvm::DWARFContext::create(**file);
