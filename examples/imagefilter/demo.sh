@@ -12,7 +12,7 @@ mkdir -p "$out/wasm-images" "$out/native-images"
 
 src=$here/imagefilter.c
 if [ ! -f "$out/imagefilter.wasm" ] || [ "$src" -nt "$out/imagefilter.wasm" ]; then
-  clang --target=wasm32-wasi -O2 -o "$out/imagefilter.wasm" "$src"
+  "$here/../../scripts/wasm-clang" --target=wasm32-wasi -O2 -o "$out/imagefilter.wasm" "$src"
 fi
 if [ ! -f "$out/imagefilter-native" ] || [ "$src" -nt "$out/imagefilter-native" ]; then
   clang -O2 -o "$out/imagefilter-native" "$src"

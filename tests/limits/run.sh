@@ -25,7 +25,7 @@ check() {  # name, expected exit status, expected stderr text, command...
   fi
 }
 
-clang --target=wasm32-wasi -O2 -o "$out/grow.wasm" "$here/grow.c" 2>"$out/clang.log" ||
+"$here/../../scripts/wasm-clang" --target=wasm32-wasi -O2 -o "$out/grow.wasm" "$here/grow.c" 2>"$out/clang.log" ||
   { echo "limits: cannot build grow.c for wasm32-wasi:"; cat "$out/clang.log"; failures=$((failures + 1)); }
 
 # The limits hold in native code as in the interpreter: every check on each

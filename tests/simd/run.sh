@@ -7,7 +7,7 @@ kiln=$1
 out=$2/simd-test
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
-clang --target=wasm32 -msimd128 -O2 -nostdlib -Wl,--no-entry -Wl,--export=kernel \
+"$here/../../scripts/wasm-clang" --target=wasm32 -msimd128 -O2 -nostdlib -Wl,--no-entry -Wl,--export=kernel \
   -Wno-pass-failed -o "$out/simd_kernels.wasm" "$here/simd_kernels.c"
 clang -O2 -Wno-pass-failed -o "$out/simd_native" "$here/simd_kernels.c" "$here/native_main.c" -lm
 "$out/simd_native" > "$out/expected.txt"

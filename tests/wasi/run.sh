@@ -24,8 +24,9 @@ if have_node_wasi; then node_ok=1; fi
 for src in "$here"/*.c; do
   name=$(basename "$src" .c)
   wasm=$out/bin/$name.wasm
-  if [ ! -f "$wasm" ] || [ "$src" -nt "$wasm" ] || [ "$here/common.h" -nt "$wasm" ]; then
-    clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror -D_WASI_EMULATED_PROCESS_CLOCKS \
+  if [ ! -f "$wasm" ] || [ "$src" -nt "$wasm" ] || [ "$here/common.h" -nt "$wasm" ] ||
+     [ "$here/../../scripts/wasm-clang" -nt "$wasm" ]; then
+    "$here/../../scripts/wasm-clang" --target=wasm32-wasi -O2 -Wall -Wextra -Werror -D_WASI_EMULATED_PROCESS_CLOCKS \
       -o "$wasm" "$src" -lwasi-emulated-process-clocks
   fi
 done

@@ -49,7 +49,7 @@ cmark=$(source_dir cmark)
 echo "wasi-thirdparty: sources $(basename "$zlib") $(basename "$bzip2") $(basename "$cmark")"
 
 # --- build -------------------------------------------------------------------
-cc_wasm() { clang --target=wasm32-wasi -O2 -w -Wl,--fatal-warnings "$@"; }
+cc_wasm() { "$here/../../scripts/wasm-clang" --target=wasm32-wasi -O2 -w -Wl,--fatal-warnings "$@"; }
 build() {  # build NAME FILES-AND-FLAGS...: once
   [ -f "$out/bin/$1.wasm" ] || cc_wasm -o "$out/bin/$1.wasm" "${@:2}"
 }
