@@ -40,17 +40,19 @@ std::string default_cache_dir() {
   return "";
 }
 
-std::string CodeCache::path_for(std::span<const uint8_t> wasm, const Identity& identity) const {
+std::string CodeCache::path_for(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const {
   std::string who = identity.kiln_version + "\n" + identity.cpu + "\n" + compiler_build_ + "\n" +
                     std::to_string(identity.options.features) + "," + std::to_string(identity.options.consume_fuel) +
                     "," + std::to_string(identity.options.epoch_interruption) + "," +
                     std::to_string(identity.options.opt_level);
   std::span<const uint8_t> who_bytes(reinterpret_cast<const uint8_t*>(who.data()), who.size());
-  return directory_ + "/" + hex64(digest64(wasm)) + "-" + hex64(digest64(who_bytes)) + ".kwasm";
+  return directory_ + "/" + hex64(digest64(wasm)) + "-" + hex64(digest64(who_bytes)) +
+         (kind == CacheEntry::HotFunctions ? ".hot.kwasm" : ".kwasm");
 }
 
-std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, const Identity& identity) const {
-  std::string path = path_for(wasm, identity);
+std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, const Identity& identity,
+                                                CacheEntry kind) const {
+  std::string path = path_for(wasm, identity, kind);
   Expected<std::shared_ptr<const MappedFile>> file = MappedFile::open(path);
   if (!file) {
     log_message("cache", "miss: %s", path.c_str());
@@ -71,13 +73,13 @@ std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, c
   return *artifact;
 }
 
-std::string CodeCache::entry_path(std::span<const uint8_t> wasm, const Identity& identity) const {
+std::string CodeCache::entry_path(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const {
   if (!make_directories(directory_)) {
     log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));
     return "";
   }
-  std::string path = path_for(wasm, identity);
-  log_message("cache", "kiln-llvm stores: %s", path.c_str());
+  std::string path = path_for(wasm, identity, kind);
+  log_message("cache", "entry to store: %s", path.c_str());
   return path;
 }
 
@@ -86,7 +88,7 @@ void CodeCache::store(std::span<const uint8_t> wasm, const Identity& identity, s
     log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));
     return;
   }
-  std::string path = path_for(wasm, identity);
+  std::string path = path_for(wasm, identity, CacheEntry::WholeModule);
   Expected<void> written = write_file_atomically(path, artifact);
   if (written) log_message("cache", "stored: %s (%zu bytes)", path.c_str(), artifact.size());
   else log_message("cache", "%s", written.error().message.c_str());

@@ -22,6 +22,11 @@ namespace kiln::native {
 // when none can be named.
 std::string default_cache_dir();
 
+// What an entry holds: all of a module's code, or the functions the auto tier
+// found hot in big modules (compiled a batch at a time, AutoTier in tier.cpp),
+// which a later run of the same module starts with.
+enum class CacheEntry { WholeModule, HotFunctions };
+
 class CodeCache {
  public:
   // `compiler_build` tells builds of kiln-llvm apart (compiler_build()).
@@ -29,7 +34,8 @@ class CodeCache {
       : directory_(std::move(directory)), compiler_build_(std::move(compiler_build)) {}
 
   // The cached artifact of `wasm` compiled as `identity`, or null.
-  std::shared_ptr<const Artifact> find(std::span<const uint8_t> wasm, const Identity& identity) const;
+  std::shared_ptr<const Artifact> find(std::span<const uint8_t> wasm, const Identity& identity,
+                                       CacheEntry kind = CacheEntry::WholeModule) const;
   // Keeps `artifact` for the next run; failures (a read-only disk, no space)
   // only mean the next run compiles again.
   void store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const;
@@ -37,12 +43,13 @@ class CodeCache {
   // Where the entry of `wasm` compiled as `identity` goes, for kiln-llvm to
   // write it (CompileRequest::artifact_path); the directory is created. Empty
   // when it cannot be.
-  std::string entry_path(std::span<const uint8_t> wasm, const Identity& identity) const;
+  std::string entry_path(std::span<const uint8_t> wasm, const Identity& identity,
+                         CacheEntry kind = CacheEntry::WholeModule) const;
 
   const std::string& directory() const { return directory_; }
 
  private:
-  std::string path_for(std::span<const uint8_t> wasm, const Identity& identity) const;
+  std::string path_for(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const;
   std::string directory_;
   std::string compiler_build_;
 };

@@ -1,6 +1,7 @@
 #include "native/tier.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <thread>
 #include <variant>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "binary/instruction.h"
 #include "native/artifact.h"
@@ -103,19 +105,21 @@ CompileOptions compile_options(const runtime::EngineConfig& config) {
 
 namespace {
 
-// The auto tier's compile of a whole module, on a thread of its own.
 // A compile request on a thread of its own (the auto tier's: a whole
-// module, or one function's loop entry). The thread owns what it needs: the
-// module may go first.
+// module, a batch of hot functions, or one function's loop entry). The thread
+// owns what it needs (`wasm`, the module's bytes): the module may go first.
+// `then`, if any, runs on that thread with a successful response.
 class BackgroundCompile {
  public:
-  static Expected<std::shared_ptr<BackgroundCompile>> start(const runtime::Module& module, CompileRequest request) {
+  using Then = std::function<void(const CompileResponse&)>;
+  static Expected<std::shared_ptr<BackgroundCompile>> start(std::shared_ptr<const std::vector<uint8_t>> wasm,
+                                                            CompileRequest request, Then then = {}) {
     auto job = std::make_shared<BackgroundCompile>();
-    auto bytes = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
-    request.module = *bytes;
+    request.module = *wasm;
     try {
-      std::thread([job, bytes, request = std::move(request)] {
+      std::thread([job, wasm, request = std::move(request), then = std::move(then)] {
         Expected<CompileResponse> response = run_compiler(request);
+        if (then && response && response->error.empty()) then(*response);
         std::lock_guard<std::mutex> lock(job->mutex_);
         job->response_ = std::move(response);
       }).detach();
@@ -133,6 +137,43 @@ class BackgroundCompile {
  private:
   std::mutex mutex_;
   std::optional<Expected<CompileResponse>> response_;
+};
+
+// The functions of a big module compiled in batches (AutoTier::by_function),
+// gathered into one response to keep as the module's HotFunctions cache entry,
+// which the next run starts with. Rewritten after each batch, on the compile
+// thread, so that the program never waits for the write.
+class HotCode {
+ public:
+  HotCode(std::shared_ptr<const std::vector<uint8_t>> wasm, std::vector<uint32_t> declared, Identity identity,
+          std::string path)
+      : wasm_(std::move(wasm)), declared_(std::move(declared)), identity_(std::move(identity)), path_(std::move(path)) {}
+
+  // Adds a batch's code (or, at the start, the cached entry's).
+  void add(const CompileResponse& batch) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto first = static_cast<uint32_t>(all_.objects.size());
+    all_.objects.insert(all_.objects.end(), batch.objects.begin(), batch.objects.end());
+    for (CompiledFunction f : batch.compiled) {
+      f.object += first;
+      all_.compiled.push_back(std::move(f));
+    }
+    all_.not_compiled.insert(all_.not_compiled.end(), batch.not_compiled.begin(), batch.not_compiled.end());
+  }
+  // Writes the cache entry (a failure only means the next run compiles again).
+  void store() const {
+    if (path_.empty()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    (void)write_file_atomically(path_, Artifact::write(identity_, *wasm_, declared_, all_));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::vector<uint8_t>> wasm_;
+  std::vector<uint32_t> declared_;
+  Identity identity_;
+  std::string path_;
+  CompileResponse all_;
 };
 
 // One function's loop entry (runtime::LoopEntry), compiled when a frame of
@@ -155,6 +196,19 @@ struct ModuleState {
   std::vector<std::unique_ptr<runtime::CompiledCode>> tiered_up;
   std::vector<bool> interpreted_only;
   std::map<uint32_t, LoopEntryState> loop_entries;  // by defined index
+  // A big module (AutoTier::by_function): hot functions compiled on their
+  // own, a batch at a time; their code lands in tiered_up.
+  std::vector<uint32_t> hot_counts;                   // hot reports, by defined index
+  std::vector<uint32_t> queued;                       // hot, for the next batch
+  std::vector<bool> requested;                        // queued, in a batch, or compiled
+  std::shared_ptr<BackgroundCompile> batch;           // in flight, if any
+  std::vector<uint32_t> in_batch;                     // its functions
+  std::vector<std::shared_ptr<const LoadedChunk>> batch_chunks;
+  std::shared_ptr<HotCode> hot_code;                  // every batch so far, for the code cache
+  bool hot_looked_up = false;                         // the cache's HotFunctions entry
+  // The module's bytes for background compiles (one copy, however many).
+  std::shared_ptr<const std::vector<uint8_t>> wasm;
+  std::optional<size_t> code_bytes;                   // of all function bodies (AutoTier::by_function)
   uint64_t hot_reports = 0;  // before the background compile starts
   bool looked_up = false;  // in the code cache
   bool prepared = false;
@@ -171,6 +225,11 @@ Expected<std::shared_ptr<const Artifact>> artifact_in_memory(std::vector<uint8_t
 }
 
 CodeCache cache_of(const runtime::EngineConfig& config) { return CodeCache(config.cache_dir, compiler_build()); }
+
+std::shared_ptr<const std::vector<uint8_t>> wasm_of(const runtime::Module& module, ModuleState& state) {
+  if (!state.wasm) state.wasm = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
+  return state.wasm;
+}
 
 Expected<void> prepare(const runtime::Module& module, ModuleState& state) {
   const runtime::EngineConfig& config = module.engine().config();
@@ -267,7 +326,7 @@ Expected<void> start_background_compile(const runtime::Module& module, ModuleSta
   if (!config.cache_dir.empty())
     request.artifact_path = cache_of(config).entry_path(module.ir().bytes, Identity::current(request.options));
   log_message("tier", "auto tier: compiling the module in the background (%zu functions)", request.functions.size());
-  state.background = KILN_TRY(BackgroundCompile::start(module, std::move(request)));
+  state.background = KILN_TRY(BackgroundCompile::start(wasm_of(module, state), std::move(request)));
   return {};
 }
 
@@ -297,9 +356,17 @@ class AutoTier final : public runtime::Tier {
       state->artifact = cache_of(config).find(module.ir().bytes, Identity::current(compile_options(config)));
       if (state->artifact) KILN_TRY_VOID(prepare(module, *state));
     }
+    if (!state->artifact && by_function(module, *state) && !state->hot_looked_up) {
+      state->hot_looked_up = true;
+      start_with_cached_hot_code(module, *state);
+    }
     if (state->artifact) {
       Expected<std::unique_ptr<runtime::CompiledCode>> code = native_code(module, *state, defined_index);
       if (code || !leaves_to_interpreter(code.error())) return code;
+    } else if (defined_index < state->tiered_up.size() && state->tiered_up[defined_index]) {
+      // Compiled in a batch (by_function) before this instance first called it.
+      std::unique_ptr<runtime::CompiledCode> code = static_cast<const NativeCode&>(*state->tiered_up[defined_index]).share();
+      return code;
     }
     return interpreter_->compile(module, defined_index);
   }
@@ -309,6 +376,7 @@ class AutoTier final : public runtime::Tier {
     std::unique_lock<std::mutex> lock = module.lock_compiles();
     std::shared_ptr<ModuleState> state = state_of(module);
     if (state->failure) return {};
+    if (!state->artifact && by_function(module, *state)) return hot_by_function(function, loop_offset, module, *state);
     if (!state->artifact && !artifact_ready(module, *state)) return {!state->failure, {}};
     tier_up(*function.instance, module, *state);
     if (loop_offset == kAtEntry) return {};  // native from its next call on, or never
@@ -327,7 +395,8 @@ class AutoTier final : public runtime::Tier {
       request.functions = {defined};
       request.loop_entries = true;
       request.options.threads = 1;
-      Expected<std::shared_ptr<BackgroundCompile>> job = BackgroundCompile::start(module, std::move(request));
+      Expected<std::shared_ptr<BackgroundCompile>> job =
+          BackgroundCompile::start(wasm_of(module, state), std::move(request));
       entry.failed = !job;
       if (job) entry.job = std::move(*job);
       return {!entry.failed, {}};
@@ -355,15 +424,189 @@ class AutoTier final : public runtime::Tier {
     return {false, {&enter_loop, entry.code}};
   }
 
+  // Modules with more code than this are compiled a few hot functions at a
+  // time, as they get hot, never as a whole: at LLVM's some 50 KB of wasm a second per
+  // core, compiling all of one would take longer than most runs of it (yosys,
+  // 30 MB, takes a quarter of an hour on 2 cores).
+  static constexpr size_t kByFunctionCodeBytes = 1 << 20;
+  // A batch holds at most this much wasm, so that its code comes back within
+  // about a second and the hottest functions do not wait for colder ones.
+  static constexpr size_t kBatchBytes = 48 * 1024;
+  // By the size of its code (a big data segment costs nothing to compile).
+  static bool by_function(const runtime::Module& module, ModuleState& state) {
+    if (!state.code_bytes) {
+      size_t bytes = 0;
+      for (const ir::FunctionBody& code : module.ir().codes) bytes += code.whole.size;
+      state.code_bytes = bytes;
+    }
+    return *state.code_bytes > kByFunctionCodeBytes;
+  }
+
+  // A hot report under by_function: counts it; a function hot for long enough
+  // for its size (the rule of reports_needed, per function) joins the next
+  // batch; once its code is there, the reporting instance switches to it (and
+  // a frame hot in a loop asks for a loop entry).
+  static runtime::HotAnswer hot_by_function(runtime::Function& function, uint32_t loop_offset,
+                                            const runtime::Module& module, ModuleState& state) {
+    start_by_function(module, state);
+    take_batch(module, state);
+    uint32_t defined = function.func_index - module.ir().num_imported_funcs;
+    if (state.interpreted_only[defined]) return {};
+    if (state.tiered_up[defined]) {
+      tier_up(*function.instance, module, state);
+      if (loop_offset == kAtEntry) return {};
+      return loop_entry(module, state, defined);
+    }
+    if (!state.requested[defined] && ++state.hot_counts[defined] >= reports_for_bytes(module.ir().codes[defined].whole.size)) {
+      state.requested[defined] = true;
+      state.queued.push_back(defined);
+    }
+    start_batch(module, state);
+    return {true, {}};
+  }
+
+  // Starts compiling the next batch of queued functions (first hot, first
+  // compiled) unless one is in flight.
+  static void start_batch(const runtime::Module& module, ModuleState& state) {
+    if (state.batch || state.queued.empty()) return;
+    CompileRequest request = request_for(module);
+    request.functions.clear();
+    size_t bytes = 0, taken = 0;
+    for (; taken < state.queued.size() && (taken == 0 || bytes < kBatchBytes); ++taken) {
+      request.functions.push_back(state.queued[taken]);
+      bytes += module.ir().codes[state.queued[taken]].whole.size;
+    }
+    state.queued.erase(state.queued.begin(), state.queued.begin() + static_cast<ptrdiff_t>(taken));
+    if (!request.options.threads) request.options.threads = std::max(1u, std::thread::hardware_concurrency() - 1);
+    log_message("tier", "auto tier: compiling %zu hot functions (%zu bytes of wasm) in the background",
+                request.functions.size(), bytes);
+    state.in_batch = request.functions;
+    std::shared_ptr<HotCode> hot = hot_code(module, state);
+    Expected<std::shared_ptr<BackgroundCompile>> job =
+        BackgroundCompile::start(wasm_of(module, state), std::move(request), [hot](const CompileResponse& batch) {
+          hot->add(batch);
+          hot->store();
+        });
+    if (job) state.batch = std::move(*job);
+    else take_failed_batch(state, job.error().message);
+  }
+
+  // Sizes the state's vectors for compiling `module` by function.
+  static void start_by_function(const runtime::Module& module, ModuleState& state) {
+    size_t functions = module.ir().codes.size();
+    state.hot_counts.resize(functions);
+    state.requested.resize(functions);
+    state.tiered_up.resize(functions);
+    state.interpreted_only.resize(functions);
+  }
+
+  // Loads an object of compiled `functions` and gives them their native code
+  // in tiered_up; false if it cannot be loaded.
+  static bool adopt_code(const runtime::Module& module, ModuleState& state, std::span<const uint8_t> object,
+                         std::vector<CompiledFunction> functions) {
+    std::erase_if(functions, [&](const CompiledFunction& f) { return f.defined_index >= state.tiered_up.size(); });
+    Expected<std::shared_ptr<const LoadedChunk>> chunk = LoadedChunk::load(module, object, functions);
+    if (!chunk) return false;
+    for (const CompiledFunction& f : functions) {
+      const void* code = (*chunk)->object().symbol(function_symbol(f.defined_index));
+      const void* trampoline = (*chunk)->object().symbol(trampoline_symbol(f.defined_index));
+      if (!code || !trampoline) continue;
+      state.tiered_up[f.defined_index] = std::make_unique<NativeCode>(*chunk, code, trampoline);
+      state.requested[f.defined_index] = true;
+    }
+    state.batch_chunks.push_back(std::move(*chunk));
+    return true;
+  }
+
+  // The HotCode of a big module, made on first use.
+  static std::shared_ptr<HotCode> hot_code(const runtime::Module& module, ModuleState& state) {
+    if (state.hot_code) return state.hot_code;
+    const runtime::EngineConfig& config = module.engine().config();
+    Identity identity = Identity::current(compile_options(config));
+    std::string path = config.cache_dir.empty()
+                           ? ""
+                           : cache_of(config).entry_path(module.ir().bytes, identity, CacheEntry::HotFunctions);
+    state.hot_code = std::make_shared<HotCode>(wasm_of(module, state), module.declared_funcs(), identity, path);
+    return state.hot_code;
+  }
+
+  // A big module starts with the functions an earlier run found hot and
+  // compiled (the code cache's HotFunctions entry), and without those that
+  // kiln-llvm could not compile then.
+  static void start_with_cached_hot_code(const runtime::Module& module, ModuleState& state) {
+    const runtime::EngineConfig& config = module.engine().config();
+    if (config.cache_dir.empty()) return;
+    std::shared_ptr<const Artifact> cached = cache_of(config).find(
+        module.ir().bytes, Identity::current(compile_options(config)), CacheEntry::HotFunctions);
+    if (!cached) return;
+    start_by_function(module, state);
+    CompileResponse seed;  // the entry again, for the next one
+    for (uint32_t c = 0; c < cached->chunk_count(); ++c) {
+      Expected<Chunk> chunk = cached->chunk(c);
+      if (!chunk || !adopt_code(module, state, chunk->object, chunk->functions)) continue;
+      auto object = static_cast<uint32_t>(seed.objects.size());
+      seed.objects.emplace_back(chunk->object.begin(), chunk->object.end());
+      for (CompiledFunction& f : chunk->functions) {
+        f.object = object;
+        seed.compiled.push_back(std::move(f));
+      }
+    }
+    for (uint32_t f = 0; f < std::min(cached->function_count(), state.requested.size()); ++f) {
+      std::variant<uint32_t, std::string> where = cached->function(f);
+      const std::string* reason = std::get_if<std::string>(&where);
+      if (!reason || reason->empty()) continue;  // compiled, or never asked for
+      state.requested[f] = state.interpreted_only[f] = true;
+      seed.not_compiled.push_back({f, *reason});
+    }
+    hot_code(module, state)->add(seed);
+    log_message("tier", "auto tier: %zu hot functions compiled by an earlier run", seed.compiled.size());
+  }
+
+  // The batch's functions stay interpreted (`why` is logged).
+  static void take_failed_batch(ModuleState& state, const std::string& why) {
+    log_message("tier", "auto tier: %zu hot functions stay interpreted: %s", state.in_batch.size(), why.c_str());
+    for (uint32_t f : state.in_batch) state.interpreted_only[f] = true;
+    state.in_batch.clear();
+    state.batch.reset();
+  }
+
+  // Takes the batch's code once it is done: each function compiled gets its
+  // native code in tiered_up, each other stays interpreted.
+  static void take_batch(const runtime::Module& module, ModuleState& state) {
+    if (!state.batch) return;
+    std::optional<Expected<CompileResponse>> answer = state.batch->take();
+    if (!answer) return;
+    Expected<CompileResponse>& response = *answer;
+    if (!response) return take_failed_batch(state, response.error().message);
+    if (!response->error.empty()) return take_failed_batch(state, "kiln-llvm: " + response->error);
+    for (uint32_t object = 0; object < response->objects.size(); ++object) {
+      std::vector<CompiledFunction> functions;
+      for (const CompiledFunction& f : response->compiled)
+        if (f.object == object) functions.push_back(f);
+      adopt_code(module, state, response->objects[object], std::move(functions));  // (if not, they stay interpreted)
+    }
+    size_t compiled = 0;
+    for (uint32_t f : state.in_batch) {
+      if (state.tiered_up[f]) ++compiled;
+      else state.interpreted_only[f] = true;
+    }
+    for (const NotCompiled& n : response->not_compiled)
+      log_message("tier", "auto tier: function %u stays interpreted: %s", module.ir().num_imported_funcs + n.defined_index,
+                  n.reason.c_str());
+    log_message("tier", "auto tier: %zu of %zu hot functions compiled", compiled, state.in_batch.size());
+    state.in_batch.clear();
+    state.batch.reset();
+    start_batch(module, state);
+  }
+
   // Hot reports a module needs before it is compiled: compiling costs in
   // proportion to its size (LLVM does some 50 KB of wasm a second per core),
   // so a big module must have been interpreted for longer to be worth it. One
   // report per 50 bytes: 1 for a small module, some 600 000 (about 6e8 loop
   // iterations or calls, several seconds of interpreting) for a 30 MB one,
   // whose `--version` run must not start minutes of compiling.
-  static uint64_t reports_needed(const runtime::Module& module) {
-    return std::max<uint64_t>(1, module.ir().bytes.size() / 50);
-  }
+  static uint64_t reports_needed(const runtime::Module& module) { return reports_for_bytes(module.ir().bytes.size()); }
+  static uint64_t reports_for_bytes(size_t wasm_bytes) { return std::max<uint64_t>(1, wasm_bytes / 50); }
 
   // Starts the background compile, or takes its artifact once it is done.
   static bool artifact_ready(const runtime::Module& module, ModuleState& state) {
@@ -398,6 +641,7 @@ class AutoTier final : public runtime::Tier {
       uint32_t defined = f->func_index - imported;
       if (state.interpreted_only[defined]) continue;
       if (!state.tiered_up[defined]) {
+        if (!state.artifact) continue;  // by_function: not compiled (yet)
         Expected<std::unique_ptr<runtime::CompiledCode>> code = native_code(module, state, defined);
         if (!code) {
           state.interpreted_only[defined] = true;

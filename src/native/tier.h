@@ -71,6 +71,10 @@ class NativeCode final : public runtime::CompiledCode {
 
   using Trampoline = void (*)(void* context, runtime::RawValue* slots);
   Trampoline trampoline() const { return trampoline_; }
+  // Another owner of the same code (each instance's function holds one).
+  std::unique_ptr<NativeCode> share() const {
+    return std::make_unique<NativeCode>(chunk_, native, reinterpret_cast<const void*>(trampoline_));
+  }
 
  private:
   std::shared_ptr<const LoadedChunk> chunk_;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <unistd.h>
 
 #include "kiln/kiln.hpp"
 #include "runtime/module.h"
@@ -263,6 +265,31 @@ TEST(Native, AgreesWithTheInterpreterOnALoop) {
   EXPECT_EQ(results[0], results[1]);
 }
 
+// `sum`: the sum of 1..n, in a loop.
+const char* kSum = R"((func (export "sum") (param i32) (result i64) (local i64)
+  (block $done (loop $next
+    (br_if $done (i32.eqz (local.get 0)))
+    (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+    (br $next)))
+  (local.get 1)))";
+
+// Calls `sum` until the auto tier gave it native code (120 s
+// at most), checking each result, then once more in native code.
+void call_sum_until_native(Func& sum) {
+  auto typed = *sum.typed<int64_t(int32_t)>();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!sum.impl()->native && std::chrono::steady_clock::now() < deadline) {
+    Expected<int64_t> r = typed.call(100);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    ASSERT_EQ(*r, 5050);
+  }
+  ASSERT_NE(sum.impl()->native, nullptr) << "no native code after 120 s";
+  Expected<int64_t> r = typed.call(100000);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(*r, int64_t{5000050000});
+}
+
 // The auto tier: a function starts interpreted; once hot, the module is
 // compiled in the background and the function's entry becomes native code,
 // with the same results before and after.
@@ -270,30 +297,61 @@ TEST(Native, AutoTierSwitchesHotFunctionsToNativeCode) {
   Engine engine(on(Tier::Auto));
   Store store(engine);
   Linker linker(engine);
-  Expected<Module> module = Module::from_text(engine, R"((module
-    (func (export "sum") (param i32) (result i64) (local i64)
-      (block $done (loop $next
-        (br_if $done (i32.eqz (local.get 0)))
-        (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
-        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-        (br $next)))
-      (local.get 1))))");
+  Expected<Module> module = Module::from_text(engine, "(module " + std::string(kSum) + ")");
   ASSERT_TRUE(module.has_value()) << module.error().to_string();
   Instance instance = *linker.instantiate(store, *module);
   std::optional<Func> sum = instance.get_func("sum");
   ASSERT_TRUE(sum.has_value());
-  auto typed = *sum->typed<int64_t(int32_t)>();
   EXPECT_EQ(sum->impl()->native, nullptr);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!sum->impl()->native && std::chrono::steady_clock::now() < deadline) {
-    Expected<int64_t> r = typed.call(100);
-    ASSERT_TRUE(r.has_value()) << r.error().to_string();
-    ASSERT_EQ(*r, 5050);
+  call_sum_until_native(*sum);
+}
+
+// A module with more than 1 MiB of code is never compiled whole: a hot
+// function is compiled on its own, the cold ones stay interpreted, and the
+// code cache keeps what was compiled for the next run, which starts with it.
+std::string big_module_text() {
+  std::string text = "(module " + std::string(kSum);
+  for (int f = 0; f < 2200; ++f) {  // each some 500 bytes of code
+    text += "\n(func (export \"cold" + std::to_string(f) + "\")";
+    for (int i = 0; i < 100; ++i) text += " i32.const 100000 drop";
+    text += ")";
   }
-  ASSERT_NE(sum->impl()->native, nullptr) << "no native code after 120 s";
-  Expected<int64_t> r = typed.call(100000);
+  return text + ")";
+}
+
+TEST(Native, AutoTierCompilesABigModulesHotFunctionsAndCachesThem) {
+  const std::string text = big_module_text();
+  const std::string cache = ::testing::TempDir() + "kiln-hot-cache-" + std::to_string(::getpid());
+  std::filesystem::remove_all(cache);
+  Config config = on(Tier::Auto);
+  config.cache_dir = cache;
+  {
+    Engine engine(config);
+    Store store(engine);
+    Expected<Module> module = Module::from_text(engine, text);
+    ASSERT_TRUE(module.has_value()) << module.error().to_string();
+    Instance instance = *Linker(engine).instantiate(store, *module);
+    std::optional<Func> sum = instance.get_func("sum");
+    ASSERT_TRUE(instance.get_func("cold0")->call({}).has_value());
+    call_sum_until_native(*sum);
+    EXPECT_FALSE(is_native(*module, 1));  // cold0: called once, not hot
+  }
+  std::vector<std::string> entries;
+  for (const auto& e : std::filesystem::directory_iterator(cache)) entries.push_back(e.path().filename().string());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_TRUE(entries[0].ends_with(".hot.kwasm")) << entries[0];
+
+  Engine engine(config);
+  Store store(engine);
+  Expected<Module> module = Module::from_text(engine, text);
+  ASSERT_TRUE(module.has_value());
+  Instance instance = *Linker(engine).instantiate(store, *module);
+  Expected<int64_t> r = instance.get_typed_func<int64_t(int32_t)>("sum")->call(100);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
-  EXPECT_EQ(*r, int64_t{5000050000});
+  EXPECT_EQ(*r, 5050);
+  EXPECT_TRUE(is_native(*module, 0));  // from its first call: the earlier run's code
+  EXPECT_FALSE(is_native(*module, 1));
+  std::filesystem::remove_all(cache);
 }
 
 // Module::serialize under the LLVM tier carries native code, which
