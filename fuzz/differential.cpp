@@ -285,9 +285,10 @@ Expected<Bytes> read_file(const std::string& path) {
 // reference types are an older draft, with funcref a subtype of anyref).
 const char* const kFeatures[] = {"--enable-sign-ext",   "--enable-mutable-globals", "--enable-nontrapping-float-to-int",
                                  "--enable-bulk-memory", "--enable-multivalue",      "--enable-extended-const"};
-// Used in every other module: SIMD, whose functions the LLVM tier leaves to
-// the interpreter (so calls cross the tiers), and tail calls, which it
-// compiles only where a module has no interpreted function.
+// Used in every other module: SIMD, and tail calls, of which the LLVM tier
+// leaves those of another signature to the interpreter (so calls cross the
+// tiers) and compiles the others only where a module has no interpreted
+// function.
 const char* const kMixedTierFeatures[] = {"--enable-simd", "--enable-tail-call"};
 
 // Runs wasm-opt to turn `input` (random bytes) into a valid module at `output`.

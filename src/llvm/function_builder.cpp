@@ -109,9 +109,7 @@ llvm::Type* FunctionBuilder::llvm_type(const ValType& type) {
     case ValKind::I64: return b_.getInt64Ty();
     case ValKind::F32: return b_.getFloatTy();
     case ValKind::F64: return b_.getDoubleTy();
-    case ValKind::V128:
-      unsupported("SIMD (v128 values) is not compiled yet");
-      return b_.getInt64Ty();
+    case ValKind::V128: return v128_type();
     case ValKind::Ref: return b_.getPtrTy();
   }
   return b_.getInt32Ty();
@@ -185,7 +183,7 @@ void FunctionBuilder::begin_function() {
     llvm::AllocaInst* slot = b_.CreateAlloca(t);
     locals_.push_back(slot);
     if (entry_frame_) {
-      b_.CreateStore(b_.CreateLoad(t, b_.CreateConstGEP1_64(b_.getInt64Ty(), entry_frame_, frame_slot)), slot);
+      b_.CreateStore(load_slot(b_, t, entry_frame_, frame_slot), slot);
       frame_slot += local_types_[i].byte_size() / 8;
     } else if (i < type_.params.size()) {
       b_.CreateStore(function_->getArg(static_cast<unsigned>(i + 1)), slot);
@@ -242,16 +240,17 @@ void FunctionBuilder::build_trampoline() {
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", trampoline));
   llvm::Value* slots = trampoline->getArg(1);
   std::vector<llvm::Value*> args{trampoline->getArg(0)};
+  std::vector<size_t> param_slots = slot_indices(type_.params);
   for (size_t i = 0; i < type_.params.size(); ++i)
-    args.push_back(b.CreateLoad(function_->getArg(static_cast<unsigned>(i + 1))->getType(),
-                                b.CreateConstGEP1_64(b.getInt64Ty(), slots, i)));
+    args.push_back(load_slot(b, function_->getArg(static_cast<unsigned>(i + 1))->getType(), slots, param_slots[i]));
   // Not inlined: faults and traps must lie in the function itself, whose code
   // range and offsets say where they were.
   llvm::CallInst* result = b.CreateCall(function_, args);
   result->setIsNoInline();
+  std::vector<size_t> result_slots = slot_indices(type_.results);
   for (size_t i = 0; i < type_.results.size(); ++i) {
     llvm::Value* v = type_.results.size() == 1 ? result : b.CreateExtractValue(result, {static_cast<unsigned>(i)});
-    b.CreateStore(v, b.CreateConstGEP1_64(b.getInt64Ty(), slots, i));
+    store_slot(b, v, slots, result_slots[i]);
   }
   b.CreateRetVoid();
 }
@@ -441,6 +440,28 @@ void FunctionBuilder::check_native_stack() {
   trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, b_.getInt64Ty()), limit), TrapCode::StackExhausted);
 }
 
+// ---- values in RawValue slots -----------------------------------------------------
+
+std::vector<size_t> FunctionBuilder::slot_indices(const std::vector<ValType>& types, size_t* total) {
+  std::vector<size_t> indices;
+  size_t next = 0;
+  for (const ValType& t : types) {
+    indices.push_back(next);
+    next += t.kind == ValKind::V128 ? 2 : 1;
+  }
+  if (total) *total = next;
+  return indices;
+}
+
+// Slots are 8-byte aligned: a v128 in two of them is not 16-byte aligned.
+llvm::Value* FunctionBuilder::load_slot(llvm::IRBuilder<>& b, llvm::Type* type, llvm::Value* slots, size_t index) {
+  return b.CreateAlignedLoad(type, b.CreateConstGEP1_64(b.getInt64Ty(), slots, index), llvm::Align(8));
+}
+
+void FunctionBuilder::store_slot(llvm::IRBuilder<>& b, llvm::Value* value, llvm::Value* slots, size_t index) {
+  b.CreateAlignedStore(value, b.CreateConstGEP1_64(b.getInt64Ty(), slots, index), llvm::Align(8));
+}
+
 // ---- calls -----------------------------------------------------------------------
 
 // Pushes a call's results (a struct for several) onto the stack.
@@ -487,7 +508,7 @@ bool FunctionBuilder::return_with(llvm::CallInst* call) {
   // four floats, on x86-64).
   if (auto* results = llvm::dyn_cast<llvm::StructType>(call->getType())) {
     unsigned integers = 0, floats = 0;
-    for (llvm::Type* t : results->elements()) (t->isFloatingPointTy() ? floats : integers)++;
+    for (llvm::Type* t : results->elements()) (t->isFloatingPointTy() || t->isVectorTy() ? floats : integers)++;
     if (integers > 3 || floats > 4) {
       unsupported("a tail call of a function with " + std::to_string(results->getNumElements()) +
                   " results (returned in memory) is not compiled yet");
@@ -537,18 +558,21 @@ void FunctionBuilder::call_function(llvm::Value* header, const ir::FuncType& typ
   if (!direct_tail) b_.CreateBr(done);
 
   b_.SetInsertPoint(through_entry);
-  size_t slot_count = std::max<size_t>({type.params.size(), type.results.size(), 1});
+  size_t param_slot_count = 0, result_slot_count = 0;
+  std::vector<size_t> param_slots = slot_indices(type.params, &param_slot_count);
+  std::vector<size_t> result_slots = slot_indices(type.results, &result_slot_count);
+  size_t slot_count = std::max<size_t>({param_slot_count, result_slot_count, 1});
   llvm::AllocaInst* slots;
   {
     llvm::IRBuilder<>::InsertPointGuard guard(b_);
     b_.SetInsertPoint(entry_, entry_->begin());
     slots = b_.CreateAlloca(b_.getInt64Ty(), b_.getInt32(static_cast<uint32_t>(slot_count)));
   }
-  for (size_t i = 0; i < n; ++i) b_.CreateStore(args[i], b_.CreateConstGEP1_64(b_.getInt64Ty(), slots, i));
+  for (size_t i = 0; i < n; ++i) store_slot(b_, args[i], slots, param_slots[i]);
   keep_call_site(b_.CreateCall(decls_.helper("kiln_call"), {context_, header, slots}));
   std::vector<llvm::Value*> entry_results;
   for (size_t i = 0; i < type.results.size(); ++i)
-    entry_results.push_back(b_.CreateLoad(llvm_type(type.results[i]), b_.CreateConstGEP1_64(b_.getInt64Ty(), slots, i)));
+    entry_results.push_back(load_slot(b_, llvm_type(type.results[i]), slots, result_slots[i]));
   llvm::BasicBlock* entry_end = b_.GetInsertBlock();
   b_.CreateBr(done);
 
@@ -638,7 +662,8 @@ void FunctionBuilder::set_unreachable() {
 void FunctionBuilder::return_values() {
   std::vector<llvm::Value*> results = top_values(type_.results.size());
   if (entry_frame_) {  // a loop entry: the results over the frame, as a trampoline writes them
-    for (size_t i = 0; i < results.size(); ++i) b_.CreateStore(results[i], b_.CreateConstGEP1_64(b_.getInt64Ty(), entry_frame_, i));
+    std::vector<size_t> result_slots = slot_indices(type_.results);
+    for (size_t i = 0; i < results.size(); ++i) store_slot(b_, results[i], entry_frame_, result_slots[i]);
     b_.CreateRet(b_.getInt32(1));
   } else if (results.empty()) {
     b_.CreateRetVoid();
@@ -872,7 +897,7 @@ void FunctionBuilder::translate(const Instruction& in, validate::FunctionValidat
       return;
     case Opcode::GlobalGet: {
       ir::GlobalType g = wasm_.global_type(in.index);
-      llvm::LoadInst* value = b_.CreateLoad(llvm_type(g.type), global_pointer(in.index));
+      llvm::LoadInst* value = b_.CreateAlignedLoad(llvm_type(g.type), global_pointer(in.index), llvm::Align(8));
       if (!g.mutable_) value->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(ctx_, {}));
       push(value);
       return;
@@ -880,7 +905,7 @@ void FunctionBuilder::translate(const Instruction& in, validate::FunctionValidat
     case Opcode::GlobalSet:
       // Volatile, as guarded memory accesses are: a fault in one that follows
       // finds the global set, as in the interpreter.
-      b_.CreateStore(pop(), global_pointer(in.index), /*isVolatile=*/true);
+      b_.CreateAlignedStore(pop(), global_pointer(in.index), llvm::Align(8), /*isVolatile=*/true);
       return;
     case Opcode::I32Const: push(b_.getInt32(static_cast<uint32_t>(in.bits))); return;
     case Opcode::I64Const: push(b_.getInt64(in.bits)); return;
@@ -894,7 +919,7 @@ void FunctionBuilder::translate(const Instruction& in, validate::FunctionValidat
     default:
       break;
   }
-  if (translate_numeric(in)) return;
+  if (translate_numeric(in) || translate_simd(in)) return;
   translate_memory(in);
 }
 

@@ -107,6 +107,32 @@ class FunctionBuilder final : public validate::CodeSink {
   void translate_memory(const binary::Instruction& in);
   void translate_call(const binary::Instruction& in);
 
+  // ---- SIMD (simd.cpp) ----
+  bool translate_simd(const binary::Instruction& in);
+  bool translate_simd_memory(const binary::Instruction& in);
+  bool translate_simd_lanes(const binary::Instruction& in);
+  bool translate_simd_integer(const binary::Instruction& in);
+  bool translate_simd_float(const binary::Instruction& in);
+  llvm::Type* v128_type();
+  static llvm::FixedVectorType* lanes(llvm::Type* lane, unsigned count);
+  llvm::Value* as_lanes(llvm::Value* v, llvm::Type* lane, unsigned count);
+  llvm::Value* as_v128(llvm::Value* v);
+  llvm::Value* quiet_lanes(llvm::Value* v);
+  llvm::Value* lane_range(llvm::Value* v, unsigned first, unsigned count);
+  llvm::Value* concat(llvm::Value* a, llvm::Value* c);
+  llvm::Value* alternate_lanes(llvm::Value* v, unsigned first);
+  llvm::Value* float_min_max(llvm::Value* a, llvm::Value* c, bool is_min);
+  llvm::Value* swizzle(llvm::Value* a, llvm::Value* s);
+  llvm::Value* narrow(llvm::Value* a, llvm::Value* c, llvm::Type* narrow_lane, bool is_signed);
+  llvm::Value* simd_address(const binary::Instruction& in, uint32_t size);
+  llvm::Value* simd_load(const binary::Instruction& in, llvm::Type* type, llvm::Value* address);
+  void simd_store(const binary::Instruction& in, llvm::Value* value, llvm::Value* address);
+
+  // ---- values in RawValue slots (arrays of 8-byte slots, two for a v128) ----
+  static std::vector<size_t> slot_indices(const std::vector<ir::ValType>& types, size_t* total = nullptr);
+  static llvm::Value* load_slot(llvm::IRBuilder<>& b, llvm::Type* type, llvm::Value* slots, size_t index);
+  static void store_slot(llvm::IRBuilder<>& b, llvm::Value* value, llvm::Value* slots, size_t index);
+
   // ---- control ----
   void open_block(const binary::Instruction& in, validate::FunctionValidator& v);
   void translate_else();

@@ -81,16 +81,19 @@ TEST(Native, TailCallsRunInConstantStack) {
   }
 }
 
-// $simd is left to the interpreter (v128 is not compiled yet); it calls native
-// $twice, which calls the host, which calls back into wasm.
+// $interpreted is left to the interpreter (the LLVM tier does not compile a
+// tail call of a function of another signature yet; when it does, this needs
+// another function it leaves alone); it calls native $twice, which calls the
+// host, which calls back into wasm.
 const char* kMixed = R"((module
   (import "host" "add" (func $add (param i32 i32) (result i32)))
-  (func $simd (export "simd") (param i32) (result i32)
-    (i32x4.extract_lane 0 (i32x4.splat (call $twice (local.get 0)))))
+  (func $interpreted (param i32) (result i32)
+    (return_call $plus (call $twice (local.get 0)) (i64.const 0)))
   (func $twice (export "twice") (param i32) (result i32)
     (call $add (local.get 0) (local.get 0)))
-  (func $via_simd (export "via_simd") (param i32) (result i32)
-    (i32.add (i32.const 1) (call $simd (local.get 0))))))";
+  (func $via_interpreted (export "via_interpreted") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $interpreted (local.get 0))))
+  (func $plus (param i32 i64) (result i32) (i32.add (local.get 0) (i32.wrap_i64 (local.get 1))))))";
 
 TEST(Native, CallsCrossTiersAndTheHost) {
   Engine engine(on(Tier::Llvm));
@@ -105,13 +108,96 @@ TEST(Native, CallsCrossTiersAndTheHost) {
   ASSERT_TRUE(module.has_value()) << module.error().to_string();
   Instance instance = *linker.instantiate(store, *module);
   // native -> interpreter -> native -> host
-  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("via_simd")->call(21);
+  Expected<int32_t> r = instance.get_typed_func<int32_t(int32_t)>("via_interpreted")->call(21);
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   EXPECT_EQ(*r, 43);
   EXPECT_EQ(host_calls, 1);
   EXPECT_FALSE(is_native(*module, 0));
   EXPECT_TRUE(is_native(*module, 1));
   EXPECT_TRUE(is_native(*module, 2));
+}
+
+// A module of `wat` instantiated on `tier`, in an engine of its own.
+struct Instantiated {
+  Instantiated(Tier tier, const std::string& wat) : engine(on(tier)), store(engine), module(Module::from_text(engine, wat)) {
+    if (module) instance = *Linker(engine).instantiate(store, *module);
+  }
+  Engine engine;
+  Store store;
+  Expected<Module> module;
+  std::optional<Instance> instance;
+};
+
+// v128 values cross every boundary in native code: a global, parameters and
+// results of a direct call, and the slots of a call into the interpreter
+// ($interpreted, left to it as in kMixed) and back.
+TEST(Native, SimdValuesCrossCallsAndGlobals) {
+  const char* wat = R"((module
+    (global $g (mut v128) (v128.const i32x4 1 2 3 4))
+    (func $interpreted (param v128 i32 v128) (result v128 i32)
+      (return_call $mix (local.get 0) (local.get 1) (local.get 2) (i64.const 5)))
+    (func $mix (param v128 i32 v128 i64) (result v128 i32)
+      (i32x4.add (local.get 0) (local.get 2))
+      (i32.add (local.get 1) (i32.wrap_i64 (local.get 3))))
+    (func (export "run") (param i32) (result i32) (local $i i32)
+      (call $interpreted (global.get $g) (local.get 0) (i32x4.splat (local.get 0)))
+      (local.set $i)
+      (global.set $g)
+      (i32.add (i32.mul (i32x4.extract_lane 3 (global.get $g)) (i32.const 100)) (local.get $i)))))";
+  for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
+    Instantiated it(tier, wat);
+    ASSERT_TRUE(it.instance.has_value()) << it.module.error().to_string();
+    const Module& module = *it.module;
+    auto run = *it.instance->get_typed_func<int32_t(int32_t)>("run");
+    EXPECT_EQ(*run.call(10), 1415);  // lane 3: 4 + 10; 10 + 5
+    EXPECT_EQ(*run.call(20), 3425);  // lane 3: 14 + 20; 20 + 5
+    if (tier == Tier::Llvm) {
+      EXPECT_FALSE(is_native(module, 0));
+      EXPECT_TRUE(is_native(module, 1));
+      EXPECT_TRUE(is_native(module, 2));
+    }
+  }
+}
+
+// A SIMD access that faults names itself, on both tiers: the trace's offset
+// is the access's (a 0xfd opcode), not the instruction after it.
+TEST(Native, SimdFaultsNameTheirAccess) {
+  const char* accesses[] = {
+      "(drop (v128.load (local.get 0)))",
+      "(drop (v128.load8x8_s (local.get 0)))",
+      "(drop (v128.load32x2_u (local.get 0)))",
+      "(drop (v128.load16_splat (local.get 0)))",
+      "(drop (v128.load64_splat (local.get 0)))",
+      "(drop (v128.load32_zero (local.get 0)))",
+      "(drop (v128.load64_zero (local.get 0)))",
+      "(drop (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0)))",
+      "(drop (v128.load64_lane 1 (local.get 0) (v128.const i64x2 0 0)))",
+      "(v128.store (local.get 0) (v128.const i64x2 1 2))",
+      "(v128.store16_lane 5 (local.get 0) (v128.const i64x2 1 2))",
+      "(v128.store32_lane 2 (local.get 0) (v128.const i64x2 1 2))",
+  };
+  for (const char* access : accesses) {
+    std::string wat = std::string("(module (memory 1) (func (export \"f\") (param i32) (block ") + access + " (br 0))))";
+    for (Tier tier : {Tier::Interpreter, Tier::Llvm}) {
+      Instantiated it(tier, wat);
+      ASSERT_TRUE(it.instance.has_value()) << it.module.error().to_string();
+      Expected<void> r = it.instance->get_typed_func<void(int32_t)>("f")->call(65536);
+      ASSERT_FALSE(r.has_value()) << access;
+      EXPECT_EQ(r.error().trap, TrapCode::MemoryOutOfBounds) << access;
+      ASSERT_EQ(r.error().trace.size(), 1u) << access;
+      std::optional<uint32_t> at = r.error().trace[0].offset;
+#if defined(__SANITIZE_ADDRESS__)
+      // As in Traps.MemoryFaultsNameTheAccess: under AddressSanitizer the
+      // interpreter's ip may be in memory only at a fault, the offset unknown.
+      if (!at && tier == Tier::Interpreter) continue;
+#endif
+      ASSERT_TRUE(at.has_value()) << access;
+      uint32_t offset = *at;
+      const std::vector<uint8_t>& bytes = it.module->impl()->ir().bytes;
+      ASSERT_LT(offset, bytes.size());
+      EXPECT_EQ(bytes[offset], 0xfd) << access << " on " << (tier == Tier::Llvm ? "llvm" : "interp");
+    }
+  }
 }
 
 // A trap deep in native code, below an interpreted frame: the same trap code,
@@ -121,9 +207,10 @@ const char* kDeepTrap = R"((module
   (func $inner (param i32) (result i32) (i32.load (local.get 0)))
   (func $middle (param i32) (result i32)
     (i32.add (i32.const 1) (call $inner (i32.add (local.get 0) (i32.const 65536)))))
-  (func $simd (param i32) (result i32)
-    (i32x4.extract_lane 0 (i32x4.splat (call $middle (local.get 0)))))
-  (func (export "outer") (param i32) (result i32) (call $simd (local.get 0)))))";
+  (func $interpreted (param i32) (result i32)
+    (return_call $plus (call $middle (local.get 0)) (i64.const 0)))
+  (func (export "outer") (param i32) (result i32) (call $interpreted (local.get 0)))
+  (func $plus (param i32 i64) (result i32) (i32.add (local.get 0) (i32.wrap_i64 (local.get 1))))))";
 
 std::vector<TraceFrame> trace_of(Tier tier, TrapCode& code) {
   Engine engine(on(tier));
