@@ -600,7 +600,7 @@ Expected<void> ModuleDecoder::decode() {
 
 }  // namespace
 
-Expected<ir::Module> decode_module(std::vector<uint8_t> bytes, const ir::Features& features) {
+Expected<ir::Module> decode_module(SharedBytes bytes, const ir::Features& features) {
   ir::Module module;
   module.bytes = std::move(bytes);
   ModuleDecoder decoder(module, features);

@@ -18,6 +18,6 @@ namespace kiln::binary {
 inline constexpr uint32_t kMaxLocals = 50000;
 inline constexpr uint32_t kMaxFunctionSize = 7654321;
 
-Expected<ir::Module> decode_module(std::vector<uint8_t> bytes, const ir::Features& features = {});
+Expected<ir::Module> decode_module(SharedBytes bytes, const ir::Features& features = {});
 
 }  // namespace kiln::binary

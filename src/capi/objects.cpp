@@ -351,7 +351,7 @@ catch (...) {
 // binary when it cannot be compiled, so deserialize still works.
 void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) try {
   Expected<std::vector<uint8_t>> bytes = native::serialize(*module->state->module);
-  const std::vector<uint8_t>& kept = bytes ? *bytes : module->state->module->ir().bytes;
+  std::span<const uint8_t> kept = bytes ? std::span<const uint8_t>(*bytes) : module->state->module->ir().bytes.span();
   wasm_byte_vec_new(out, kept.size(), reinterpret_cast<const wasm_byte_t*>(kept.data()));
 }
 KILN_CAPI_CATCH_VOID

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/shared_bytes.h"
 #include "ir/types.h"
 
 namespace kiln::ir {
@@ -97,7 +98,7 @@ struct NameSection {
 };
 
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary this module was decoded from; ranges point here
+  SharedBytes bytes;  // the binary this module was decoded from; ranges point here
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

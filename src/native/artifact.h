@@ -53,6 +53,10 @@ struct Chunk {
   std::vector<CompiledFunction> functions;  // `object` is 0 in each
 };
 
+// How Artifact::open checks the module's bytes in it: by their checksum, or
+// not at all because the caller compares them with the module it has.
+enum class ModuleCheck { Checksum, ByCaller };
+
 class Artifact {
  public:
   // Builds an artifact from kiln-llvm's answer for `wasm` (every function of it).
@@ -62,7 +66,8 @@ class Artifact {
   // Reads an artifact kept alive by `owner` (a mapped file, a vector): checks
   // its magic, format, index and module. `name` is for messages (a file name).
   static Expected<std::shared_ptr<const Artifact>> open(std::shared_ptr<const void> owner,
-                                                        std::span<const uint8_t> bytes, const std::string& name);
+                                                        std::span<const uint8_t> bytes, const std::string& name,
+                                                        ModuleCheck check = ModuleCheck::Checksum);
 
   // An Unsupported error saying why this artifact cannot run here, if it cannot.
   Expected<void> check_identity(const Identity& expected) const;

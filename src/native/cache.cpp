@@ -40,29 +40,30 @@ std::string default_cache_dir() {
   return "";
 }
 
-std::string CodeCache::path_for(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const {
+std::string CodeCache::path_for(const CacheKey& module, const Identity& identity, CacheEntry kind) const {
   std::string who = identity.kiln_version + "\n" + identity.cpu + "\n" + compiler_build_ + "\n" +
                     std::to_string(identity.options.features) + "," + std::to_string(identity.options.consume_fuel) +
                     "," + std::to_string(identity.options.epoch_interruption) + "," +
                     std::to_string(identity.options.opt_level);
   std::span<const uint8_t> who_bytes(reinterpret_cast<const uint8_t*>(who.data()), who.size());
-  return directory_ + "/" + hex64(digest64(wasm)) + "-" + hex64(digest64(who_bytes)) +
+  return directory_ + "/" + hex64(module.digest) + "-" + hex64(digest64(who_bytes)) +
          (kind == CacheEntry::HotFunctions ? ".hot.kwasm" : ".kwasm");
 }
 
-std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, const Identity& identity,
+std::shared_ptr<const Artifact> CodeCache::find(const CacheKey& module, const Identity& identity,
                                                 CacheEntry kind) const {
-  std::string path = path_for(wasm, identity, kind);
+  std::string path = path_for(module, identity, kind);
   Expected<std::shared_ptr<const MappedFile>> file = MappedFile::open(path);
   if (!file) {
     log_message("cache", "miss: %s", path.c_str());
     return nullptr;
   }
   std::span<const uint8_t> bytes = (*file)->bytes();
-  Expected<std::shared_ptr<const Artifact>> artifact = Artifact::open(*file, bytes, path);
+  // Its module is compared with this one byte for byte: no need to checksum it.
+  Expected<std::shared_ptr<const Artifact>> artifact = Artifact::open(*file, bytes, path, ModuleCheck::ByCaller);
   // A damaged chunk is found now, when compiling again is still possible.
-  bool good = artifact && (*artifact)->check_identity(identity) && (*artifact)->wasm().size() == wasm.size() &&
-              std::memcmp((*artifact)->wasm().data(), wasm.data(), wasm.size()) == 0 && (*artifact)->verify_chunks();
+  bool good = artifact && (*artifact)->check_identity(identity) && (*artifact)->wasm().size() == module.wasm.size() &&
+              std::memcmp((*artifact)->wasm().data(), module.wasm.data(), module.wasm.size()) == 0 && (*artifact)->verify_chunks();
   if (!good) {
     log_message("cache", "bad entry, removed: %s%s%s", path.c_str(), artifact ? "" : ": ",
                 artifact ? "" : artifact.error().message.c_str());
@@ -73,22 +74,22 @@ std::shared_ptr<const Artifact> CodeCache::find(std::span<const uint8_t> wasm, c
   return *artifact;
 }
 
-std::string CodeCache::entry_path(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const {
+std::string CodeCache::entry_path(const CacheKey& module, const Identity& identity, CacheEntry kind) const {
   if (!make_directories(directory_)) {
     log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));
     return "";
   }
-  std::string path = path_for(wasm, identity, kind);
+  std::string path = path_for(module, identity, kind);
   log_message("cache", "entry to store: %s", path.c_str());
   return path;
 }
 
-void CodeCache::store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const {
+void CodeCache::store(const CacheKey& module, const Identity& identity, std::span<const uint8_t> artifact) const {
   if (!make_directories(directory_)) {
     log_message("cache", "cannot create %s: %s", directory_.c_str(), std::strerror(errno));
     return;
   }
-  std::string path = path_for(wasm, identity, CacheEntry::WholeModule);
+  std::string path = path_for(module, identity, CacheEntry::WholeModule);
   Expected<void> written = write_file_atomically(path, artifact);
   if (written) log_message("cache", "stored: %s (%zu bytes)", path.c_str(), artifact.size());
   else log_message("cache", "%s", written.error().message.c_str());

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/checksum.h"
 #include "native/artifact.h"
 
 namespace kiln::native {
@@ -27,29 +28,38 @@ std::string default_cache_dir();
 // which a later run of the same module starts with.
 enum class CacheEntry { WholeModule, HotFunctions };
 
+// A module as the cache knows it: its bytes and their digest, computed once
+// (a run of a big module looks it up several times, and digesting yosys'
+// 30 MB takes milliseconds).
+struct CacheKey {
+  std::span<const uint8_t> wasm;
+  uint64_t digest = 0;
+  static CacheKey of(std::span<const uint8_t> wasm) { return {wasm, digest64(wasm)}; }
+};
+
 class CodeCache {
  public:
   // `compiler_build` tells builds of kiln-llvm apart (compiler_build()).
   CodeCache(std::string directory, std::string compiler_build)
       : directory_(std::move(directory)), compiler_build_(std::move(compiler_build)) {}
 
-  // The cached artifact of `wasm` compiled as `identity`, or null.
-  std::shared_ptr<const Artifact> find(std::span<const uint8_t> wasm, const Identity& identity,
+  // The cached artifact of `module` compiled as `identity`, or null.
+  std::shared_ptr<const Artifact> find(const CacheKey& module, const Identity& identity,
                                        CacheEntry kind = CacheEntry::WholeModule) const;
   // Keeps `artifact` for the next run; failures (a read-only disk, no space)
   // only mean the next run compiles again.
-  void store(std::span<const uint8_t> wasm, const Identity& identity, std::span<const uint8_t> artifact) const;
+  void store(const CacheKey& module, const Identity& identity, std::span<const uint8_t> artifact) const;
 
-  // Where the entry of `wasm` compiled as `identity` goes, for kiln-llvm to
+  // Where the entry of `module` compiled as `identity` goes, for kiln-llvm to
   // write it (CompileRequest::artifact_path); the directory is created. Empty
   // when it cannot be.
-  std::string entry_path(std::span<const uint8_t> wasm, const Identity& identity,
+  std::string entry_path(const CacheKey& module, const Identity& identity,
                          CacheEntry kind = CacheEntry::WholeModule) const;
 
   const std::string& directory() const { return directory_; }
 
  private:
-  std::string path_for(std::span<const uint8_t> wasm, const Identity& identity, CacheEntry kind) const;
+  std::string path_for(const CacheKey& module, const Identity& identity, CacheEntry kind) const;
   std::string directory_;
   std::string compiler_build_;
 };

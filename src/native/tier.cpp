@@ -112,10 +112,10 @@ namespace {
 class BackgroundCompile {
  public:
   using Then = std::function<void(const CompileResponse&)>;
-  static Expected<std::shared_ptr<BackgroundCompile>> start(std::shared_ptr<const std::vector<uint8_t>> wasm,
-                                                            CompileRequest request, Then then = {}) {
+  static Expected<std::shared_ptr<BackgroundCompile>> start(SharedBytes wasm, CompileRequest request,
+                                                            Then then = {}) {
     auto job = std::make_shared<BackgroundCompile>();
-    request.module = *wasm;
+    request.module = wasm.span();
     try {
       std::thread([job, wasm, request = std::move(request), then = std::move(then)] {
         Expected<CompileResponse> response = run_compiler(request);
@@ -145,7 +145,7 @@ class BackgroundCompile {
 // thread, so that the program never waits for the write.
 class HotCode {
  public:
-  HotCode(std::shared_ptr<const std::vector<uint8_t>> wasm, std::vector<uint32_t> declared, Identity identity,
+  HotCode(SharedBytes wasm, std::vector<uint32_t> declared, Identity identity,
           std::string path)
       : wasm_(std::move(wasm)), declared_(std::move(declared)), identity_(std::move(identity)), path_(std::move(path)) {}
 
@@ -164,12 +164,12 @@ class HotCode {
   void store() const {
     if (path_.empty()) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    (void)write_file_atomically(path_, Artifact::write(identity_, *wasm_, declared_, all_));
+    (void)write_file_atomically(path_, Artifact::write(identity_, wasm_, declared_, all_));
   }
 
  private:
   mutable std::mutex mutex_;
-  std::shared_ptr<const std::vector<uint8_t>> wasm_;
+  SharedBytes wasm_;
   std::vector<uint32_t> declared_;
   Identity identity_;
   std::string path_;
@@ -206,8 +206,7 @@ struct ModuleState {
   std::vector<std::shared_ptr<const LoadedChunk>> batch_chunks;
   std::shared_ptr<HotCode> hot_code;                  // every batch so far, for the code cache
   bool hot_looked_up = false;                         // the cache's HotFunctions entry
-  // The module's bytes for background compiles (one copy, however many).
-  std::shared_ptr<const std::vector<uint8_t>> wasm;
+  std::optional<CacheKey> cache_key;                  // cache_key()
   std::optional<size_t> code_bytes;                   // of all function bodies (AutoTier::by_function)
   uint64_t hot_reports = 0;  // before the background compile starts
   bool looked_up = false;  // in the code cache
@@ -226,19 +225,23 @@ Expected<std::shared_ptr<const Artifact>> artifact_in_memory(std::vector<uint8_t
 
 CodeCache cache_of(const runtime::EngineConfig& config) { return CodeCache(config.cache_dir, compiler_build()); }
 
-std::shared_ptr<const std::vector<uint8_t>> wasm_of(const runtime::Module& module, ModuleState& state) {
-  if (!state.wasm) state.wasm = std::make_shared<const std::vector<uint8_t>>(module.ir().bytes);
-  return state.wasm;
+// The module's key in the code cache, its digest computed on first use.
+const CacheKey& cache_key(const runtime::Module& module, ModuleState& state) {
+  if (!state.cache_key) state.cache_key = CacheKey::of(module.ir().bytes);
+  return *state.cache_key;
 }
+
+// The module's bytes for a background compile, which holds them (the module may go first).
+SharedBytes wasm_of(const runtime::Module& module) { return module.ir().bytes; }
 
 Expected<void> prepare(const runtime::Module& module, ModuleState& state) {
   const runtime::EngineConfig& config = module.engine().config();
   if (!state.artifact) {
     Identity identity = Identity::current(compile_options(config));
-    if (!config.cache_dir.empty()) state.artifact = cache_of(config).find(module.ir().bytes, identity);
+    if (!config.cache_dir.empty()) state.artifact = cache_of(config).find(cache_key(module, state), identity);
     if (!state.artifact) {
       std::vector<uint8_t> bytes = KILN_TRY(compile_artifact(module));
-      if (!config.cache_dir.empty()) cache_of(config).store(module.ir().bytes, identity, bytes);
+      if (!config.cache_dir.empty()) cache_of(config).store(cache_key(module, state), identity, bytes);
       state.artifact = KILN_TRY(artifact_in_memory(std::move(bytes), "the module's native code"));
     }
   }
@@ -324,9 +327,9 @@ Expected<void> start_background_compile(const runtime::Module& module, ModuleSta
   // Every core but the one that runs the program (unless configured).
   if (!request.options.threads) request.options.threads = std::max(1u, std::thread::hardware_concurrency() - 1);
   if (!config.cache_dir.empty())
-    request.artifact_path = cache_of(config).entry_path(module.ir().bytes, Identity::current(request.options));
+    request.artifact_path = cache_of(config).entry_path(cache_key(module, state), Identity::current(request.options));
   log_message("tier", "auto tier: compiling the module in the background (%zu functions)", request.functions.size());
-  state.background = KILN_TRY(BackgroundCompile::start(wasm_of(module, state), std::move(request)));
+  state.background = KILN_TRY(BackgroundCompile::start(wasm_of(module), std::move(request)));
   return {};
 }
 
@@ -353,7 +356,7 @@ class AutoTier final : public runtime::Tier {
     const runtime::EngineConfig& config = module.engine().config();
     if (!state->looked_up && !state->artifact && !config.cache_dir.empty()) {
       state->looked_up = true;
-      state->artifact = cache_of(config).find(module.ir().bytes, Identity::current(compile_options(config)));
+      state->artifact = cache_of(config).find(cache_key(module, *state), Identity::current(compile_options(config)));
       if (state->artifact) KILN_TRY_VOID(prepare(module, *state));
     }
     if (!state->artifact && by_function(module, *state) && !state->hot_looked_up) {
@@ -396,7 +399,7 @@ class AutoTier final : public runtime::Tier {
       request.loop_entries = true;
       request.options.threads = 1;
       Expected<std::shared_ptr<BackgroundCompile>> job =
-          BackgroundCompile::start(wasm_of(module, state), std::move(request));
+          BackgroundCompile::start(wasm_of(module), std::move(request));
       entry.failed = !job;
       if (job) entry.job = std::move(*job);
       return {!entry.failed, {}};
@@ -483,7 +486,7 @@ class AutoTier final : public runtime::Tier {
     state.in_batch = request.functions;
     std::shared_ptr<HotCode> hot = hot_code(module, state);
     Expected<std::shared_ptr<BackgroundCompile>> job =
-        BackgroundCompile::start(wasm_of(module, state), std::move(request), [hot](const CompileResponse& batch) {
+        BackgroundCompile::start(wasm_of(module), std::move(request), [hot](const CompileResponse& batch) {
           hot->add(batch);
           hot->store();
         });
@@ -525,8 +528,8 @@ class AutoTier final : public runtime::Tier {
     Identity identity = Identity::current(compile_options(config));
     std::string path = config.cache_dir.empty()
                            ? ""
-                           : cache_of(config).entry_path(module.ir().bytes, identity, CacheEntry::HotFunctions);
-    state.hot_code = std::make_shared<HotCode>(wasm_of(module, state), module.declared_funcs(), identity, path);
+                           : cache_of(config).entry_path(cache_key(module, state), identity, CacheEntry::HotFunctions);
+    state.hot_code = std::make_shared<HotCode>(wasm_of(module), module.declared_funcs(), identity, path);
     return state.hot_code;
   }
 
@@ -537,7 +540,7 @@ class AutoTier final : public runtime::Tier {
     const runtime::EngineConfig& config = module.engine().config();
     if (config.cache_dir.empty()) return;
     std::shared_ptr<const Artifact> cached = cache_of(config).find(
-        module.ir().bytes, Identity::current(compile_options(config)), CacheEntry::HotFunctions);
+        cache_key(module, state), Identity::current(compile_options(config)), CacheEntry::HotFunctions);
     if (!cached) return;
     start_by_function(module, state);
     CompileResponse seed;  // the entry again, for the next one
@@ -672,9 +675,10 @@ Expected<std::shared_ptr<runtime::Module>> load_artifact(runtime::Engine& engine
                                                         std::span<const uint8_t> bytes, const std::string& name) {
   std::shared_ptr<const Artifact> artifact = KILN_TRY(Artifact::open(std::move(owner), bytes, name));
   KILN_TRY_VOID(artifact->check_identity(Identity::current(compile_options(engine.config()))));
-  std::span<const uint8_t> wasm = artifact->wasm();
-  std::shared_ptr<runtime::Module> module = KILN_TRY(runtime::Module::from_validated_binary(
-      engine, std::vector<uint8_t>(wasm.begin(), wasm.end()), artifact->declared_funcs()));
+  // The module's bytes stay in the artifact (a mapped file): not copied.
+  SharedBytes wasm(artifact, artifact->wasm());
+  std::shared_ptr<runtime::Module> module =
+      KILN_TRY(runtime::Module::from_validated_binary(engine, std::move(wasm), artifact->declared_funcs()));
   if (artifact->function_count() > module->ir().codes.size())
     return Error(ErrorKind::Malformed, name + " is a damaged compiled module (more functions than its module)");
   auto state = std::make_shared<ModuleState>();
@@ -687,7 +691,8 @@ Expected<std::vector<uint8_t>> serialize(const runtime::Module& module) {
   const runtime::Tier* tier = module.engine().config().tier.get();
   std::string_view name = tier ? tier->name() : "";
   if (name == "llvm" || name == "auto") return compile_artifact(module);
-  return module.ir().bytes;
+  const SharedBytes& wasm = module.ir().bytes;
+  return std::vector<uint8_t>(wasm.begin(), wasm.end());
 }
 
 Expected<std::shared_ptr<runtime::Module>> deserialize(runtime::Engine& engine, std::span<const uint8_t> bytes) {

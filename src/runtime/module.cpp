@@ -34,7 +34,7 @@ Expected<std::shared_ptr<Module>> Module::compile_binary(Engine& engine, std::ve
   return make(engine, std::move(decoded), std::move(declared));
 }
 
-Expected<std::shared_ptr<Module>> Module::from_validated_binary(Engine& engine, std::vector<uint8_t> bytes,
+Expected<std::shared_ptr<Module>> Module::from_validated_binary(Engine& engine, SharedBytes bytes,
                                                                 std::vector<uint32_t> declared_funcs) {
   try {
     ir::Module decoded = KILN_TRY(binary::decode_module(std::move(bytes), engine.config().features));

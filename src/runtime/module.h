@@ -30,7 +30,7 @@ class Module {
   static Expected<std::shared_ptr<Module>> from_file(Engine& engine, const std::string& path);
   // Decodes a module that this Kiln validated before (a compiled artifact's),
   // with the declared functions validation found; not validated again.
-  static Expected<std::shared_ptr<Module>> from_validated_binary(Engine& engine, std::vector<uint8_t> bytes,
+  static Expected<std::shared_ptr<Module>> from_validated_binary(Engine& engine, SharedBytes bytes,
                                                                  std::vector<uint32_t> declared_funcs);
 
   ~Module();

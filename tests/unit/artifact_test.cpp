@@ -119,5 +119,16 @@ TEST(Checksum, Crc32cKnownValues) {
   EXPECT_EQ(crc32c({reinterpret_cast<const uint8_t*>(text), 9}), 0xe3069283u);
 }
 
+TEST(Checksum, DigestIsTwoSeededCrcs) {
+  // The one-pass digest is the two CRCs it stands for, at every length
+  // (whole words and the bytes after them).
+  std::vector<uint8_t> bytes(77);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(i * 37 + 11);
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    std::span<const uint8_t> part(bytes.data(), n);
+    EXPECT_EQ(digest64(part), (uint64_t{crc32c(part, 0)} << 32) | crc32c(part, 0x9e3779b9u)) << n;
+  }
+}
+
 }  // namespace
 }  // namespace kiln::native

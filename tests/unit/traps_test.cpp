@@ -157,7 +157,7 @@ TEST_P(Traps, MemoryFaultsNameTheAccess) {
     if (!at && GetParam() == Tier::Interpreter) continue;
 #endif
     ASSERT_TRUE(at.has_value()) << body.wat;
-    const std::vector<uint8_t>& bytes = module->impl()->ir().bytes;
+    const SharedBytes& bytes = module->impl()->ir().bytes;
     ASSERT_LT(*at, bytes.size());
     EXPECT_EQ(bytes[*at], body.opcode) << body.wat << " at 0x" << std::hex << *at;
   }
