@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <llvm/Support/CommandLine.h>
+#include <llvm/Support/ManagedStatic.h>
 
 #include "base/file.h"
 #include "llvm/compiler.h"
@@ -18,6 +19,8 @@
 
 int main() {
   using namespace kiln::native;
+  // At exit: what LLVM reports then, e.g. the timings of -time-passes.
+  llvm::llvm_shutdown_obj shutdown;
   // For contributors: LLVM's own options, e.g. KILN_LLVM_OPTIONS=-time-passes.
   // Two passes that break what guarded (volatile) accesses promise, found by
   // the differential test; turning them off was measured on bench/ as no
@@ -27,8 +30,14 @@ int main() {
   // - x86's cmov converter turns a cmov from memory into a branch around the
   //   load, so `select` of a load it does not choose skipped the access, and
   //   its trap.
-  const char* argv[] = {"kiln-llvm", "-simplifycfg-sink-common=false", "-x86-cmov-converter=false"};
-  llvm::cl::ParseCommandLineOptions(3, argv, "", nullptr, "KILN_LLVM_OPTIONS");
+  // A third changes no code, only compile time: the functions carry line
+  // numbers (wasm offsets, for backtraces) but no variables, yet LLVM's
+  // default variable-location analysis (instruction-referencing
+  // LiveDebugValues) took 16% of code generation on yosys; the older one
+  // this option selects takes 1.4%.
+  const char* argv[] = {"kiln-llvm", "-simplifycfg-sink-common=false", "-x86-cmov-converter=false",
+                        "-experimental-debug-variable-locations=false"};
+  llvm::cl::ParseCommandLineOptions(4, argv, "", nullptr, "KILN_LLVM_OPTIONS");
   for (;;) {
     std::optional<std::vector<uint8_t>> request_bytes = read_frame(0, uint64_t{8} << 30);
     if (!request_bytes) return 0;  // the end of requests (or of kiln)
