@@ -119,6 +119,27 @@ TEST(Checksum, Crc32cKnownValues) {
   EXPECT_EQ(crc32c({reinterpret_cast<const uint8_t*>(text), 9}), 0xe3069283u);
 }
 
+TEST(Checksum, BigBuffersAsOneStream) {
+  // Big buffers are checksummed as three interleaved blocks and combined:
+  // the same CRC as bit by bit, at lengths around the block boundaries.
+  auto bitwise = [](std::span<const uint8_t> bytes, uint32_t seed) {
+    uint32_t crc = ~seed;
+    for (uint8_t byte : bytes) {
+      crc ^= byte;
+      for (int k = 0; k < 8; ++k) crc = (crc & 1) ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+    }
+    return ~crc;
+  };
+  std::vector<uint8_t> bytes(100000);
+  uint32_t state = 12345;
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>((state = state * 1103515245u + 12345u) >> 24);
+  for (size_t n : {16383u, 16384u, 16385u, 16391u, 24000u, 65536u, 99999u, 100000u}) {
+    std::span<const uint8_t> part(bytes.data(), n);
+    EXPECT_EQ(crc32c(part), bitwise(part, 0)) << n;
+    EXPECT_EQ(crc32c(part, 0x9e3779b9u), bitwise(part, 0x9e3779b9u)) << n;
+  }
+}
+
 TEST(Checksum, DigestIsTwoSeededCrcs) {
   // The one-pass digest is the two CRCs it stands for, at every length
   // (whole words and the bytes after them).
