@@ -93,23 +93,6 @@ __attribute__((target("sse4.2"))) uint32_t crc_sse42_3way(const uint8_t* p, size
   return ~crc_sse42(p + 3 * block, n - 3 * block, ~crc);
 }
 
-// Two CRCs of the same bytes, with different seeds, interleaved.
-__attribute__((target("sse4.2"))) uint64_t digest_sse42(const uint8_t* p, size_t n, uint32_t seed_a, uint32_t seed_b) {
-  uint64_t a = seed_a, b = seed_b;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    a = _mm_crc32_u64(a, word);
-    b = _mm_crc32_u64(b, word);
-  }
-  auto ca = static_cast<uint32_t>(a), cb = static_cast<uint32_t>(b);
-  for (; n > 0; ++p, --n) {
-    ca = _mm_crc32_u8(ca, *p);
-    cb = _mm_crc32_u8(cb, *p);
-  }
-  return (uint64_t{~ca} << 32) | ~cb;
-}
-
 bool has_sse42() {
   unsigned a, b, c, d;
   return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2);
@@ -130,10 +113,6 @@ uint32_t crc32c(std::span<const uint8_t> bytes, uint32_t seed) {
 
 uint64_t digest64(std::span<const uint8_t> bytes) {
   constexpr uint32_t kSecondSeed = 0x9e3779b9u;
-#if defined(__x86_64__)
-  static const bool sse42 = has_sse42();
-  if (sse42) return digest_sse42(bytes.data(), bytes.size(), ~0u, ~kSecondSeed);
-#endif
   return (uint64_t{crc32c(bytes, 0)} << 32) | crc32c(bytes, kSecondSeed);
 }
 

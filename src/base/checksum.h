@@ -11,10 +11,8 @@ namespace kiln {
 
 uint32_t crc32c(std::span<const uint8_t> bytes, uint32_t seed = 0);
 
-// A 64-bit digest, two CRCs with different seeds computed in one pass (as
-// fast as one: the CRC instruction's latency, not its throughput, bounds a
-// single CRC): for cache keys, whose entries are compared byte for byte
-// after the lookup anyway.
+// A 64-bit digest, two CRCs of the bytes with different seeds: for cache
+// keys, whose entries are compared byte for byte after the lookup anyway.
 uint64_t digest64(std::span<const uint8_t> bytes);
 
 }  // namespace kiln

@@ -32,8 +32,6 @@ class SharedBytes {
   uint8_t operator[](size_t i) const { return view_[i]; }
   std::span<const uint8_t> span() const { return view_; }
   operator std::span<const uint8_t>() const { return view_; }  // NOLINT(google-explicit-constructor)
-  // Keeps the bytes alive for as long as the returned pointer lives.
-  const std::shared_ptr<const void>& owner() const { return owner_; }
 
  private:
   std::shared_ptr<const void> owner_;

@@ -402,7 +402,8 @@ native::CompileResponse compile(const native::CompileRequest& request) {
   for (const Chunk& chunk : chunks) code_bytes += chunk.bytes;
   bool bulk = code_bytes > kBulkCodeBytes;
   // The register allocator is a process-wide default (set before the
-  // threads start: kiln-llvm serves one request at a time).
+  // threads start: kiln-llvm serves one request at a time). It overrides a
+  // `-regalloc=` given in KILN_LLVM_OPTIONS.
   using Allocator = llvm::FunctionPass* (*)();
   llvm::RegisterRegAlloc::setDefault(bulk ? static_cast<Allocator>(llvm::createBasicRegisterAllocator)
                                           : static_cast<Allocator>(llvm::createGreedyRegisterAllocator));

@@ -31,6 +31,10 @@ std::string hex64(uint64_t v) {
   return text;
 }
 
+bool same_bytes(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace
 
 std::string default_cache_dir() {
@@ -62,8 +66,8 @@ std::shared_ptr<const Artifact> CodeCache::find(const CacheKey& module, const Id
   // Its module is compared with this one byte for byte: no need to checksum it.
   Expected<std::shared_ptr<const Artifact>> artifact = Artifact::open(*file, bytes, path, ModuleCheck::ByCaller);
   // A damaged chunk is found now, when compiling again is still possible.
-  bool good = artifact && (*artifact)->check_identity(identity) && (*artifact)->wasm().size() == module.wasm.size() &&
-              std::memcmp((*artifact)->wasm().data(), module.wasm.data(), module.wasm.size()) == 0 && (*artifact)->verify_chunks();
+  bool good = artifact && (*artifact)->check_identity(identity) && same_bytes((*artifact)->wasm(), module.wasm) &&
+              (*artifact)->verify_chunks();
   if (!good) {
     log_message("cache", "bad entry, removed: %s%s%s", path.c_str(), artifact ? "" : ": ",
                 artifact ? "" : artifact.error().message.c_str());

@@ -231,9 +231,6 @@ const CacheKey& cache_key(const runtime::Module& module, ModuleState& state) {
   return *state.cache_key;
 }
 
-// The module's bytes for a background compile, which holds them (the module may go first).
-SharedBytes wasm_of(const runtime::Module& module) { return module.ir().bytes; }
-
 Expected<void> prepare(const runtime::Module& module, ModuleState& state) {
   const runtime::EngineConfig& config = module.engine().config();
   if (!state.artifact) {
@@ -329,7 +326,7 @@ Expected<void> start_background_compile(const runtime::Module& module, ModuleSta
   if (!config.cache_dir.empty())
     request.artifact_path = cache_of(config).entry_path(cache_key(module, state), Identity::current(request.options));
   log_message("tier", "auto tier: compiling the module in the background (%zu functions)", request.functions.size());
-  state.background = KILN_TRY(BackgroundCompile::start(wasm_of(module), std::move(request)));
+  state.background = KILN_TRY(BackgroundCompile::start(module.ir().bytes, std::move(request)));
   return {};
 }
 
@@ -399,7 +396,7 @@ class AutoTier final : public runtime::Tier {
       request.loop_entries = true;
       request.options.threads = 1;
       Expected<std::shared_ptr<BackgroundCompile>> job =
-          BackgroundCompile::start(wasm_of(module), std::move(request));
+          BackgroundCompile::start(module.ir().bytes, std::move(request));
       entry.failed = !job;
       if (job) entry.job = std::move(*job);
       return {!entry.failed, {}};
@@ -428,9 +425,9 @@ class AutoTier final : public runtime::Tier {
   }
 
   // Modules with more code than this are compiled a few hot functions at a
-  // time, as they get hot, never as a whole: at LLVM's some 50 KB of wasm a second per
-  // core, compiling all of one would take longer than most runs of it (yosys,
-  // 30 MB, takes a quarter of an hour on 2 cores).
+  // time, as they get hot, never as a whole: at LLVM's some 20-40 KB of wasm a
+  // CPU-second, compiling all of one would take longer than most runs of it
+  // (yosys, 28 MB of code, takes 5.5 minutes on 2 cores with `kiln compile`).
   static constexpr size_t kByFunctionCodeBytes = 1 << 20;
   // A batch holds at most this much wasm, so that its code comes back within
   // about a second and the hottest functions do not wait for colder ones.
@@ -486,7 +483,7 @@ class AutoTier final : public runtime::Tier {
     state.in_batch = request.functions;
     std::shared_ptr<HotCode> hot = hot_code(module, state);
     Expected<std::shared_ptr<BackgroundCompile>> job =
-        BackgroundCompile::start(wasm_of(module), std::move(request), [hot](const CompileResponse& batch) {
+        BackgroundCompile::start(module.ir().bytes, std::move(request), [hot](const CompileResponse& batch) {
           hot->add(batch);
           hot->store();
         });
@@ -529,7 +526,7 @@ class AutoTier final : public runtime::Tier {
     std::string path = config.cache_dir.empty()
                            ? ""
                            : cache_of(config).entry_path(cache_key(module, state), identity, CacheEntry::HotFunctions);
-    state.hot_code = std::make_shared<HotCode>(wasm_of(module), module.declared_funcs(), identity, path);
+    state.hot_code = std::make_shared<HotCode>(module.ir().bytes, module.declared_funcs(), identity, path);
     return state.hot_code;
   }
 
@@ -603,7 +600,7 @@ class AutoTier final : public runtime::Tier {
   }
 
   // Hot reports a module needs before it is compiled: compiling costs in
-  // proportion to its size (LLVM does some 50 KB of wasm a second per core),
+  // proportion to its size (LLVM does some 20-40 KB of wasm a CPU-second),
   // so a big module must have been interpreted for longer to be worth it. One
   // report per 50 bytes: 1 for a small module, some 600 000 (about 6e8 loop
   // iterations or calls, several seconds of interpreting) for a 30 MB one,
