@@ -4,7 +4,6 @@
 
 #include "cli/commands.h"
 #include "interp/disassembler.h"
-#include "interp/translator.h"
 #include "interp/interpreter.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
@@ -60,17 +59,7 @@ int inspect_command(const InspectOptions& options) {
       return kExitError;
     }
   }
-  for (uint32_t f = m.num_imported_funcs; f < m.num_funcs(); ++f) {
-    if (only && *only != f) continue;
-    std::string name = m.function_name(f);
-    std::cout << "\nfunc " << f << (name.empty() ? "" : " $" + name) << " " << ir::to_string(m.func_type(f)) << "\n";
-    Expected<std::unique_ptr<interp::Code>> code = interp::translate_function(*module, f);
-    if (!code) {
-      std::cout << "  ; not translated: " << code.error().to_string() << "\n";
-      continue;
-    }
-    std::cout << interp::disassemble(**code);
-  }
+  std::cout << interp::disassemble_functions(*module, only);
   return 0;
 }
 

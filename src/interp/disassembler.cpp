@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "interp/handlers.h"
+#include "interp/translator.h"
 
 namespace kiln::interp {
 
@@ -27,6 +28,19 @@ std::string disassemble(const Code& code) {
       out += line;
     }
     out += "\n";
+  }
+  return out;
+}
+
+std::string disassemble_functions(const runtime::Module& module, std::optional<uint32_t> only) {
+  const ir::Module& m = module.ir();
+  std::string out;
+  for (uint32_t f = m.num_imported_funcs; f < m.num_funcs(); ++f) {
+    if (only && *only != f) continue;
+    std::string name = m.function_name(f);
+    out += "\nfunc " + std::to_string(f) + (name.empty() ? "" : " $" + name) + " " + ir::to_string(m.func_type(f)) + "\n";
+    Expected<std::unique_ptr<Code>> code = translate_function(module, f);
+    out += code ? disassemble(**code) : "  ; not translated: " + code.error().to_string() + "\n";
   }
   return out;
 }

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "interp/disassembler.h"
@@ -17,12 +20,24 @@
 namespace kiln {
 namespace {
 
+// The text of tests/golden/interp/NAME.wat: the modules these tests run,
+// whose translated code the golden listings beside them pin.
+std::string golden_module(const std::string& name) {
+  // Some are read before any test runs (constants): a missing one is
+  // reported here and then fails the tests that load it.
+  std::ifstream file(std::string(KILN_GOLDEN_DIR) + "/" + name + ".wat");
+  if (!file) std::fprintf(stderr, "no golden module %s\n", name.c_str());
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
 struct Interp : ::testing::Test {
   Engine engine;
   Store store{engine};
   Linker linker{engine};
 
-  Instance load(const char* text) {
+  Instance load(const std::string& text) {
     Expected<Module> module = Module::from_text(engine, text);
     EXPECT_TRUE(module.has_value()) << (module ? "" : module.error().to_string());
     Expected<Instance> instance = linker.instantiate(store, *module);
@@ -33,66 +48,31 @@ struct Interp : ::testing::Test {
 
 // The interpreter code of every function of a module, as `kiln inspect --code`
 // lists it: to check that a test exercises the fused form it is about.
-std::string listing(const char* text) {
+std::string listing(const std::string& text) {
   runtime::Engine engine(interp::with_interpreter({}));
-  auto module = runtime::Module::from_bytes_or_text(engine, std::vector<uint8_t>(text, text + std::strlen(text)));
+  auto module = runtime::Module::from_bytes_or_text(engine, std::vector<uint8_t>(text.begin(), text.end()));
   EXPECT_TRUE(module.has_value());
-  if (!module) return "";
-  std::string out;
-  for (uint32_t f = 0; f < (*module)->ir().functions.size(); ++f) {
-    Expected<std::unique_ptr<interp::Code>> code =
-        interp::translate_function(**module, (*module)->ir().num_imported_funcs + f);
-    if (code) out += interp::disassemble(**code);
-  }
-  return out;
+  return module ? interp::disassemble_functions(**module) : "";
 }
 
 TEST_F(Interp, PendingLocalReadSurvivesAWriteToThatLocal) {
-  Instance i = load(R"((module
-    (func (export "f") (param i32) (result i32)
-      (local.get 0)                                   ;; pending read of the old value
-      (local.set 0 (i32.add (local.get 0) (i32.const 10)))  ;; must not overwrite it first
-      (local.get 0)
-      (i32.sub))))");
+  Instance i = load(golden_module("pending_local_read_survives_a_write_to_that_local"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("f")->call(5), 5 - 15);
 }
 
 TEST_F(Interp, TeeWithPendingReads) {
-  Instance i = load(R"((module
-    (func (export "f") (param i32) (result i32)
-      (local.get 0)
-      (local.tee 0 (i32.mul (local.get 0) (i32.const 3)))
-      (i32.add)
-      (local.get 0)
-      (i32.add))))");
+  Instance i = load(golden_module("tee_with_pending_reads"));
   // old + 3*old + 3*old
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("f")->call(2), 2 + 6 + 6);
 }
 
 TEST_F(Interp, SetOfALocalFromItself) {
-  Instance i = load(R"((module
-    (func (export "f") (param i32 i32) (result i32)
-      (local.set 1 (local.get 0))
-      (local.set 0 (local.get 1))
-      (local.set 1 (i32.add (local.get 1) (local.get 1)))
-      (i32.add (local.get 0) (local.get 1)))))");
+  Instance i = load(golden_module("set_of_a_local_from_itself"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("f")->call(7, 100), 7 + 14);
 }
 
 TEST_F(Interp, CompareFusedIntoBranchAndIf) {
-  Instance i = load(R"((module
-    (func (export "max") (param i32 i32) (result i32)
-      (if (result i32) (i32.gt_s (local.get 0) (local.get 1)) (then (local.get 0)) (else (local.get 1))))
-    (func (export "count_below") (param i64) (result i32) (local i32)
-      (block $done
-        (loop $l
-          (br_if $done (i64.ge_u (i64.extend_i32_u (local.get 1)) (local.get 0)))
-          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-          (br $l)))
-      (local.get 1))
-    (func (export "is_zero") (param i64) (result i32)
-      (block $z (br_if $z (i64.eqz (local.get 0))) (return (i32.const 0)))
-      (i32.const 1))))");
+  Instance i = load(golden_module("compare_fused_into_branch_and_if"));
   auto max = i.get_typed_func<int32_t(int32_t, int32_t)>("max");
   EXPECT_EQ(*max->call(3, -4), 3);
   EXPECT_EQ(*max->call(-3, 4), 4);
@@ -104,35 +84,14 @@ TEST_F(Interp, CompareFusedIntoBranchAndIf) {
 
 TEST_F(Interp, CompareResultUsedAsValueIsNotFused) {
   // The comparison is kept in a local and also used as the branch condition.
-  Instance i = load(R"((module
-    (func (export "f") (param i32 i32) (result i32)
-      (block $b (result i32)
-        (i32.const 42)
-        (i32.lt_u (local.get 0) (local.get 1))
-        (local.tee 0)
-        (br_if $b)
-        (drop)
-        (local.get 0)))))");
+  Instance i = load(golden_module("compare_result_used_as_value_is_not_fused"));
   auto f = i.get_typed_func<int32_t(int32_t, int32_t)>("f");
   EXPECT_EQ(*f->call(1, 2), 42);  // taken: the block's value
   EXPECT_EQ(*f->call(2, 1), 0);   // not taken: the comparison's value
 }
 
 TEST_F(Interp, AddressAddFoldedIntoLoadsAndStores) {
-  Instance i = load(R"((module
-    (memory 1)
-    (func (export "f") (param i32 i32) (result i32)
-      (i32.store offset=4 (i32.add (local.get 0) (local.get 1)) (i32.const 0x01020304))
-      (i32.store8 (i32.add (local.get 0) (i32.const 100)) (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))
-      (i32.add
-        (i32.load offset=4 (i32.add (local.get 1) (local.get 0)))
-        (i32.load8_u (i32.add (local.get 0) (i32.const 100)))))
-    (func (export "wrap") (param i32 i32) (result i32)
-      ;; the i32 add wraps before the offset is applied: 0xffff_fff0 + 0x20 = 0x10
-      (i32.store (i32.const 0x10) (i32.const 77))
-      (i32.load (i32.add (local.get 0) (local.get 1))))
-    (func (export "oob") (param i32) (result i32)
-      (i32.load offset=8 (i32.add (local.get 0) (i32.const 65528))))))");
+  Instance i = load(golden_module("address_add_folded_into_loads_and_stores"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("f")->call(8, 16), 0x01020304 + 4);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("wrap")->call(-16, 0x20), 77);
   Expected<int32_t> oob = i.get_typed_func<int32_t(int32_t)>("oob")->call(0);
@@ -142,18 +101,7 @@ TEST_F(Interp, AddressAddFoldedIntoLoadsAndStores) {
 
 TEST_F(Interp, MergedCopiesKeepTheirOrder) {
   // A rotation of four locals each iteration: the copies at the loop end run in order.
-  Instance i = load(R"((module
-    (func (export "rotate") (param i32) (result i32) (local i32 i32 i32 i32 i32)
-      (local.set 1 (i32.const 1)) (local.set 2 (i32.const 2)) (local.set 3 (i32.const 3)) (local.set 4 (i32.const 4))
-      (loop $l
-        (local.set 5 (local.get 1))
-        (local.set 1 (local.get 2))
-        (local.set 2 (local.get 3))
-        (local.set 3 (local.get 4))
-        (local.set 4 (local.get 5))
-        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
-      (i32.add (i32.mul (local.get 1) (i32.const 1000))
-        (i32.add (i32.mul (local.get 2) (i32.const 100)) (i32.add (i32.mul (local.get 3) (i32.const 10)) (local.get 4)))))))");
+  Instance i = load(golden_module("merged_copies_keep_their_order"));
   auto rotate = i.get_typed_func<int32_t(int32_t)>("rotate");
   EXPECT_EQ(*rotate->call(1), 2341);
   EXPECT_EQ(*rotate->call(2), 3412);
@@ -161,14 +109,7 @@ TEST_F(Interp, MergedCopiesKeepTheirOrder) {
 }
 
 TEST_F(Interp, BranchValuesThroughBlocksAndTables) {
-  Instance i = load(R"((module
-    (func (export "f") (param i32) (result i32 i32)
-      (block $a (result i32 i32)
-        (block $b (result i32 i32)
-          (br_table $a $b $a (i32.const 10) (i32.const 20) (local.get 0)))
-        (local.set 0)
-        (i32.add (i32.const 100))
-        (local.get 0)))))");
+  Instance i = load(golden_module("branch_values_through_blocks_and_tables"));
   auto f = i.get_typed_func<std::tuple<int32_t, int32_t>(int32_t)>("f");
   EXPECT_EQ(*f->call(0), std::make_tuple(10, 20));
   EXPECT_EQ(*f->call(1), std::make_tuple(110, 20));
@@ -178,11 +119,7 @@ TEST_F(Interp, BranchValuesThroughBlocksAndTables) {
 
 TEST_F(Interp, ConstantsAreSharedAndNeverOverwritten) {
   // The same constant used as an operand, a result and a local's value.
-  Instance i = load(R"((module
-    (func (export "f") (result i32) (local i32)
-      (local.set 0 (i32.const 5))
-      (local.set 0 (i32.add (local.get 0) (i32.const 5)))
-      (i32.add (local.get 0) (i32.const 5)))))");
+  Instance i = load(golden_module("constants_are_shared_and_never_overwritten"));
   auto f = i.get_typed_func<int32_t()>("f");
   EXPECT_EQ(*f->call(), 15);
   EXPECT_EQ(*f->call(), 15);  // a second call starts from fresh constants
@@ -191,11 +128,7 @@ TEST_F(Interp, ConstantsAreSharedAndNeverOverwritten) {
 // The accumulator (src/interp/accumulator.def): a result the next instruction
 // reads comes from a register. clz -> and -> load8_u -> sub -> return is one
 // such chain: every instruction after the first takes its accumulator form.
-constexpr const char* kAccumulatorChain = R"((module
-    (memory 1)
-    (data (i32.const 0) "\64\65\66\67\68\69\6a\6b\6c\6d\6e\6f\70\71\72\73")
-    (func (export "chain") (param $a i32) (param $b i32) (result i32)
-      (i32.sub (i32.load8_u (i32.and (i32.clz (local.get $a)) (i32.const 15))) (local.get $b)))))";
+const std::string kAccumulatorChain = golden_module("accumulator_chain");
 
 TEST_F(Interp, AccumulatorCarriesAResultToTheNextInstruction) {
   Instance i = load(kAccumulatorChain);
@@ -211,21 +144,7 @@ TEST_F(Interp, AccumulatorCarriesAResultToTheNextInstruction) {
 // Floats go through the accumulator too, as their bits: f32 and f64 chains
 // take accumulator forms, and a consumer reading integer bits (Return64) does
 // not take a float producer's value from it.
-constexpr const char* kFloatAccumulator = R"((module
-    (memory 1)
-    (data (i32.const 0) "\00\80\ff")
-    (func (export "bytes") (param i32) (result f32)  ;; byte loads converted, plain and indexed
-      (f32.add (f32.convert_i32_u (i32.load8_u (local.get 0)))
-               (f32.convert_i32_s (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 1))))))
-    (func (export "byte64") (param i32) (result f64)
-      (f64.convert_i32_s (i32.load8_u (local.get 0))))
-    (func (export "f32") (param i32) (result f32)
-      (f32.min (f32.add (f32.mul (f32.convert_i32_u (local.get 0)) (f32.const 0.5)) (f32.const 1))
-               (f32.const 100)))
-    (func (export "f64") (param i32) (result f64)
-      (f64.div (f64.sqrt (f64.promote_f32 (f32.convert_i32_s (local.get 0)))) (f64.const 4)))
-    (func (export "clamp") (param f32 f32) (result f32)  ;; a min/max pair
-      (f32.max (f32.min (f32.add (local.get 0) (local.get 1)) (f32.const 255)) (f32.const -0)))))";
+const std::string kFloatAccumulator = golden_module("float_accumulator");
 
 TEST_F(Interp, AccumulatorCarriesFloats) {
   Instance i = load(kFloatAccumulator);
@@ -256,14 +175,7 @@ TEST_F(Interp, AccumulatorCarriesFloats) {
 // Where a jump lands the accumulator holds what the jumping path left there
 // (here b & 1, its branch condition), not the value in the slot: the xor after
 // the block must read the block's result from its slot on both paths.
-constexpr const char* kAccumulatorJoin = R"((module
-    (func (export "join") (param $a i32) (param $b i32) (result i32)
-      (block $done (result i32)
-        (i32.add (local.get $a) (i32.const 1))
-        (br_if $done (i32.and (local.get $b) (i32.const 1)))
-        (drop)
-        (i32.mul (local.get $a) (i32.const 3)))
-      (i32.xor (i32.const 0x100)))))";
+const std::string kAccumulatorJoin = golden_module("accumulator_join");
 
 TEST_F(Interp, AccumulatorIsNotReadWhereAJumpLands) {
   Instance i = load(kAccumulatorJoin);
@@ -283,25 +195,7 @@ namespace kiln {
 namespace {
 
 TEST_F(Interp, FusedSumsThatLiveInLocals) {
-  Instance i = load(R"((module
-    (memory 1)
-    ;; the address sum is tee'd into a local that is also the stored value
-    (func (export "store_self") (param i32) (result i32) (local i32)
-      (i32.store (local.tee 1 (i32.add (local.get 0) (i32.const 8))) (local.get 1))
-      (i32.load (i32.const 16)))
-    ;; a loop counter compared with itself after the increment
-    (func (export "self_compare") (param i32) (result i32)
-      (block $out
-        (br_if $out (i32.eq (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 0)))
-        (return (i32.const -1)))
-      (local.get 0))
-    ;; a chain whose intermediate is kept in a local and used again
-    (func (export "chain") (param i32 i32) (result i32) (local i32)
-      (i32.add (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2)) (local.get 2)))
-    ;; a sum used as the address, then read from the local
-    (func (export "load_keep") (param i32) (result i32) (local i32)
-      (i32.store (i32.const 40) (i32.const 1234))
-      (i32.add (i32.load (local.tee 1 (i32.add (local.get 0) (i32.const 4)))) (local.get 1)))))");
+  Instance i = load(golden_module("fused_sums_that_live_in_locals"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("store_self")->call(8), 16);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("self_compare")->call(41), 42);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("chain")->call(2, 3), 15);
@@ -310,9 +204,7 @@ TEST_F(Interp, FusedSumsThatLiveInLocals) {
 
 TEST_F(Interp, FusedFloatPairsRoundEachStep) {
   // (a*b)+c with two roundings, never a fused multiply-add.
-  constexpr const char* kMulAdd = R"((module
-    (func (export "muladd") (param f64 f64 f64) (result f64)
-      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))))";
+  const std::string kMulAdd = golden_module("mul_add");
   Instance i = load(kMulAdd);
   double a = 1.0 + 0x1p-30, b = 1.0 - 0x1p-30, c = -1.0;
   double expected = a * b;  // rounds to 1.0 - 2^-60 -> 1.0 (2^-60 is below half an ulp)
@@ -329,25 +221,7 @@ namespace kiln {
 namespace {
 
 TEST_F(Interp, LoadsFeedingOpsAndOpsFeedingStores) {
-  Instance i = load(R"((module
-    (memory 1)
-    (data (i32.const 0) "\0a\00\00\00\03\00\00\00")
-    (data (i32.const 64) "\00\00\00\00\00\00\24\40")   ;; f64 10.0
-    (func (export "sub_l") (result i32) (i32.sub (i32.load (i32.const 0)) (i32.load offset=4 (i32.const 0))))
-    (func (export "sub_r") (param i32) (result i32) (i32.sub (local.get 0) (i32.load (i32.const 4))))
-    (func (export "div_r") (param f64) (result f64) (f64.div (local.get 0) (f64.load (i32.const 64))))
-    (func (export "div_l") (param f64) (result f64) (f64.div (f64.load (i32.const 64)) (local.get 0)))
-    (func (export "accumulate") (param i32 f64) (result f64)
-      ;; c[i] += x * 2, twice: op feeding a store, load feeding an op
-      (f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.mul (local.get 1) (f64.const 2))))
-      (f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.mul (local.get 1) (f64.const 2))))
-      (f64.load (local.get 0)))
-    (func (export "xor_bytes") (param i32) (result i32)
-      (i32.store8 (local.get 0) (i32.xor (i32.load8_u (local.get 0)) (i32.const 255)))
-      (i32.load8_u (local.get 0)))
-    (func (export "kept_load") (result i32) (local i32)
-      ;; the loaded value is tee'd and used again after the op
-      (i32.add (i32.add (local.tee 0 (i32.load (i32.const 0))) (i32.const 1)) (local.get 0)))))");
+  Instance i = load(golden_module("loads_feeding_ops_and_ops_feeding_stores"));
   EXPECT_EQ(*i.get_typed_func<int32_t()>("sub_l")->call(), 7);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("sub_r")->call(10), 7);
   EXPECT_EQ(*i.get_typed_func<double(double)>("div_r")->call(5.0), 0.5);
@@ -365,21 +239,7 @@ namespace {
 
 TEST_F(Interp, BackEdgesCopyTheLoopHead) {
   // `br` back to a loop whose first instruction is copied before the jump.
-  Instance i = load(R"((module
-    (func (export "sum_to") (param i32) (result i32) (local i32)
-      (block $done
-        (loop $l
-          (local.set 1 (i32.add (local.get 1) (local.get 0)))
-          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-          (br_if $done (i32.eqz (local.get 0)))
-          (br $l)))
-      (local.get 1))
-    (func (export "float_loop") (param f64) (result i32) (local i32)
-      (loop $l
-        (local.set 0 (f64.mul (local.get 0) (f64.const 0.5)))
-        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-        (br_if $l (f64.gt (local.get 0) (f64.const 1))))
-      (local.get 1))))");
+  Instance i = load(golden_module("back_edges_copy_the_loop_head"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("sum_to")->call(100), 5050);
   EXPECT_EQ(*i.get_typed_func<int32_t(double)>("float_loop")->call(1024.0), 10);
   // NaN: the fused float comparison must not branch.
@@ -394,15 +254,7 @@ namespace {
 
 TEST_F(Interp, NegatedFloatComparisonsAsConditions) {
   // f32.lt; i32.eqz; br_if: taken for NaN (not less) as well as for >=.
-  Instance i = load(R"((module
-    (func (export "not_less") (param f32 f32) (result i32)
-      (block $yes
-        (br_if $yes (i32.eqz (f32.lt (local.get 0) (local.get 1))))
-        (return (i32.const 0)))
-      (i32.const 1))
-    (func (export "value_of_eqz") (param i32 i32) (result i32)
-      ;; the negated comparison used as a value, not a branch
-      (i32.eqz (i32.lt_s (local.get 0) (local.get 1))))))");
+  Instance i = load(golden_module("negated_float_comparisons_as_conditions"));
   auto not_less = i.get_typed_func<int32_t(float, float)>("not_less");
   EXPECT_EQ(*not_less->call(1.0f, 2.0f), 0);
   EXPECT_EQ(*not_less->call(2.0f, 1.0f), 1);
@@ -419,29 +271,7 @@ namespace kiln {
 namespace {
 
 TEST_F(Interp, ScaledIndexLoadsAndStores) {
-  Instance i = load(R"((module
-    (memory 1)
-    (func (export "fill_and_sum") (param i32) (result i64) (local i32 i64)
-      ;; a[i] = i * 3 for i < n, as i64 at base 64; then sum them
-      (block $done (loop $l
-        (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
-        (i64.store (i32.add (i32.shl (local.get 1) (i32.const 3)) (i32.const 64))
-                   (i64.mul (i64.extend_i32_u (local.get 1)) (i64.const 3)))
-        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-        (br $l)))
-      (local.set 1 (i32.const 0))
-      (block $done (loop $l
-        (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
-        (local.set 2 (i64.add (local.get 2)
-          (i64.load (i32.add (i32.shl (local.get 1) (i32.const 3)) (i32.const 64)))))
-        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-        (br $l)))
-      (local.get 2))
-    (func (export "scaled_kept") (param i32) (result i32) (local i32)
-      ;; the scaled address is tee'd and read again
-      (i32.store (i32.const 8) (i32.const 99))
-      (i32.add (i32.load (local.tee 1 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))))
-               (local.get 1)))))");
+  Instance i = load(golden_module("scaled_index_loads_and_stores"));
   EXPECT_EQ(*i.get_typed_func<int64_t(int32_t)>("fill_and_sum")->call(100), 3 * 4950);
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t)>("scaled_kept")->call(1), 99 + 8);
 }
@@ -454,15 +284,7 @@ namespace {
 
 TEST_F(Interp, MultiplyAccumulateIntoMemory) {
   // c[i] += a * b with the product computed before the load, as clang emits it.
-  Instance i = load(R"((module
-    (memory 1)
-    (func (export "axpy") (param i32 f64 f64) (result f64)
-      (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 2)) (f64.load (local.get 0))))
-      (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 2)) (f64.load (local.get 0))))
-      (f64.load (local.get 0)))
-    (func (export "axpy32") (param i32 f32) (result f32)
-      (f32.store offset=4 (local.get 0) (f32.add (f32.mul (local.get 1) (local.get 1)) (f32.load offset=4 (local.get 0))))
-      (f32.load offset=4 (local.get 0)))))");
+  Instance i = load(golden_module("multiply_accumulate_into_memory"));
   EXPECT_EQ(*i.get_typed_func<double(int32_t, double, double)>("axpy")->call(8, 1.5, 2.0), 6.0);
   EXPECT_EQ(*i.get_typed_func<float(int32_t, float)>("axpy32")->call(16, 3.0f), 9.0f);
 }
@@ -474,21 +296,7 @@ namespace kiln {
 namespace {
 
 TEST_F(Interp, Memory64AndMultipleMemories) {
-  Instance i = load(R"((module
-    (memory $small 1)
-    (memory $wide i64 1 4)
-    (func (export "roundtrip") (param i64) (result i32)
-      (i32.store $wide offset=0x10 (local.get 0) (i32.const 0x5eed))
-      (i32.store $small (i32.const 0) (i32.const 7))
-      (i32.add (i32.load $wide offset=0x10 (local.get 0)) (i32.load $small (i32.const 0))))
-    (func (export "grow") (param i64) (result i64) (memory.grow $wide (local.get 0)))
-    (func (export "size") (result i64) (memory.size $wide))
-    (func (export "oob") (param i64) (result i32) (i32.load $wide (local.get 0)))
-    (func (export "huge_offset") (result i32) (i32.load $wide offset=0xffffffffffff (i64.const 0)))
-    (func (export "copy") (result i32)
-      ;; between memories of different index widths
-      (memory.copy $small $wide (i32.const 100) (i64.const 0x10) (i32.const 4))
-      (i32.load $small (i32.const 100)))))");
+  Instance i = load(golden_module("memory64_and_multiple_memories"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int64_t)>("roundtrip")->call(100), 0x5eed + 7);
   EXPECT_EQ(*i.get_typed_func<int64_t()>("size")->call(), 1);
   EXPECT_EQ(*i.get_typed_func<int64_t(int64_t)>("grow")->call(2), 1);
@@ -505,13 +313,7 @@ TEST_F(Interp, Memory64AndMultipleMemories) {
 }
 
 TEST_F(Interp, Table64) {
-  Instance i = load(R"((module
-    (table $t i64 2 funcref)
-    (elem (table $t) (i64.const 1) func $seven)
-    (type $r (func (result i32)))
-    (func $seven (result i32) (i32.const 7))
-    (func (export "call") (param i64) (result i32) (call_indirect $t (type $r) (local.get 0)))
-    (func (export "size") (result i64) (table.size $t))))");
+  Instance i = load(golden_module("table64"));
   EXPECT_EQ(*i.get_typed_func<int32_t(int64_t)>("call")->call(1), 7);
   Expected<int32_t> null_entry = i.get_typed_func<int32_t(int64_t)>("call")->call(0);
   ASSERT_FALSE(null_entry.has_value());
@@ -528,61 +330,7 @@ TEST_F(Interp, Table64) {
 namespace kiln {
 namespace {
 
-constexpr const char* kIndexedLoads = R"((module
-    (memory 1)
-    (func (export "ops") (param i32 i32 f64) (result f64)
-      (f64.store offset=0 (i32.const 64) (f64.const 10))
-      (f64.store offset=8 (i32.const 64) (f64.const 100))
-      (f64.store offset=16 (i32.const 64) (f64.const 1000))
-      ;; (x[1] - k) + (k - x[2]) + x[0] * k with x at a + b
-      (f64.add
-        (f64.add (f64.sub (f64.load offset=8 (i32.add (local.get 0) (local.get 1))) (local.get 2))
-                 (f64.sub (local.get 2) (f64.load offset=16 (i32.add (local.get 0) (local.get 1)))))
-        (f64.mul (f64.load (i32.add (local.get 0) (local.get 1))) (local.get 2))))
-    (func (export "tee") (param i32 i32) (result i32)
-      (i32.store (i32.const 24) (i32.const 5))
-      ;; the sum is stored to local 0, which is then the other operand
-      (i32.add (i32.load (local.tee 0 (i32.add (local.get 0) (local.get 1)))) (local.get 0)))
-    (func (export "axpy") (param $c i32) (param $x i32) (param $k f64) (result f64)
-      (f64.store (i32.const 0) (f64.const 1.5))
-      (f64.store (i32.const 40) (f64.const 4))
-      ;; c[0] += x[j] * k, then c[0] += k * x[j] with the sum stored to $c
-      (f64.store (local.get $c)
-        (f64.add (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $c))) (local.get $k))
-                 (f64.load (local.get $c))))
-      (f64.store (local.get $c)
-        (f64.add (f64.mul (local.get $k) (f64.load offset=8 (local.tee $x (i32.add (local.get $x) (local.get $c)))))
-                 (f64.load (local.get $c))))
-      (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $x))))
-    (func (export "axpy_indexed") (param $c i32) (param $i i32) (param $x i32) (param $k f64) (result f64)
-      (f64.store (i32.const 16) (f64.const 1.5))
-      (f64.store (i32.const 40) (f64.const 4))
-      ;; c = c + i; c[0] += x[i + 1] * k
-      (f64.store (local.tee $c (i32.add (local.get $c) (local.get $i)))
-        (f64.add (f64.mul (f64.load offset=8 (i32.add (local.get $x) (local.get $i))) (local.get $k))
-                 (f64.load (local.get $c))))
-      (f64.add (f64.load (local.get $c)) (f64.convert_i32_u (local.get $c))))
-    (func (export "axpy_twice") (param $c i32) (param $i i32) (param $x i32) (param $k f64) (result f64)
-      (f64.store (i32.const 16) (f64.const 1.5))
-      (f64.store (i32.const 24) (f64.const 2.5))
-      (f64.store (i32.const 48) (f64.const 4))
-      (f64.store (i32.const 56) (f64.const 8))
-      ;; c = c + i; x = x + i; c[0] += x[0] * k; then the same from c + 8 and x + 8
-      (f64.store (local.tee $c (i32.add (local.get $c) (local.get $i)))
-        (f64.add (f64.mul (f64.load (local.tee $x (i32.add (local.get $x) (local.get $i)))) (local.get $k))
-                 (f64.load (local.get $c))))
-      (f64.store (local.tee $c (i32.add (local.get $c) (i32.const 8)))
-        (f64.add (f64.mul (f64.load (local.tee $x (i32.add (local.get $x) (i32.const 8)))) (local.get $k))
-                 (f64.load (local.get $c))))
-      (f64.add (f64.add (f64.load (i32.const 16)) (f64.load (i32.const 24)))
-               (f64.convert_i32_u (i32.add (local.get $c) (local.get $x)))))
-    (func (export "axpy32") (param i32 i32 f32) (result f32)
-      (f32.store (i32.const 8) (f32.const 2))
-      (f32.store (i32.const 16) (f32.const 0.25))
-      (f32.store offset=8 (local.get 0)
-        (f32.add (f32.mul (f32.load (i32.add (local.get 1) (local.get 0))) (local.get 2))
-                 (f32.load offset=8 (local.get 0))))
-      (f32.load offset=8 (local.get 0)))))";
+const std::string kIndexedLoads = golden_module("indexed_loads");
 
 TEST_F(Interp, IndexedLoadsFeedingOps) {
   Instance i = load(kIndexedLoads);
@@ -614,53 +362,13 @@ TEST_F(Interp, IndexedLoadsFeedingOps) {
 
 // One round: c[i] += k * x[i]; c[i + 8] += k * x[i + 8], with $p and $xs left
 // at the second element.
-constexpr const char* kAxpyRound = R"(
-        (f64.store (local.tee $p (i32.add (local.get $c) (local.get $i)))
-          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $x) (local.get $i)))) (local.get $k))
-                   (f64.load (local.get $p))))
-        (f64.store (local.tee $p (i32.add (local.get $p) (i32.const 8)))
-          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $xs) (i32.const 8)))) (local.get $k))
-                   (f64.load (local.get $p))))
-)";
 // The loop `c[j] += k * x[j]`, unrolled by two as clang does, runs in one
 // instruction (F64AxpyLoop) when nothing it reads is written in it but the
 // counter; its locals end with the values the loop left them.
-const std::string kAxpyLoop = std::string(R"((module
-    (memory 1)
-    ;; x[j] = j, c[j] = 100 * j for j < n (8-byte elements from 0 and 4096)
-    (func $fill (param $n i32) (local $j i32)
-      (loop $l
-        (f64.store (i32.shl (local.get $j) (i32.const 3)) (f64.convert_i32_u (local.get $j)))
-        (f64.store offset=4096 (i32.shl (local.get $j) (i32.const 3))
-          (f64.mul (f64.const 100) (f64.convert_i32_u (local.get $j))))
-        (br_if $l (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n)))))
-    (func $sum (param $n i32) (result f64) (local $j i32) (local $s f64)
-      (loop $l
-        (local.set $s (f64.add (local.get $s) (f64.load offset=4096 (i32.shl (local.get $j) (i32.const 3)))))
-        (br_if $l (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
-      (local.get $s))
-    ;; the loop over bytes [0, end) of c and x, two elements per round
-    (func $axpy (param $c i32) (param $x i32) (param $end i32) (param $k f64) (param $p i32) (param $xs i32)
-                (result i32) (local $i i32)
-      (loop $l
-)") + kAxpyRound + R"(
-        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
-      ;; what the loop left in its locals
-      (i32.add (i32.add (local.get $p) (local.get $xs)) (local.get $i)))
-    (func (export "run") (param $n i32) (param $k f64) (result f64)
-      (call $fill (local.get $n))
-      (f64.add (f64.convert_i32_u (call $axpy (i32.const 4096) (i32.const 0) (i32.shl (local.get $n) (i32.const 3))
-                                              (local.get $k) (i32.const -1) (i32.const -1)))
-               (call $sum (local.get $n))))
-    ;; c at the end of memory: the loop traps on its way
-    (func (export "trap") (param $n i32)
-      (call $fill (local.get $n))
-      (drop (call $axpy (i32.const 65504) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)) (f64.const 1)
-                        (i32.const 0) (i32.const 0))))
-    (func (export "load") (param i32) (result f64) (f64.load (local.get 0)))))";
+const std::string kAxpyLoop = golden_module("axpy_loop");
 
 TEST_F(Interp, AxpyLoopRunsInOneInstruction) {
-  Instance i = load(kAxpyLoop.c_str());
+  Instance i = load(kAxpyLoop);
   auto run = *i.get_typed_func<double(int32_t, double)>("run");
   // sum of 100 j + 3 j over j < 64, plus p + xs + i = (4096 + 504) + 504 + 512
   EXPECT_EQ(*run.call(64, 3.0), 103.0 * (63 * 64 / 2) + 4600 + 504 + 512);
@@ -677,34 +385,15 @@ TEST_F(Interp, AxpyLoopRunsInOneInstruction) {
   auto at = *i.get_typed_func<double(int32_t)>("load");
   EXPECT_EQ(*at.call(65504 + 24), 3.0);
   EXPECT_EQ(*at.call(65504 + 8), 1.0);
-  EXPECT_NE(listing(kAxpyLoop.c_str()).find("F64AxpyLoop"), std::string::npos) << listing(kAxpyLoop.c_str());
+  EXPECT_NE(listing(kAxpyLoop).find("F64AxpyLoop"), std::string::npos) << listing(kAxpyLoop);
 }
 
 // The same loop whose end is a slot the loop writes ($xs): never one instruction.
-const std::string kAxpyLoopReadingWhatItWrites = std::string(R"((module
-    (memory 1)
-    (func (export "axpy") (param $c i32) (param $x i32) (param $xs i32) (param $k f64) (result i32)
-                (local $p i32) (local $i i32)
-      (loop $l
-)") + kAxpyRound + R"(
-        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $xs))))
-      (local.get $i))))";
+const std::string kAxpyLoopReadingWhatItWrites = golden_module("axpy_loop_reading_what_it_writes");
 
 // The same loop whose first sum goes to the counter's slot: the second sum and
 // the branch read the counter after that store. Never one instruction.
-constexpr const char* kAxpyLoopSumToCounter = R"((module
-    (memory 1)
-    (func (export "axpy") (param $c i32) (param $x i32) (param $end i32) (param $k f64) (result i32)
-                (local $i i32) (local $xs i32) (local $p i32)
-      (loop $l
-        (f64.store (local.tee $i (i32.add (local.get $c) (local.get $i)))
-          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $x) (local.get $i)))) (local.get $k))
-                   (f64.load (local.get $i))))
-        (f64.store (local.tee $p (i32.add (local.get $i) (i32.const 8)))
-          (f64.add (f64.mul (f64.load (local.tee $xs (i32.add (local.get $xs) (i32.const 8)))) (local.get $k))
-                   (f64.load (local.get $p))))
-        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
-      (local.get $i))))";
+const std::string kAxpyLoopSumToCounter = golden_module("axpy_loop_sum_to_counter");
 
 TEST_F(Interp, AxpyLoopNotFusedWhenASumGoesToTheCounter) {
   Instance i = load(kAxpyLoopSumToCounter);
@@ -716,11 +405,11 @@ TEST_F(Interp, AxpyLoopNotFusedWhenASumGoesToTheCounter) {
 }
 
 TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
-  Instance i = load(kAxpyLoopReadingWhatItWrites.c_str());
+  Instance i = load(kAxpyLoopReadingWhatItWrites);
   // x = 8: after one round i = 16 = xs (8 + 0 + 8); with $xs read once (1000)
   // the loop would run on to 1008
   EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t, int32_t, double)>("axpy")->call(4096, 8, 1000, 1.0), 16);
-  std::string code = listing(kAxpyLoopReadingWhatItWrites.c_str());
+  std::string code = listing(kAxpyLoopReadingWhatItWrites);
   EXPECT_EQ(code.find("AxpyLoop"), std::string::npos) << code;
   EXPECT_NE(code.find("F64AxpyIndexedRmwTwice"), std::string::npos) << code;
 }
@@ -728,32 +417,7 @@ TEST_F(Interp, AxpyLoopNotFusedWhenItReadsWhatItWrites) {
 // Two additions in a row run as one instruction (AddPair*), an addition
 // jumps straight into the next instruction's handler (I32AddThen*); a jump to
 // the second still runs only the second.
-constexpr const char* kAddPairs = R"((module
-    (memory 1)
-    (func (export "steps") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $s i64)
-      (loop $l
-        (local.set $p (i32.add (local.get $p) (i32.const 3)))
-        (local.set $s (i64.add (local.get $s) (i64.const 5)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
-      (i64.add (local.get $s) (i64.extend_i32_u (i32.add (local.get $p) (local.get $i)))))
-    (func (export "join") (param $c i32) (param $a i32) (result i32) (local $b i32)
-      (local.set $a (i32.add (local.get $a) (i32.const 1)))
-      (block $j
-        (br_if $j (local.get $c))
-        (local.set $a (i32.add (local.get $a) (i32.const 10))))
-      (local.set $b (i32.add (local.get $a) (i32.const 100)))
-      (i32.add (i32.mul (local.get $b) (i32.const 1000)) (local.get $a)))
-    ;; an addition, then a load (I32AddThenI32Load); an addition, then one
-    ;; reading its sum from the accumulator (I32AddThenI32AddAccA)
-    (func (export "then") (param $p i32) (param $q i32) (result i32) (local $a i32)
-      (i32.store (i32.const 8) (i32.const 77))
-      (local.set $a (i32.add (local.get $q) (i32.const 5)))
-      (local.set $p (i32.load (local.get $p)))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (local.set $a (i32.add (local.get $q) (local.get $a)))
-      (i32.add (local.get $a) (local.get $p))))
-)";
+const std::string kAddPairs = golden_module("add_pairs");
 
 TEST_F(Interp, AddPairs) {
   Instance i = load(kAddPairs);
@@ -773,43 +437,7 @@ TEST_F(Interp, AddPairs) {
 // (I32Load8UAddThenI32XorStore8AccA), and a float rounded, clamped and stored
 // as a byte (F32AddAccA then a guarded truncation then the store), as image
 // filters do.
-constexpr const char* kThenChains = R"((module
-    (memory 1)
-    (func (export "invert") (param $p i32) (param $n i32) (local $i i32) (local $x i32)
-      (loop $l
-        (i32.store8 (local.tee $x (i32.add (local.get $p) (local.get $i)))
-                    (i32.xor (i32.load8_u (local.get $x)) (i32.const 255)))
-        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
-    ;; byte [2d + 1] = (int32_t)(min(a * 2 + b + c, 255) + 0.5), INT_MIN out of range
-    (func (export "round") (param $d i32) (param $a f32) (param $b f32) (param $c f32) (local $t i32) (local $v f32)
-      (block $done
-        (block $out
-          (br_if $out (i32.eqz (f32.lt (f32.abs (local.tee $v
-            (f32.add (f32.min (f32.add (f32.add (f32.mul (local.get $a) (f32.const 2)) (local.get $b)) (local.get $c))
-                              (f32.const 255))
-                     (f32.const 0.5))))
-            (f32.const 0x1p31))))
-          (local.set $t (i32.trunc_f32_s (local.get $v)))
-          (br $done))
-        (local.set $t (i32.const 0x80000000)))
-      (i32.store8 offset=1 (i32.add (local.get $d) (local.get $d)) (local.get $t)))
-    ;; grayscale: each RGBx pixel in [p, end) to (77 r + 150 g + 29 b + 128) >> 8
-    (func (export "luma") (param $p i32) (param $end i32) (local $y i32)
-      (loop $l
-        (local.set $y (i32.shr_u (i32.add (i32.add (i32.add
-            (i32.mul (i32.load8_u (local.get $p)) (i32.const 77))
-            (i32.mul (i32.load8_u offset=1 (local.get $p)) (i32.const 150)))
-            (i32.mul (i32.load8_u offset=2 (local.get $p)) (i32.const 29))) (i32.const 128)) (i32.const 8)))
-        (i32.store8 (local.get $p) (local.get $y))
-        (i32.store8 offset=1 (local.get $p) (local.get $y))
-        (i32.store8 offset=2 (local.get $p) (local.get $y))
-        (br_if $l (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end)))))
-    (func (export "dot") (param $a f32) (param $b f32) (param $c f32) (result f32)
-      (f32.min (f32.add (f32.add (f32.mul (local.get $a) (f32.const 0.25)) (f32.mul (local.get $b) (f32.const 0.5)))
-                        (f32.mul (local.get $c) (f32.const 2)))
-               (f32.const 100)))
-    (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0)))
-    (func (export "set") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))))";
+const std::string kThenChains = golden_module("then_chains");
 
 TEST_F(Interp, ThenChains) {
   Instance i = load(kThenChains);
@@ -862,20 +490,7 @@ TEST_F(Interp, ThenChains) {
 // c[i] += x as one instruction keeps the loaded value and the sum in
 // registers; when the code keeps either in a local (local.tee), the fused form
 // must not be used, or the local would miss its value.
-constexpr const char* kReadModifyWrite = R"((module
-    (memory 1)
-    (func (export "rmw") (param $p i32) (param $x i32) (param $a f64) (param $b f64) (result f64)
-      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (local.get $x)))
-      (f64.store offset=8 (local.get $p) (f64.add (f64.mul (local.get $a) (local.get $b)) (f64.load offset=8 (local.get $p))))
-      (f64.add (f64.load offset=8 (local.get $p)) (f64.convert_i32_s (i32.load (local.get $p)))))
-    (func (export "tee_sum") (param $p i32) (param $x i32) (result i32) (local $s i32)
-      (i32.store (local.get $p) (i32.const 40))
-      (i32.store (local.get $p) (local.tee $s (i32.add (i32.load (local.get $p)) (local.get $x))))
-      (i32.add (local.get $s) (i32.load (local.get $p))))
-    (func (export "tee_product") (param $p i32) (param $a f64) (param $b f64) (result f64) (local $m f64)
-      (f64.store (local.get $p) (f64.const 0.5))
-      (f64.store (local.get $p) (f64.add (local.tee $m (f64.mul (local.get $a) (local.get $b))) (f64.load (local.get $p))))
-      (f64.add (local.get $m) (f64.load (local.get $p))))))";
+const std::string kReadModifyWrite = golden_module("read_modify_write");
 
 TEST_F(Interp, ReadModifyWriteKeepsLocalsRight) {
   Instance i = load(kReadModifyWrite);
@@ -890,18 +505,7 @@ TEST_F(Interp, ReadModifyWriteKeepsLocalsRight) {
 
 // A loaded value feeding an op, or an op's result feeding a store, is fused
 // only as a temporary; kept in a local (local.tee) it must still reach it.
-constexpr const char* kTeedIntermediates = R"((module
-    (memory 1)
-    (func (export "load_op") (param $p i32) (param $x i32) (result i32)
-      (i32.store (local.get $p) (i32.const 40))
-      (i32.add (i32.add (i32.load (local.get $p)) (local.get $x))              ;; fused
-               (i32.add (local.tee $p (i32.load (local.get $p))) (local.get $x))) ;; not
-      (local.get $p)
-      (i32.add))
-    (func (export "op_store") (param $p i32) (param $x i32) (result i32)
-      (i32.store (local.get $p) (i32.add (local.get $x) (i32.const 3)))           ;; fused
-      (i32.store offset=4 (local.get $p) (local.tee $x (i32.add (local.get $x) (i32.const 1)))) ;; not
-      (i32.add (i32.add (i32.load (local.get $p)) (i32.load offset=4 (local.get $p))) (local.get $x)))))";
+const std::string kTeedIntermediates = golden_module("teed_intermediates");
 
 TEST_F(Interp, TeedIntermediatesAreKept) {
   Instance i = load(kTeedIntermediates);
@@ -917,47 +521,7 @@ TEST_F(Interp, TeedIntermediatesAreKept) {
 // `(int)f` as clang compiles it without non-trapping conversions: a guard
 // |x| < 2^N around the trapping truncation, INT_MIN otherwise; as an if/else
 // and as two blocks with local.sets. Each becomes one guarded truncation.
-constexpr const char* kGuardedTruncations = R"((module
-    (func (export "if_f32_i32") (param f32) (result i32)
-      (if (result i32) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))
-        (then (i32.trunc_f32_s (local.get 0)))
-        (else (i32.const 0x80000000))))
-    (func (export "blocks_f32_i32") (param f32) (result i32) (local i32)
-      (block $done
-        (block $out_of_range
-          (br_if $out_of_range (i32.eqz (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))))
-          (local.set 1 (i32.trunc_f32_s (local.get 0)))
-          (br $done))
-        (local.set 1 (i32.const 0x80000000)))
-      (local.get 1))
-    (func (export "if_f64_i32") (param f64) (result i32)
-      (if (result i32) (f64.lt (f64.abs (local.get 0)) (f64.const 0x1p31))
-        (then (i32.trunc_f64_s (local.get 0)))
-        (else (i32.const 0x80000000))))
-    (func (export "if_f32_i64") (param f32) (result i64)
-      (if (result i64) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p63))
-        (then (i64.trunc_f32_s (local.get 0)))
-        (else (i64.const 0x8000000000000000))))
-    (func (export "if_f64_i64") (param f64) (result i64)
-      (if (result i64) (f64.lt (f64.abs (local.get 0)) (f64.const 0x1p63))
-        (then (i64.trunc_f64_s (local.get 0)))
-        (else (i64.const 0x8000000000000000))))
-    ;; Not the idiom: a limit of 2^30 must keep the plain code (and its result).
-    (func (export "other_limit") (param f32) (result i32)
-      (if (result i32) (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p30))
-        (then (i32.trunc_f32_s (local.get 0)))
-        (else (i32.const 0x80000000))))
-    ;; The same shape, but a second branch also lands on the INT_MIN arm: fusing
-    ;; would drop that jump's target, so it stays unfused.
-    (func (export "second_jump") (param f32 i32) (result i32) (local i32)
-      (block $done
-        (block $out_of_range
-          (br_if $out_of_range (local.get 1))
-          (br_if $out_of_range (i32.eqz (f32.lt (f32.abs (local.get 0)) (f32.const 0x1p31))))
-          (local.set 2 (i32.trunc_f32_s (local.get 0)))
-          (br $done))
-        (local.set 2 (i32.const 0x80000000)))
-      (local.get 2))))";
+const std::string kGuardedTruncations = golden_module("guarded_truncations");
 
 TEST_F(Interp, GuardedTruncationIdiom) {
   Instance i = load(kGuardedTruncations);
@@ -1003,33 +567,7 @@ TEST_F(Interp, GuardedTruncationIdiom) {
 // A switch loop: a tiny bytecode interpreter whose `br_table` heads the loop, so
 // each back edge gets a copy of the dispatch (with targets both already known
 // and still to be patched), and one whose targets take a value (stubs).
-constexpr const char* kSwitchLoops = R"((module
-    (memory 1)
-    (data (i32.const 0) "\00\01\00\01\01\02")
-    (data (i32.const 16) "\00\00\00\01")
-    (func (export "vm") (param $pc i32) (result i32) (local $acc i32) (local $op i32)
-      (block $halt
-        (loop $next
-          (local.set $op (i32.load8_u (local.get $pc)))
-          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
-          (block $double
-            (block $inc
-              (br_table $inc $double $halt (local.get $op)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
-            (br $next))
-          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
-          (br $next)))
-      (local.get $acc))
-    (func (export "vm_values") (param $pc i32) (result i32) (local $acc i32)
-      (block $halt (result i32)
-        (loop $next
-          (block $inc (result i32)
-            (local.get $acc)
-            (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
-            (br_table $inc $halt (i32.load8_u offset=15 (local.get $pc))))
-          (local.set $acc (i32.add (i32.const 3)))
-          (br $next))
-        (unreachable)))))";
+const std::string kSwitchLoops = golden_module("switch_loops");
 
 TEST_F(Interp, BackEdgesCopyASwitchDispatch) {
   Instance i = load(kSwitchLoops);
@@ -1047,23 +585,7 @@ TEST_F(Interp, BackEdgesCopyASwitchDispatch) {
 // The same loop over 32-bit opcodes, `switch (code[pc])` as C compiles it: the
 // br_table takes in the scaled load of its index (BrTableLoadScaled), also in
 // the copies at the back edges; an opcode past the table takes the default.
-constexpr const char* kWordSwitch = R"((module
-    (memory 1)
-    (data (i32.const 64) "\00\00\00\00" "\01\00\00\00" "\00\00\00\00" "\01\00\00\00" "\07\00\00\00")
-    (func (export "vm") (param $pc i32) (result i32) (local $acc i32) (local $op i32)
-      (block $halt
-        (loop $next
-          (block $double
-            (block $inc
-              (br_table $inc $double $halt
-                (i32.load offset=60 (i32.add (i32.shl (local.get $pc) (i32.const 2)) (i32.const 4)))))
-            (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
-            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
-            (br $next))
-          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
-          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
-          (br $next)))
-      (local.get $acc))))";
+const std::string kWordSwitch = golden_module("word_switch");
 
 TEST_F(Interp, SwitchOnALoadedWord) {
   Instance i = load(kWordSwitch);

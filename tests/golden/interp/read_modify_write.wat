@@ -1,0 +1,15 @@
+;; Used by kReadModifyWrite in tests/unit/interp_test.cpp.
+(module
+    (memory 1)
+    (func (export "rmw") (param $p i32) (param $x i32) (param $a f64) (param $b f64) (result f64)
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (local.get $x)))
+      (f64.store offset=8 (local.get $p) (f64.add (f64.mul (local.get $a) (local.get $b)) (f64.load offset=8 (local.get $p))))
+      (f64.add (f64.load offset=8 (local.get $p)) (f64.convert_i32_s (i32.load (local.get $p)))))
+    (func (export "tee_sum") (param $p i32) (param $x i32) (result i32) (local $s i32)
+      (i32.store (local.get $p) (i32.const 40))
+      (i32.store (local.get $p) (local.tee $s (i32.add (i32.load (local.get $p)) (local.get $x))))
+      (i32.add (local.get $s) (i32.load (local.get $p))))
+    (func (export "tee_product") (param $p i32) (param $a f64) (param $b f64) (result f64) (local $m f64)
+      (f64.store (local.get $p) (f64.const 0.5))
+      (f64.store (local.get $p) (f64.add (local.tee $m (f64.mul (local.get $a) (local.get $b))) (f64.load (local.get $p))))
+      (f64.add (local.get $m) (f64.load (local.get $p)))))
