@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "interp/pairs.def"
+#include "interp/plain.h"
 
 namespace kiln::interp {
 
@@ -244,23 +245,22 @@ using F64 = double;
 }  // namespace
 
 // The handlers whose code writes W(0) with SET_DST (interpreter.cpp), by the
-// type written; a handler listed here that does not is caught by the check
-// build (KILN_CHECK_ACCUMULATOR, the sanitizer build), which compares every
-// accumulator read with the slot.
+// type written: every plain handler (generated from opcodes.def, so a new
+// plain instruction is a producer without being listed), and the fused and
+// hand-written ones listed below. A handler listed here that does not is
+// caught by the check build (KILN_CHECK_ACCUMULATOR, the sanitizer build),
+// which compares every accumulator read with the slot.
 Accumulator accumulator_set_by(Handler h) {
   switch (h) {
+#define PLAIN_PRODUCER(name, sig) \
+  case Handler::name:        \
+    return accumulator_of<KILN_SEMANTIC(name)::Result>();
+#define OP(name, prefix, code, text, imm, sig) KILN_PLAIN_ROW(PLAIN_PRODUCER, name, prefix, code, text, imm, sig)
+#include "ir/opcodes.def"
+#undef OP
+#undef PLAIN_PRODUCER
 #define H(name) case Handler::name:
-    // Numeric operators with an integer result (UNOP, BINOP, DIVOP; those of
-    // KILN_ACC_UNARY are below).
-    H(I32Eq) H(I32Ne) H(I32LtS) H(I32LtU) H(I32GtS) H(I32GtU) H(I32LeS) H(I32LeU) H(I32GeS) H(I32GeU)
-    H(I64Eqz) H(I64Eq) H(I64Ne) H(I64LtS) H(I64LtU) H(I64GtS) H(I64GtU) H(I64LeS) H(I64LeU) H(I64GeS) H(I64GeU)
-    H(F32Eq) H(F32Ne) H(F32Lt) H(F32Gt) H(F32Le) H(F32Ge) H(F64Eq) H(F64Ne) H(F64Lt) H(F64Gt) H(F64Le) H(F64Ge)
-    H(I32Clz) H(I32Ctz) H(I32Popcnt) H(I32Add) H(I32Sub) H(I32Mul) H(I32And) H(I32Or) H(I32Xor) H(I32Shl)
-    H(I32ShrS) H(I32ShrU) H(I32Rotl) H(I32Rotr) H(I64Clz) H(I64Ctz) H(I64Popcnt) H(I64Add) H(I64Sub) H(I64Mul)
-    H(I64And) H(I64Or) H(I64Xor) H(I64Shl) H(I64ShrS) H(I64ShrU) H(I64Rotl) H(I64Rotr)
-    H(I32DivS) H(I32DivU) H(I32RemS) H(I32RemU) H(I64DivS) H(I64DivU) H(I64RemS) H(I64RemU)
-    H(I32Extend8S) H(I32Extend16S) H(I64Extend8S)
-    H(I64Extend16S) H(I64Extend32S)
+    // Fused operators with an integer result (those of KILN_ACC_UNARY are below).
     H(I32TruncF32SGuarded) H(I32TruncF64SGuarded) H(I64TruncF32SGuarded) H(I64TruncF64SGuarded)
     // Loads (LOAD, LOAD_ADD, LOAD_SCALED; float loads below).
     H(I32Load) H(I64Load) H(I32Load8S) H(I32Load8U) H(I32Load16S) H(I32Load16U)
@@ -282,15 +282,13 @@ Accumulator accumulator_set_by(Handler h) {
     KILN_ACC_GUARDED(KILN_ACC_GUARDED_CASE)
 #undef KILN_ACC_GUARDED_CASE
       return Accumulator::Integer;
-    // Float arithmetic (BINOP, UNOP, float load+op).
-    H(F32Add) H(F32Sub) H(F32Mul) H(F32Div) H(F32Min) H(F32Max) H(F32Ceil) H(F32Floor) H(F32Trunc) H(F32Nearest)
-    H(F32ConvertI64S) H(F32ConvertI64U) H(F32AddLoad) H(F32MulLoad) H(F32AddLoadIndexed) H(F32MulLoadIndexed)
+    // Float load+op.
+    H(F32AddLoad) H(F32MulLoad) H(F32AddLoadIndexed) H(F32MulLoadIndexed)
     // Float loads: the value's bits (an f32's zero-extended, as the slot has them).
     H(F32Load) H(F32LoadAcc) H(F32LoadAdd) H(F32LoadAddAccA) H(F32LoadAddAccB)
     H(F32ConvertLoad8U) H(F32ConvertLoad8UAdd)
       return Accumulator::F32;
-    H(F64Add) H(F64Sub) H(F64Mul) H(F64Div) H(F64Min) H(F64Max) H(F64Ceil) H(F64Floor) H(F64Trunc) H(F64Nearest)
-    H(F64ConvertI64S) H(F64ConvertI64U) H(F64AddLoad) H(F64SubLoadL) H(F64SubLoadR) H(F64MulLoad) H(F64DivLoadL)
+    H(F64AddLoad) H(F64SubLoadL) H(F64SubLoadR) H(F64MulLoad) H(F64DivLoadL)
     H(F64DivLoadR) H(F64AddLoadIndexed) H(F64SubLoadIndexedL) H(F64SubLoadIndexedR) H(F64MulLoadIndexed)
     H(F64Load) H(F64LoadAcc) H(F64LoadAdd) H(F64LoadAddAccA) H(F64LoadAddAccB) H(F64LoadScaled)
     H(F64ConvertLoad8U) H(F64ConvertLoad8UAdd)
@@ -315,7 +313,6 @@ Accumulator accumulator_set_by(Handler h) {
     KILN_ACC_ALU(KILN_ACC_ALU_CASE)
 #undef KILN_ACC_ALU_CASE
 #define KILN_ACC_UNARY_CASE(name) \
-  case Handler::name:             \
   case Handler::name##Acc:        \
     return accumulator_of<KILN_SEMANTIC(name)::Result>();
     KILN_ACC_UNARY(KILN_ACC_UNARY_CASE)

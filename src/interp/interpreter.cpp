@@ -508,8 +508,9 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 
   // Plain numeric operators (plain.h): each handler from its semantic function,
   // in the generic layout dst a [b].
-#define PLAIN_HANDLER(name)                                                  \
+#define PLAIN_HANDLER(name, sig)                                             \
   L_##name : {                                                               \
+    KILN_CHECK_SEMANTIC(name, sig);                                          \
     TrapCode code = plain_operator<&semantics::name>(fp, ip, acc);           \
     if (code != TrapCode::None) TRAP(code);                                  \
     NEXT(1 + KILN_SEMANTIC(name)::arity);                                    \

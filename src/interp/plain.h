@@ -3,18 +3,20 @@
 // its semantic function alone (runtime/semantics.h), expanded from opcodes.def
 // so that no list of names is kept by hand:
 //
-// - KILN_FOR_FIXED(X): X(Name) for every instruction with a fixed signature:
-//   handlers.def lists their handlers (the generic operand layout: destination,
-//   operands in stack order, immediates).
-// - KILN_FOR_PLAIN(X): X(Name) for the plain numeric ones among them (no
-//   immediate, scalar operands): interpreter.cpp generates their handlers from
-//   the semantic function semantics::Name, typed by Semantic<> below.
+// - KILN_FIXED_ROW(X, row...): X(Name) for every instruction with a fixed
+//   signature: handlers.def lists their handlers (the generic operand layout:
+//   destination, operands in stack order, immediates).
+// - KILN_PLAIN_ROW(X, row...): X(Name, signature) for the plain numeric ones
+//   among them (no immediate, scalar operands): interpreter.cpp generates
+//   their handlers from the semantic function semantics::Name, typed by
+//   Semantic<> below and checked against the row (KILN_CHECK_SEMANTIC).
 //
 // The helper macros map a row's signature (and immediate kind) to X or to
 // nothing; a new signature in opcodes.h needs its line here (the build fails
 // on an unknown one).
 #pragma once
 
+#include <string_view>
 #include <type_traits>
 
 #include "kiln/error.hpp"
@@ -127,29 +129,29 @@
 #define KILN_PLAIN_SIG__f(X, name)
 #define KILN_PLAIN_SIG__d(X, name)
 #define KILN_PLAIN_SIG__v(X, name)
-#define KILN_PLAIN_SIG_i_i(X, name) X(name)
-#define KILN_PLAIN_SIG_ii_i(X, name) X(name)
-#define KILN_PLAIN_SIG_l_i(X, name) X(name)
-#define KILN_PLAIN_SIG_ll_i(X, name) X(name)
-#define KILN_PLAIN_SIG_ff_i(X, name) X(name)
-#define KILN_PLAIN_SIG_dd_i(X, name) X(name)
-#define KILN_PLAIN_SIG_l_l(X, name) X(name)
-#define KILN_PLAIN_SIG_ll_l(X, name) X(name)
-#define KILN_PLAIN_SIG_f_f(X, name) X(name)
-#define KILN_PLAIN_SIG_ff_f(X, name) X(name)
-#define KILN_PLAIN_SIG_d_d(X, name) X(name)
-#define KILN_PLAIN_SIG_dd_d(X, name) X(name)
-#define KILN_PLAIN_SIG_f_i(X, name) X(name)
-#define KILN_PLAIN_SIG_d_i(X, name) X(name)
-#define KILN_PLAIN_SIG_i_l(X, name) X(name)
-#define KILN_PLAIN_SIG_f_l(X, name) X(name)
-#define KILN_PLAIN_SIG_d_l(X, name) X(name)
-#define KILN_PLAIN_SIG_i_f(X, name) X(name)
-#define KILN_PLAIN_SIG_l_f(X, name) X(name)
-#define KILN_PLAIN_SIG_d_f(X, name) X(name)
-#define KILN_PLAIN_SIG_i_d(X, name) X(name)
-#define KILN_PLAIN_SIG_l_d(X, name) X(name)
-#define KILN_PLAIN_SIG_f_d(X, name) X(name)
+#define KILN_PLAIN_SIG_i_i(X, name) X(name, i_i)
+#define KILN_PLAIN_SIG_ii_i(X, name) X(name, ii_i)
+#define KILN_PLAIN_SIG_l_i(X, name) X(name, l_i)
+#define KILN_PLAIN_SIG_ll_i(X, name) X(name, ll_i)
+#define KILN_PLAIN_SIG_ff_i(X, name) X(name, ff_i)
+#define KILN_PLAIN_SIG_dd_i(X, name) X(name, dd_i)
+#define KILN_PLAIN_SIG_l_l(X, name) X(name, l_l)
+#define KILN_PLAIN_SIG_ll_l(X, name) X(name, ll_l)
+#define KILN_PLAIN_SIG_f_f(X, name) X(name, f_f)
+#define KILN_PLAIN_SIG_ff_f(X, name) X(name, ff_f)
+#define KILN_PLAIN_SIG_d_d(X, name) X(name, d_d)
+#define KILN_PLAIN_SIG_dd_d(X, name) X(name, dd_d)
+#define KILN_PLAIN_SIG_f_i(X, name) X(name, f_i)
+#define KILN_PLAIN_SIG_d_i(X, name) X(name, d_i)
+#define KILN_PLAIN_SIG_i_l(X, name) X(name, i_l)
+#define KILN_PLAIN_SIG_f_l(X, name) X(name, f_l)
+#define KILN_PLAIN_SIG_d_l(X, name) X(name, d_l)
+#define KILN_PLAIN_SIG_i_f(X, name) X(name, i_f)
+#define KILN_PLAIN_SIG_l_f(X, name) X(name, l_f)
+#define KILN_PLAIN_SIG_d_f(X, name) X(name, d_f)
+#define KILN_PLAIN_SIG_i_d(X, name) X(name, i_d)
+#define KILN_PLAIN_SIG_l_d(X, name) X(name, l_d)
+#define KILN_PLAIN_SIG_f_d(X, name) X(name, f_d)
 #define KILN_PLAIN_SIG_v_v(X, name)
 #define KILN_PLAIN_SIG_vv_v(X, name)
 #define KILN_PLAIN_SIG_vvv_v(X, name)
@@ -210,4 +212,35 @@ struct Semantic<TrapCode (*)(A, B, R&)> {
 
 // The traits of semantics::Name.
 #define KILN_SEMANTIC(name) ::kiln::interp::Semantic<decltype(&::kiln::semantics::name)>
+
+namespace kiln::interp {
+
+// A C type's letter in opcodes.def signatures (either signedness for integers).
+template <class T>
+constexpr char signature_letter() {
+  if constexpr (std::is_same_v<T, float>) return 'f';
+  if constexpr (std::is_same_v<T, double>) return 'd';
+  if constexpr (std::is_integral_v<T> && sizeof(T) == 4) return 'i';
+  if constexpr (std::is_integral_v<T> && sizeof(T) == 8) return 'l';
+  return '?';
+}
+
+// Whether a semantic function's types are those of its row's signature
+// (`ii_i`: two i32 operands, an i32 result).
+template <class S>
+constexpr bool has_signature(std::string_view signature) {
+  char letters[4] = {signature_letter<typename S::A0>(), '_', signature_letter<typename S::Result>(), 0};
+  if constexpr (S::arity == 2) {
+    char two[5] = {letters[0], signature_letter<typename S::A1>(), '_', letters[2], 0};
+    return signature == std::string_view(two);
+  }
+  return signature == std::string_view(letters);
+}
+
+}  // namespace kiln::interp
+
+// Fails the build when semantics::name does not have the types of its row.
+#define KILN_CHECK_SEMANTIC(name, sig)                            \
+  static_assert(::kiln::interp::has_signature<KILN_SEMANTIC(name)>(#sig), \
+                "semantics::" #name " does not have the types of its opcodes.def row");
 

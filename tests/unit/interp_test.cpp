@@ -172,6 +172,19 @@ TEST_F(Interp, AccumulatorCarriesFloats) {
   EXPECT_EQ(code.find("Return64Acc"), std::string::npos) << code;
 }
 
+TEST_F(Interp, PlainResultsFeedTheAccumulator) {
+  const std::string text = golden_module("plain_producers");
+  Instance i = load(text);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int64_t, int32_t)>("wrap_add")->call(0x123456789ll, 7), 0x23456789 + 7);
+  EXPECT_EQ(*i.get_typed_func<float(float, float)>("abs_mul")->call(-1.5f, 4.0f), 6.0f);
+  EXPECT_EQ(*i.get_typed_func<double(double, double)>("sqrt_sub")->call(16.0, 0.5), 3.5);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("eqz_or")->call(0, 2), 3);
+  EXPECT_EQ(*i.get_typed_func<int32_t(int32_t, int32_t)>("eqz_or")->call(5, 2), 2);
+  std::string code = listing(text);
+  for (const char* form : {"I32AddAccA", "F32MulAccA", "F64SubAccA", "I32OrAccA"})
+    EXPECT_NE(code.find(form), std::string::npos) << form << "\n" << code;
+}
+
 // Where a jump lands the accumulator holds what the jumping path left there
 // (here b & 1, its branch condition), not the value in the slot: the xor after
 // the block must read the block's result from its slot on both paths.
