@@ -25,8 +25,10 @@
 #include <optional>
 
 #include "base/reader.h"
+#include "interp/code_passes.h"
 #include "interp/fusion_tables.h"
 #include "interp/handlers.h"
+#include "interp/layouts.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "validate/function_validator.h"
@@ -155,7 +157,8 @@ class Translator final : public validate::CodeSink {
     close_fuel_segment();
     code_->frame_size = std::max(max_extent_, code_->results_size);
     code_->frame_size = (code_->frame_size + 15) & ~15u;
-    run_last_passes();
+    std::sort(all_jump_targets_.begin(), all_jump_targets_.end());
+    run_last_passes(*code_, all_jump_targets_);
     return std::move(code_);
   }
 
@@ -491,10 +494,12 @@ class Translator final : public validate::CodeSink {
       if (!ends_copy && !is_copyable(*h)) break;
       uint32_t copy = emit_handler(*h);
       code_->offsets.back().second = code_->offsets[i].second;
-      for (uint32_t w = from + 2; w < to; ++w) emit(code_->words[w]);
+      for (uint32_t w = from + layout::kHandlerWords; w < to; ++w) emit(code_->words[w]);
       if (ends_copy) {
-        // Br: rel; BrTable: index count rel...; BrTableLoadScaled: 6 operands, count, rel...
-        uint32_t first_rel = *h == Handler::Br ? 2 : *h == Handler::BrTable ? 4 : 9;
+        // The relative targets: a Br's one, a table's after its fixed operands.
+        uint32_t first_rel = *h == Handler::Br        ? layout::Br::at(layout::Br::rel)
+                             : *h == Handler::BrTable ? layout::BrTable::kWords
+                                                      : layout::BrTableLoadScaled::kWords;
         for (uint32_t w = first_rel; from + w < to; ++w) retarget_copied_jump(from, copy, w);
         return true;
       }
@@ -505,179 +510,6 @@ class Translator final : public validate::CodeSink {
     uint32_t br = emit_handler(Handler::Br);
     emit(static_cast<uint32_t>(static_cast<int32_t>(resume) - static_cast<int32_t>(br)));
     return true;
-  }
-  // The last passes over the finished code, in this order (docs/architecture.md,
-  // "Superinstructions"). Each changes only handler words, through rewrite(),
-  // and reads each instruction's handler from handlers_, looked up once here
-  // (handler_at is a search over all handlers).
-  void run_last_passes() {
-    std::sort(all_jump_targets_.begin(), all_jump_targets_.end());
-    handlers_.clear();
-    for (const auto& [at, offset] : code_->offsets) handlers_.push_back(handler_at_word(at));
-    use_accumulator();
-    pair_axpys();
-    loop_axpys();
-    then_forms();
-    pair_adds();
-  }
-  // Instruction i (of code_->offsets) gets handler h.
-  void rewrite(size_t i, Handler h) {
-    write_handler(code_->offsets[i].first, h);
-    handlers_[i] = h;
-  }
-  // (accumulator.def) An instruction right after a producer of the
-  // accumulator, reading the slot it wrote, takes the value from the
-  // accumulator instead. Not where a jump lands: the accumulator would hold
-  // whatever the jumping path left there. Only handlers change, no operand.
-  void use_accumulator() {
-    const auto& offsets = code_->offsets;
-    for (size_t i = 1; i < offsets.size(); ++i) {
-      const uint32_t previous = offsets[i - 1].first, at = offsets[i].first;
-      const uint32_t end = i + 1 < offsets.size() ? offsets[i + 1].first : pos();
-      if (previous >= at || at >= end) continue;
-      if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), at)) continue;
-      const std::optional<Handler> producer = handlers_[i - 1], consumer = handlers_[i];
-      if (!producer || !consumer || at - previous < 3) continue;
-      const Accumulator produced_in = accumulator_set_by(*producer);
-      if (produced_in == Accumulator::None) continue;
-      const uint32_t produced = code_->words[previous + 2];
-      // A pair reads b, which has no accumulator form; if its first operation
-      // commutes, a and b trade places and a has one.
-      if (pair_first_commutes(*consumer) && code_->words[at + 4] == produced && code_->words[at + 3] != produced)
-        std::swap(code_->words[at + 3], code_->words[at + 4]);
-      for (uint32_t operand = 0; at + 2 + operand < end; ++operand) {
-        if (code_->words[at + 2 + operand] != produced) continue;
-        std::optional<AccumulatorForm> form = accumulator_form(*consumer, operand);
-        if (!form || form->reads != produced_in || writes_before_reading(*consumer, at, produced)) continue;
-        rewrite(i, form->form);
-        break;
-      }
-    }
-  }
-  // Two indexed axpy instructions in a row, the second's pa and xa being the
-  // first's p and xs slots, become one (handlers.def): the first's handler
-  // changes and runs both; the second's words stay where they are. Not where
-  // a jump lands on the second, and not when the first's xs goes to its p
-  // slot (the axpy translation refuses that already).
-  void pair_axpys() {
-    const auto& offsets = code_->offsets;
-    const uint32_t* w = code_->words.data();
-    for (size_t i = 1; i < offsets.size(); ++i) {
-      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
-      if (second != first + 11) continue;
-      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
-      if (!h1 || h1 != h2 || (*h1 != Handler::F64AxpyIndexedRmw && *h1 != Handler::F32AxpyIndexedRmw)) continue;
-      if (std::binary_search(all_jump_targets_.begin(), all_jump_targets_.end(), second)) continue;
-      // first: pa pb p xa xb xs k xoffset offset; the second's pa and xa are W(11) and W(14)
-      if (w[second + 2] != w[first + 4] || w[second + 5] != w[first + 7] || w[first + 4] == w[first + 7]) continue;
-      rewrite(i - 1, *h1 == Handler::F64AxpyIndexedRmw ? Handler::F64AxpyIndexedRmwTwice
-                                                        : Handler::F32AxpyIndexedRmwTwice);
-      ++i;  // the second is part of the first now
-    }
-  }
-  // A paired axpy whose next instruction adds to its counter and loops back to
-  // it (AddBrI32Ne) becomes one instruction running the whole loop: valid when
-  // the loop writes nothing it reads except the counter, which must be the
-  // index both sums add (b and xb) and the branch's own sum.
-  void loop_axpys() {
-    const auto& offsets = code_->offsets;
-    uint32_t* w = code_->words.data();
-    for (size_t i = 2; i < offsets.size(); ++i) {
-      const uint32_t pair = offsets[i - 2].first, branch = offsets[i].first;
-      if (branch != pair + 22 || handlers_[i] != Handler::AddBrI32Ne) continue;
-      const std::optional<Handler> h = handlers_[i - 2];
-      if (h != Handler::F64AxpyIndexedRmwTwice && h != Handler::F32AxpyIndexedRmwTwice) continue;
-      uint32_t* operand = w + pair + 2;  // operand[k] is the handler's W(k)
-      // The branch goes back to the pair, or to the HotnessCount just before
-      // it (which then counts once per run of the loop).
-      // (HotnessCount: 2 handler words and 3 operands.)
-      const bool counted = i >= 3 && handlers_[i - 3] == Handler::HotnessCount && offsets[i - 3].first + 5 == pair;
-      if (static_cast<int32_t>(operand[26]) != (counted ? -27 : -22)) continue;
-      const uint32_t counter = operand[24];
-      const bool swap = operand[23] == counter;  // a + b either way round: the handler wants a
-      const uint32_t step = swap ? operand[22] : operand[23];
-      if ((swap ? operand[23] : operand[22]) != counter || operand[1] != counter || operand[4] != counter) continue;
-      // The sums p, xs, p2, xs2 the loop stores, and what it reads besides the
-      // counter: a, xa, k, pb2, xb2, k2, step, end. Those reads must not change
-      // in the loop, and no sum may go to the counter's slot (the index the
-      // rest of the round reads would change).
-      const uint32_t sums[] = {operand[2], operand[5], operand[13], operand[16]};
-      const uint32_t invariants[] = {operand[0],  operand[3],  operand[6], operand[12],
-                                     operand[15], operand[17], step,       operand[25]};
-      bool valid = true;
-      for (uint32_t sum : sums) valid = valid && sum != counter;
-      for (uint32_t r : invariants) {
-        valid = valid && r != counter;
-        for (uint32_t sum : sums) valid = valid && r != sum;
-      }
-      if (!valid) continue;
-      if (swap) std::swap(operand[22], operand[23]);
-      rewrite(i - 2, h == Handler::F64AxpyIndexedRmwTwice ? Handler::F64AxpyLoop : Handler::F32AxpyLoop);
-    }
-  }
-  // Gives an instruction its then form (handlers.def, KILN_THEN) when the
-  // instruction after it is the form's follower: last instruction first, so
-  // that a follower already given a then form can be a chain's next link. Runs
-  // after use_accumulator: then forms keep the accumulator as the first
-  // instruction leaves it.
-  void then_forms() {
-    const auto& offsets = code_->offsets;
-    for (size_t i = offsets.size(); i-- > 1;) {
-      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
-      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
-      if (!h1 || !h2) continue;
-      std::optional<Handler> then = then_form(*h1, *h2);
-      if (then && second - first == then_first_words(*h1)) rewrite(i - 1, *then);
-    }
-  }
-  static std::optional<Handler> then_form(Handler first, Handler next) {
-#define KILN_THEN_CASE(f, n) \
-  if (first == Handler::f && next == Handler::n) return Handler::f##Then##n;
-    KILN_THEN(KILN_THEN_CASE)
-#undef KILN_THEN_CASE
-    return std::nullopt;
-  }
-  // The words of a first instruction of KILN_THEN (the jump to the follower
-  // skips them).
-  static uint32_t then_first_words(Handler first) {
-    switch (first) {
-      case Handler::I32Load8UAdd: return 7;
-      case Handler::F32MulAddAccC: return 6;
-      case Handler::I32TruncF32SGuardedAcc: return 4;
-      default: return 5;  // dst a b (I32Add, I64Add, F32Mul, F32AddAccA); dst addr offset
-                          // (I32Load8U, I32Load16S); addr value offset (I32Store8)
-    }
-  }
-  // Two plain additions in a row become one instruction (AddPair*). A jump may
-  // still land on the second: its words, handler included, are unchanged. Runs
-  // after use_accumulator: a plain second addition reads nothing from the
-  // accumulator, and the pair leaves the second's result there as the second
-  // did.
-  void pair_adds() {
-    const auto& offsets = code_->offsets;
-    for (size_t i = 1; i < offsets.size(); ++i) {
-      const uint32_t first = offsets[i - 1].first, second = offsets[i].first;
-      if (second != first + 5) continue;
-      const std::optional<Handler> h1 = handlers_[i - 1], h2 = handlers_[i];
-      if (!h1 || !h2) continue;
-      const bool first_i32 = *h1 == Handler::I32Add, second_i32 = *h2 == Handler::I32Add;
-      if ((!first_i32 && *h1 != Handler::I64Add) || (!second_i32 && *h2 != Handler::I64Add)) continue;
-      rewrite(i - 1, first_i32 ? (second_i32 ? Handler::AddPairI32I32 : Handler::AddPairI32I64)
-                               : (second_i32 ? Handler::AddPairI64I32 : Handler::AddPairI64I64));
-      ++i;  // the second is part of the first now
-    }
-  }
-  // Stores with an added address write the sum (operand 2) before they read
-  // the value: if the sum goes to the produced slot, the value is the sum.
-  bool writes_before_reading(Handler consumer, uint32_t at, uint32_t produced) const {
-    switch (consumer) {
-#define KILN_ACC_STORE_ADD_CASE(name, ValT, MemT) case Handler::name:
-      KILN_ACC_STORE_ADD(KILN_ACC_STORE_ADD_CASE)
-#undef KILN_ACC_STORE_ADD_CASE
-        return code_->words[at + 4] == produced;
-      default:
-        return false;
-    }
   }
   std::optional<Handler> handler_at_word(uint32_t at) const {
     const void* address;
@@ -882,18 +714,24 @@ class Translator final : public validate::CodeSink {
       at[i] = offsets[first + i].first;
       h[i] = handler_at_word(at[i]);
     }
-    if (h[3] != Handler::Br || h[4] != Handler::Copy64 || pos() != at[4] + 4) return;
+    using layout::BrCompare, layout::Copy, layout::Unary;
+    if (h[3] != Handler::Br || h[4] != Handler::Copy64 || pos() != at[4] + Copy::kWords) return;
     if (label.patches[0].instr_start != at[3]) return;
     for (const JumpTarget& t : jump_targets_)
       if (t.position > at[0] && t.position <= at[4] && (t.position != at[4] || t.jumps != 1)) return;
+    // s = abs(x); branch if !(s < limit) to the copy; dst = trunc(x); br; copy: dst = min
     const uint32_t* w = code_->words.data();
-    // abs: s x; branch: s limit rel; trunc: dst x; copy: dst min
-    uint32_t s = w[at[0] + 2], x = w[at[0] + 3], dst = w[at[2] + 2];
-    if (w[at[1] + 2] != s || w[at[2] + 3] != x || w[at[4] + 2] != dst || !is_temporary(s)) return;
-    if (static_cast<int32_t>(w[at[1] + 4]) != static_cast<int32_t>(at[4] - at[1])) return;  // not less: the copy
+    const uint32_t *abs = w + at[0], *branch = w + at[1], *trunc = w + at[2], *copy = w + at[4];
+    uint32_t s = abs[Unary::at(Unary::dst)], x = abs[Unary::at(Unary::a)], dst = trunc[Unary::at(Unary::dst)];
+    if (branch[BrCompare::at(BrCompare::a)] != s || trunc[Unary::at(Unary::a)] != x ||
+        copy[Copy::at(Copy::dst)] != dst || !is_temporary(s))
+      return;
+    // Not less: the copy.
+    if (static_cast<int32_t>(branch[BrCompare::at(BrCompare::rel)]) != static_cast<int32_t>(at[4] - at[1])) return;
     for (const GuardedTruncation& g : kGuardedTruncations) {
       if (h[0] != g.abs || h[1] != g.branch || h[2] != g.trunc) continue;
-      if (constant_slot(g.limit_bits, 0, 8) != w[at[1] + 3] || constant_slot(g.min_bits, 0, 8) != w[at[4] + 3])
+      if (constant_slot(g.limit_bits, 0, 8) != branch[BrCompare::at(BrCompare::b)] ||
+          constant_slot(g.min_bits, 0, 8) != copy[Copy::at(Copy::src)])
         return;
       uint32_t wasm_offset = offsets[first + 2].second;  // the trunc's, for traces
       code_->words.resize(at[0]);
@@ -949,11 +787,15 @@ class Translator final : public validate::CodeSink {
     uint32_t start;
     if (last_.valid && last_.handler == Handler::I32LoadScaled && last_.dst_location == index.location()) {
       // `switch (code[pc])`, the dispatch of an interpreter written in C: the
-      // scaled load's operands (dst; i shift base sum; offset) carry over.
-      uint32_t load[6];
-      std::copy_n(&code_->words[last_.start + 2], 6, load);
+      // scaled load's operands carry over.
+      using layout::LoadScaled;
+      uint32_t load[LoadScaled::kWords];
+      std::copy_n(&code_->words[last_.start], LoadScaled::kWords, load);
       retract_last();
-      start = emit_instruction(Handler::BrTableLoadScaled, {load[1], load[2], load[3], load[4], load[0], load[5]});
+      auto operand = [&](LoadScaled::Operand o) { return load[LoadScaled::at(o)]; };
+      start = emit_instruction(Handler::BrTableLoadScaled,
+                               {operand(LoadScaled::i), operand(LoadScaled::k), operand(LoadScaled::base),
+                                operand(LoadScaled::s), operand(LoadScaled::dst), operand(LoadScaled::offset)});
     } else {
       start = emit_handler(Handler::BrTable);
       emit(index.location());
@@ -1562,7 +1404,6 @@ class Translator final : public validate::CodeSink {
   // Every position a jump lands at (some may be stale after a fusion removed
   // code: that only keeps use_accumulator from a rewrite).
   std::vector<uint32_t> all_jump_targets_;
-  std::vector<std::optional<Handler>> handlers_;  // per instruction, for the last passes
   struct CopyRun {
     uint32_t start = 0;  // the copy instruction being extended
     uint32_t end = 0;    // where it ends (merging only if nothing follows it)

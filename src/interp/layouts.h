@@ -1,0 +1,66 @@
+// Operand layouts of handler families: where each operand word of an
+// instruction is, by name, so that the translator's passes, the handlers and
+// the disassembler never count words by hand.
+//
+// An instruction is its handler's address (kHandlerWords words) and then its
+// operand words; a family's operands are listed in order, and `word(k)`
+// counts from the instruction's first word. Families with a tail of variable
+// length (a br_table's targets) list the fixed part; the tail follows it.
+#pragma once
+
+#include <cstdint>
+
+namespace kiln::interp::layout {
+
+constexpr uint32_t kHandlerWords = 2;  // a handler address (64 bits)
+
+// Operand k's word, counted from the instruction's first word.
+constexpr uint32_t word(uint32_t operand) { return kHandlerWords + operand; }
+
+// A family: its operands as an enum (Family::dst is operand 0, ...), their
+// count, the instruction's length in words, and the names as one string for
+// the disassembler.
+#define KILN_LAYOUT(Family, ...)                                          \
+  struct Family {                                                         \
+    enum Operand : uint32_t { __VA_ARGS__, kOperands };                   \
+    static constexpr uint32_t kWords = kHandlerWords + kOperands;         \
+    static constexpr const char* kNames = #__VA_ARGS__;                   \
+    static constexpr uint32_t at(Operand operand) { return word(operand); } \
+  };
+
+// The generic layout of instructions with a fixed signature: destination,
+// then the operands in stack order.
+KILN_LAYOUT(Unary, dst, a)
+KILN_LAYOUT(Binary, dst, a, b)
+// Two ALU operations of pairs.def: dst = (a OP1 b) OP2 c.
+KILN_LAYOUT(Pair, dst, a, b, c)
+// Loads and stores of memory 0 (32-bit, guarded): the offset is the memarg's.
+KILN_LAYOUT(Load, dst, addr, offset)
+KILN_LAYOUT(Store, addr, value, offset)
+// A load with an added address: s = a + b (stored); dst = load(s + offset).
+KILN_LAYOUT(LoadAdd, dst, a, b, s, offset)
+// Array indexing: s = (i << k) + base (stored); dst = load(s + offset).
+KILN_LAYOUT(LoadScaled, dst, i, k, base, s, offset)
+// A copy of one slot (Copy64, Copy128).
+KILN_LAYOUT(Copy, dst, src)
+// A store with an added address: s = a + b (stored before the value is
+// read); store(s + offset, value).
+KILN_LAYOUT(StoreAdd, a, b, s, value, offset)
+// c[j] += k * x[xa + xb] after p = pa + pb: the sums p and xs are stored.
+KILN_LAYOUT(AxpyIndexedRmw, pa, pb, p, xa, xb, xs, k, xoffset, offset)
+// s = a + b; jump by rel if (s OP c).
+KILN_LAYOUT(AddBr, a, b, s, c, rel)
+// A loop's or a call's hotness counter (two words) and the loop's offset.
+KILN_LAYOUT(HotnessCount, counter_lo, counter_hi, loop_offset)
+KILN_LAYOUT(Br, rel)
+// A compare-and-branch: jump by rel if (a OP b), or if !(a OP b) (BrF32NotLt...).
+KILN_LAYOUT(BrCompare, a, b, rel)
+// Followed by count + 1 relative targets.
+KILN_LAYOUT(BrTable, index, count)
+// br_table on a[i]: s = (i << k) + base; index = load(s + offset);
+// followed by count + 1 relative targets.
+KILN_LAYOUT(BrTableLoadScaled, i, k, base, s, index, offset, count)
+
+#undef KILN_LAYOUT
+
+}  // namespace kiln::interp::layout
