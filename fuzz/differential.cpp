@@ -198,7 +198,7 @@ Transcript run(runtime::Engine& engine, const std::shared_ptr<runtime::Module>& 
     if (hang_limit_initializer) (void)store.call(hang_limit_initializer, {});
     runtime::Function* f = (*instance)->funcs[exp.index];
     std::vector<runtime::Value> args;
-    for (const ir::ValType& t : f->type.params) args.push_back(runtime::Value::zero(t));
+    for (const ir::ValType& t : f->type().params) args.push_back(runtime::Value::zero(t));
     out.push_back("call " + exp.name);
     Expected<std::vector<runtime::Value>> results = store.call(f, args);
     if (!results) {

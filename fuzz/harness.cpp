@@ -79,7 +79,7 @@ Outcome run_module(runtime::Engine& engine, std::shared_ptr<runtime::Module> mod
     if (exp.kind != ir::ExternKind::Func) continue;
     runtime::Function* f = (*instance)->funcs[exp.index];
     std::vector<runtime::Value> args;
-    for (const ir::ValType& t : f->type.params) args.push_back(runtime::Value::zero(t));
+    for (const ir::ValType& t : f->type().params) args.push_back(runtime::Value::zero(t));
     if (!store.call(f, args)) outcome = Outcome::Trapped;
     if (!store.set_fuel(kFuel)) break;
   }

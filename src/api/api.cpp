@@ -194,7 +194,7 @@ Expected<void> check_signature(const Func& func, const std::vector<ValKind>& par
 
 }  // namespace detail
 
-FuncType Func::type() const { return to_public(function_->type); }
+FuncType Func::type() const { return to_public(function_->type()); }
 
 Expected<std::vector<Val>> Func::call(std::span<const Val> args) const {
   std::vector<runtime::Value> values;

@@ -179,15 +179,15 @@ wasm_func_t* wasm_func_new_with_env(wasm_store_t* store, const wasm_functype_t* 
 }
 KILN_CAPI_CATCH(nullptr)
 
-wasm_functype_t* wasm_func_type(const wasm_func_t* func) try { return to_functype(func->function()->type); }
+wasm_functype_t* wasm_func_type(const wasm_func_t* func) try { return to_functype(func->function()->type()); }
 KILN_CAPI_CATCH(nullptr)
-size_t wasm_func_param_arity(const wasm_func_t* func) { return func->function()->type.params.size(); }
-size_t wasm_func_result_arity(const wasm_func_t* func) { return func->function()->type.results.size(); }
+size_t wasm_func_param_arity(const wasm_func_t* func) { return func->function()->type().params.size(); }
+size_t wasm_func_result_arity(const wasm_func_t* func) { return func->function()->type().results.size(); }
 
 wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args, wasm_val_vec_t* results) try {
   wasm_store_t* store = func->store;
   runtime::Function* function = func->function();
-  const ir::FuncType& type = function->type;
+  const ir::FuncType& type = function->type();
   size_t nargs = args ? args->size : 0;
   size_t nresults = results ? results->size : 0;
   if (nargs != type.params.size())

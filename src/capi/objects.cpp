@@ -456,7 +456,7 @@ wasm_externkind_t wasm_extern_kind(const wasm_extern_t* e) {
 
 wasm_externtype_t* wasm_extern_type(const wasm_extern_t* e) try {
   switch (e->value.kind) {
-    case ir::ExternKind::Func: return to_functype(e->value.as_func()->type);
+    case ir::ExternKind::Func: return to_functype(e->value.as_func()->type());
     case ir::ExternKind::Global: return to_globaltype(e->value.as_global()->type);
     case ir::ExternKind::Table: return to_tabletype(e->value.as_table()->type());
     case ir::ExternKind::Memory: return to_memorytype(e->value.as_memory()->type());

@@ -245,14 +245,14 @@ int run_command(RunOptions options) {
   // Without --invoke the arguments are the guest's argv; with it, the function's.
   const std::vector<std::string> no_args;
   const std::vector<std::string>& call_args = options.invoke.empty() ? no_args : options.args;
-  if (call_args.size() != function->type.params.size()) {
-    std::cerr << "error: '" << entry << "' takes " << function->type.params.size() << " arguments, "
+  if (call_args.size() != function->type().params.size()) {
+    std::cerr << "error: '" << entry << "' takes " << function->type().params.size() << " arguments, "
               << call_args.size() << " given\n";
     return kExitError;
   }
   std::vector<Value> args;
   for (size_t i = 0; i < call_args.size(); ++i) {
-    Expected<Value> v = parse_argument(call_args[i], function->type.params[i]);
+    Expected<Value> v = parse_argument(call_args[i], function->type().params[i]);
     if (!v) {
       print_error(v.error());
       return kExitError;

@@ -304,7 +304,7 @@ uint8_t* align16(uint8_t* p) {
 // on error stores it in `error`, with the host frame added to its trace.
 bool call_entry(Thread& thread, Instance* caller, Function* callee, uint8_t* frame, std::optional<Error>& error) {
   uint8_t* saved_top = thread.top;
-  size_t slots = std::max(callee->type.params.size(), callee->type.results.size()) * 2;
+  size_t slots = std::max(callee->type().params.size(), callee->type().results.size()) * 2;
   thread.top = align16(frame + slots * sizeof(RawValue));
   thread.caller = caller;
   Expected<void> result = callee->entry(*callee, thread, reinterpret_cast<RawValue*>(frame));

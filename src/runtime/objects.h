@@ -43,12 +43,29 @@ using HostCallback = std::function<Expected<void>(HostCallContext& context, RawV
 // function its instance and index in the module's function index space.
 class Function : public FunctionHeader {
  public:
-  ir::FuncType type;
+  Function() = default;
+  Function(const Function&) = delete;  // type_ may point into the object itself
+  Function& operator=(const Function&) = delete;
+
+  const ir::FuncType& type() const { return *type_; }
+  // A wasm function's type is its module's (which the instance keeps alive):
+  // not copied, since a big module has tens of thousands of functions.
+  void set_module_type(const ir::FuncType& type) { type_ = &type; }
+  // A host function owns its type.
+  void set_own_type(ir::FuncType type) {
+    own_type_ = std::move(type);
+    type_ = &own_type_;
+  }
+
   // A host function.
   HostCallback host;
   std::string debug_name;          // for backtraces of host functions
 
   bool is_host() const { return instance == nullptr; }
+
+ private:
+  ir::FuncType own_type_;
+  const ir::FuncType* type_ = &own_type_;
 };
 
 class Table {

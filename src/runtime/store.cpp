@@ -113,7 +113,7 @@ class Instantiator {
     const ir::Module& m = module_->ir();
     for (uint32_t i = 0; i < m.functions.size(); ++i) {
       auto f = std::make_unique<Function>();
-      f->type = m.types[m.functions[i]];
+      f->set_module_type(m.types[m.functions[i]]);
       f->type_id = module_->type_ids()[m.functions[i]];
       f->instance = instance_;
       f->func_index = m.num_imported_funcs + i;
@@ -318,7 +318,7 @@ void Store::set_epoch_deadline(uint64_t ticks) {
 Function* Store::create_host_function(ir::FuncType type, HostCallback callback, std::string debug_name) {
   auto f = std::make_unique<Function>();
   f->type_id = engine_.intern_type(type);
-  f->type = std::move(type);
+  f->set_own_type(std::move(type));
   f->host = std::move(callback);
   f->entry = host_entry;
   f->debug_name = std::move(debug_name);
@@ -357,7 +357,7 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module, std
 }
 
 Expected<std::vector<Value>> Store::call(Function* function, std::span<const Value> args) {
-  const ir::FuncType& type = function->type;
+  const ir::FuncType& type = function->type();
   if (args.size() != type.params.size())
     return Error(ErrorKind::Usage, "expected " + std::to_string(type.params.size()) + " arguments, got " +
                                        std::to_string(args.size()));
