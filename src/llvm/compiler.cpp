@@ -42,6 +42,13 @@ constexpr size_t kChunkBytes = 64 * 1024;
 constexpr size_t kMinChunkBytes = 4 * 1024;
 constexpr size_t kChunksPerThread = 4;
 constexpr size_t kChunkFunctions = 64;
+// A chunk is also what a compiled module loads at once (copied, relocated)
+// when one of its functions is first called. A run of a big module calls a
+// small part of it, spread over the whole module (yosys' -V calls 1193 of
+// its 34004 functions, from static constructors in every source file), so
+// bulk compiles make chunks of fewer functions.
+constexpr size_t kBulkChunkBytes = 16 * 1024;
+constexpr size_t kBulkChunkFunctions = 16;
 // Bodies above this size are optimized at O1: O2's cost grows faster than
 // linearly on huge functions (yosys has some of several megabytes).
 constexpr size_t kHugeFunctionBytes = 256 * 1024;
@@ -59,14 +66,17 @@ struct Chunk {
   size_t bytes = 0;
 };
 
-std::vector<Chunk> make_chunks(const ir::Module& m, const std::vector<uint32_t>& functions, size_t threads) {
+std::vector<Chunk> make_chunks(const ir::Module& m, const std::vector<uint32_t>& functions, size_t threads,
+                               bool bulk) {
   size_t total = 0;
   for (uint32_t f : functions) total += m.codes[f].whole.size;
-  size_t limit = std::clamp(total / std::max<size_t>(threads * kChunksPerThread, 1), kMinChunkBytes, kChunkBytes);
+  size_t limit = bulk ? kBulkChunkBytes
+                      : std::clamp(total / std::max<size_t>(threads * kChunksPerThread, 1), kMinChunkBytes, kChunkBytes);
+  size_t max_functions = bulk ? kBulkChunkFunctions : kChunkFunctions;
   std::vector<Chunk> chunks;
   for (uint32_t f : functions) {
     size_t size = m.codes[f].whole.size;
-    if (chunks.empty() || chunks.back().bytes + size > limit || chunks.back().functions.size() >= kChunkFunctions)
+    if (chunks.empty() || chunks.back().bytes + size > limit || chunks.back().functions.size() >= max_functions)
       chunks.emplace_back();
     chunks.back().functions.push_back(f);
     chunks.back().bytes += size;
@@ -397,10 +407,10 @@ native::CompileResponse compile(const native::CompileRequest& request) {
   for (uint32_t f : request.functions)
     if (f < wasm->codes.size()) functions.push_back(f);
   size_t threads = request.options.threads ? request.options.threads : worker_count();
-  std::vector<Chunk> chunks = make_chunks(*wasm, functions, threads);
   size_t code_bytes = 0;
-  for (const Chunk& chunk : chunks) code_bytes += chunk.bytes;
+  for (uint32_t f : functions) code_bytes += wasm->codes[f].whole.size;
   bool bulk = code_bytes > kBulkCodeBytes;
+  std::vector<Chunk> chunks = make_chunks(*wasm, functions, threads, bulk);
   // The register allocator is a process-wide default (set before the
   // threads start: kiln-llvm serves one request at a time). It overrides a
   // `-regalloc=` given in KILN_LLVM_OPTIONS.
