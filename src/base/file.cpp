@@ -103,6 +103,16 @@ MappedFile::~MappedFile() {
   if (data_) munmap(const_cast<uint8_t*>(data_), size_);
 }
 
+void prefault(std::span<const uint8_t> bytes) {
+#ifdef MADV_POPULATE_READ
+  if (bytes.empty()) return;
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t start = reinterpret_cast<uintptr_t>(bytes.data()) & ~(page - 1);
+  uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data()) + bytes.size();
+  madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_READ);  // an error leaves page faults
+#endif
+}
+
 Expected<void> write_file_atomically(const std::string& path, std::span<const uint8_t> bytes) {
   auto fail = [&](const std::string& what) {
     return Error(ErrorKind::Io, "cannot write " + path + ": " + what + ": " + std::strerror(errno));

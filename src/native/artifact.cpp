@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/checksum.h"
+#include "base/file.h"
 #include "base/version.h"
 #include "native/host_cpu.h"
 #include "runtime/context.h"
@@ -213,7 +214,10 @@ Expected<std::shared_ptr<const Artifact>> Artifact::open(std::shared_ptr<const v
   for (const Range& c : a->chunks_)
     if (!in_file(c)) return damaged("truncated");
   a->wasm_ = bytes.subspan(wasm.offset, wasm.size);
-  if (check == ModuleCheck::Checksum && crc32c(a->wasm_) != wasm.crc) return damaged("module checksum mismatch");
+  if (check == ModuleCheck::Checksum) {
+    prefault(a->wasm_);  // read in full now, and decoded next
+    if (crc32c(a->wasm_) != wasm.crc) return damaged("module checksum mismatch");
+  }
   return std::shared_ptr<const Artifact>(std::move(a));
 }
 
@@ -266,6 +270,7 @@ Expected<Chunk> Artifact::chunk(uint32_t index) const {
   if (index >= chunks_.size()) return damaged("no such chunk");
   const Range& range = chunks_[index];
   std::span<const uint8_t> bytes = bytes_.subspan(range.offset, range.size);
+  prefault(bytes);  // read in full now, and copied next
   if (crc32c(bytes) != range.crc) return damaged("checksum mismatch");
   Reader r(bytes);
   Chunk chunk;
