@@ -184,29 +184,67 @@ std::vector<std::pair<uint64_t, uint32_t>> read_fault_addresses(const llvm::obje
   return out;
 }
 
-// The object's kFaultSection is for kiln-llvm only: clearing its SHF_ALLOC
-// makes the loader leave it (and its relocations) out.
-void hide_fault_section(std::vector<uint8_t>& object) {
-  if (object.size() < sizeof(llvm::ELF::Elf64_Ehdr)) return;
-  llvm::ELF::Elf64_Ehdr header;
+// What the loader needs of a chunk's object once add_offsets has read the
+// line table and kFaultSection: the allocated sections but kFaultSection,
+// their relocations, the symbol table and the names. The rest (DWARF, the
+// fault section and its relocations: half of a chunk's bytes) would only be
+// stored, checksummed and read again at every load. Removed sections keep
+// their index, as empty SHT_NULL headers, so that no symbol or relocation
+// needs renumbering.
+void strip_for_loading(std::vector<uint8_t>& object) {
+  using llvm::ELF::Elf64_Ehdr, llvm::ELF::Elf64_Shdr;
+  Elf64_Ehdr header;
+  if (object.size() < sizeof header) return;
   std::memcpy(&header, object.data(), sizeof header);
-  if (header.e_shoff + uint64_t{header.e_shnum} * sizeof(llvm::ELF::Elf64_Shdr) > object.size() ||
-      header.e_shstrndx >= header.e_shnum)
+  if (header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shoff > object.size() ||
+      header.e_shnum > (object.size() - header.e_shoff) / sizeof(Elf64_Shdr) || header.e_shstrndx >= header.e_shnum)
     return;
-  auto section_at = [&](size_t i) {
-    llvm::ELF::Elf64_Shdr s;
-    std::memcpy(&s, object.data() + header.e_shoff + i * sizeof s, sizeof s);
-    return s;
+  std::vector<Elf64_Shdr> sections(header.e_shnum);
+  std::memcpy(sections.data(), object.data() + header.e_shoff, sections.size() * sizeof(Elf64_Shdr));
+  for (const Elf64_Shdr& section : sections)
+    if (section.sh_type != llvm::ELF::SHT_NOBITS &&
+        (section.sh_offset > object.size() || section.sh_size > object.size() - section.sh_offset))
+      return;
+  const Elf64_Shdr& names = sections[header.e_shstrndx];
+  auto is_fault_section = [&](const Elf64_Shdr& section) {
+    uint64_t at = names.sh_offset + section.sh_name;
+    return at < object.size() &&
+           std::strncmp(reinterpret_cast<const char*>(object.data() + at), kFaultSection, object.size() - at) == 0;
   };
-  llvm::ELF::Elf64_Shdr names = section_at(header.e_shstrndx);
-  for (size_t i = 0; i < header.e_shnum; ++i) {
-    llvm::ELF::Elf64_Shdr s = section_at(i);
-    if (names.sh_offset + s.sh_name >= object.size()) continue;
-    const char* name = reinterpret_cast<const char*>(object.data() + names.sh_offset + s.sh_name);
-    if (std::strncmp(name, kFaultSection, object.size() - names.sh_offset - s.sh_name) != 0) continue;
-    s.sh_flags &= ~uint64_t{llvm::ELF::SHF_ALLOC};
-    std::memcpy(object.data() + header.e_shoff + i * sizeof s, &s, sizeof s);
+  std::vector<bool> keep(sections.size(), false);
+  keep[header.e_shstrndx] = true;
+  for (size_t i = 0; i < sections.size(); ++i) {
+    const Elf64_Shdr& section = sections[i];
+    if ((section.sh_flags & llvm::ELF::SHF_ALLOC) && !is_fault_section(section)) keep[i] = true;
+    if (section.sh_type == llvm::ELF::SHT_SYMTAB) {
+      keep[i] = true;
+      if (section.sh_link < sections.size()) keep[section.sh_link] = true;
+    }
   }
+  for (size_t i = 0; i < sections.size(); ++i)
+    if (sections[i].sh_type == llvm::ELF::SHT_RELA && sections[i].sh_info < sections.size() &&
+        keep[sections[i].sh_info] && (sections[sections[i].sh_info].sh_flags & llvm::ELF::SHF_ALLOC))
+      keep[i] = true;
+  std::vector<uint8_t> out(sizeof header);
+  for (size_t i = 0; i < sections.size(); ++i) {
+    Elf64_Shdr& section = sections[i];
+    if (!keep[i]) {
+      section = Elf64_Shdr{};
+      continue;
+    }
+    if (section.sh_type == llvm::ELF::SHT_NOBITS) continue;
+    uint64_t align = std::clamp<uint64_t>(section.sh_addralign, 1, 4096);
+    out.resize((out.size() + align - 1) / align * align);
+    uint64_t offset = out.size();
+    out.insert(out.end(), object.begin() + section.sh_offset, object.begin() + section.sh_offset + section.sh_size);
+    section.sh_offset = offset;
+  }
+  out.resize((out.size() + 7) / 8 * 8);
+  header.e_shoff = out.size();
+  out.resize(out.size() + sections.size() * sizeof(Elf64_Shdr));
+  std::memcpy(out.data() + header.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr));
+  std::memcpy(out.data(), &header, sizeof header);
+  object = std::move(out);
 }
 
 // Reads the functions' wasm offsets back from the object's line table (the
@@ -448,7 +486,7 @@ native::CompileResponse compile(const native::CompileRequest& request) {
     if (r.compiled.empty()) continue;
     uint32_t index = static_cast<uint32_t>(response.objects.size());
     add_offsets(r.object, index, r.compiled, request.loop_entries, response);
-    hide_fault_section(r.object);
+    strip_for_loading(r.object);
     response.objects.push_back(std::move(r.object));
   }
   return response;
