@@ -10,7 +10,8 @@
 
 namespace kiln::interp {
 
-// One line per instruction: word position, wasm offset, handler name, operand words.
+// One line per instruction: word position, wasm offset, handler name, operand
+// words (named by their layout, layouts.h, where the handler has one).
 std::string disassemble(const Code& code);
 
 // Each defined function of `module` (or only function `only`): a header line

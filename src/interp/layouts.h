@@ -43,6 +43,14 @@ KILN_LAYOUT(LoadAdd, dst, a, b, s, offset)
 KILN_LAYOUT(LoadScaled, dst, i, k, base, s, offset)
 // A copy of one slot (Copy64, Copy128).
 KILN_LAYOUT(Copy, dst, src)
+// Branch by rel if cond is non-zero (BrIfNz) or zero (BrIfZ).
+KILN_LAYOUT(BrIf, cond, rel)
+KILN_LAYOUT(Return64, src)
+KILN_LAYOUT(Select, dst, a, b, cond)
+// A load feeding an ALU op: dst = load(p + offset) OP x.
+KILN_LAYOUT(LoadOp, dst, p, x, offset)
+// An ALU op whose result is stored: store(p + offset, a OP b).
+KILN_LAYOUT(OpStore, p, a, b, offset)
 // A store with an added address: s = a + b (stored before the value is
 // read); store(s + offset, value).
 KILN_LAYOUT(StoreAdd, a, b, s, value, offset)
