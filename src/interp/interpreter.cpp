@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "interp/handlers.h"
+#include "interp/layouts.h"
 #include "interp/pairs.def"
 #include "interp/simd.h"
 #include "interp/translator.h"
@@ -222,8 +223,7 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
     runtime::add_trace_frame(error, trace_frame(thread.calls[i].function, thread.calls[i].return_ip - 1));
 }
 
-// The high bit of a memory or table handler's flags operand: 64-bit indices.
-constexpr uint32_t kWideFlag = 0x80000000u;
+using layout::kWideFlag;  // in the flags operand of memory and table handlers
 
 using runtime::range_in_bounds;
 
@@ -434,7 +434,7 @@ __attribute__((section("kiln_interp"))) Expected<void> run(Thread* thread_ptr, F
   // The accumulator (accumulator.def): a value's bits as set_slot writes them.
   uint64_t acc = 0;
 
-#define W(i) ip[2 + (i)]
+#define W(i) ip[layout::kHandlerWords + (i)]
 #define R(T, i) rd<T>(fp + W(i))
 #define SET(T, i, v) set_slot<T>(fp + W(i), static_cast<T>(v))
 // The destination W(0) of a producer: the result also goes to the accumulator

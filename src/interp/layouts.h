@@ -14,6 +14,11 @@ namespace kiln::interp::layout {
 
 constexpr uint32_t kHandlerWords = 2;  // a handler address (64 bits)
 
+// In the flags operand of memory and table handlers: the low bits are the
+// memory's or table's index, this bit says it is 64-bit (its addresses,
+// indices and lengths are i64 slots).
+constexpr uint32_t kWideFlag = 0x80000000u;
+
 // Operand k's word, counted from the instruction's first word.
 constexpr uint32_t word(uint32_t operand) { return kHandlerWords + operand; }
 

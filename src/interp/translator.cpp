@@ -102,9 +102,6 @@ struct LastInstruction {
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
-// In the flags operand of memory and table handlers: the low bits are the
-// index, this bit says the memory or table is 64-bit.
-constexpr uint32_t kWide = 0x80000000u;
 
 // The result type of a fixed-signature instruction on the fast paths (32-bit memory 0).
 ValType result_type(Opcode op) { return ir::sig_letter_type(sig_shape(op_info(op).sig).results[0], ValType::i32()); }
@@ -909,13 +906,13 @@ class Translator final : public validate::CodeSink {
     return memory == 0 && !ir_.memory_type(0).limits.is64 && offset <= UINT32_MAX;
   }
   uint32_t memory_flags(uint32_t memory) const {
-    return memory | (ir_.memory_type(memory).limits.is64 ? kWide : 0u);
+    return memory | (ir_.memory_type(memory).limits.is64 ? layout::kWideFlag : 0u);
   }
   ValType table_address_type(uint32_t table) const {
     return ir_.table_type(table).limits.is64 ? ValType::i64() : ValType::i32();
   }
   uint32_t table_flags(uint32_t table) const {
-    return table | (ir_.table_type(table).limits.is64 ? kWide : 0u);
+    return table | (ir_.table_type(table).limits.is64 ? layout::kWideFlag : 0u);
   }
   void translate_checked_access(const Instruction& in) {
     std::optional<Handler> handler = checked_access_handler(in.op);
