@@ -224,6 +224,9 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
 }
 
 using layout::kWideFlag;  // in the flags operand of memory and table handlers
+// Handler families whose operands the handlers name (layouts.h).
+using layout::AddBr, layout::Binary, layout::BrCompare, layout::BrIf, layout::Copy, layout::LoadScaled, layout::Select,
+    layout::Unary;
 
 using runtime::range_in_bounds;
 
@@ -245,16 +248,17 @@ template <auto Function>
   if constexpr (S::traps) {
     TrapCode code;
     if constexpr (S::arity == 1)
-      code = Function(rd<typename S::A0>(fp + ip[3]), result);
+      code = Function(rd<typename S::A0>(fp + ip[Unary::at(Unary::a)]), result);
     else
-      code = Function(rd<typename S::A0>(fp + ip[3]), rd<typename S::A1>(fp + ip[4]), result);
+      code = Function(rd<typename S::A0>(fp + ip[Binary::at(Binary::a)]),
+                      rd<typename S::A1>(fp + ip[Binary::at(Binary::b)]), result);
     if (code != TrapCode::None) return code;
   } else if constexpr (S::arity == 1) {
-    result = Function(rd<typename S::A0>(fp + ip[3]));
+    result = Function(rd<typename S::A0>(fp + ip[Unary::at(Unary::a)]));
   } else {
-    result = Function(rd<typename S::A0>(fp + ip[3]), rd<typename S::A1>(fp + ip[4]));
+    result = Function(rd<typename S::A0>(fp + ip[Binary::at(Binary::a)]), rd<typename S::A1>(fp + ip[Binary::at(Binary::b)]));
   }
-  set_slot<typename S::Result>(fp + ip[2], result);
+  set_slot<typename S::Result>(fp + ip[Binary::at(Binary::dst)], result);
   acc = slot_bits(result);
   return TrapCode::None;
 }
@@ -466,7 +470,7 @@ __attribute__((section("kiln_interp"))) Expected<void> run(Thread* thread_ptr, F
 // DISPATCH() for a handler, `goto L_<follower>` for a then form.
 #define CONTINUE(n, then) \
   do {                    \
-    ip += 2 + (n);        \
+    ip += layout::kHandlerWords + (n); \
     then;                 \
   } while (0)
 #define NEXT(n) CONTINUE(n, DISPATCH())
@@ -608,23 +612,25 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // Loads and stores with an address folded from an i32.add (translator.cpp); the
   // sum is stored too, as the add would have.
 // (read_a, read_b: R, or ACC for the accumulator forms)
-#define LOAD_ADD_FORM(label, MemT, Result, read_a, read_b, then)         \
-  L_##label : {                                                          \
-    uint32_t sum = read_a(uint32_t, 1) + read_b(uint32_t, 2);            \
-    SET(uint32_t, 3, sum);                                               \
-    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(4))));             \
-    CONTINUE(5, then);                                                   \
+#define LOAD_ADD_FORM(label, MemT, Result, read_a, read_b, then)                          \
+  L_##label : {                                                                           \
+    using L = layout::LoadAdd;                                                            \
+    uint32_t sum = read_a(uint32_t, L::a) + read_b(uint32_t, L::b);                       \
+    SET(uint32_t, L::s, sum);                                                             \
+    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(L::offset))));                \
+    CONTINUE(L::kOperands, then);                                                         \
   }
 #define LOAD_ADD(name, MemT, Result) LOAD_ADD_FORM(name, MemT, Result, R, R, DISPATCH())
   // The sum is stored before the other operands are read: they may be the very
   // local the add was redirected to (`local.tee x (i32.add ..)` then `local.get x`).
-#define STORE_ADD(name, ValT, MemT)                                      \
-  L_##name : {                                                           \
-    uint32_t sum = R(uint32_t, 0) + R(uint32_t, 1);                      \
-    SET(uint32_t, 2, sum);                                               \
-    ValT value = R(ValT, 3);                                             \
-    GUEST_WR(MemT, mem + (uint64_t{sum} + W(4)), static_cast<MemT>(value));    \
-    NEXT(5);                                                             \
+#define STORE_ADD(name, ValT, MemT)                                                   \
+  L_##name : {                                                                        \
+    using L = layout::StoreAdd;                                                       \
+    uint32_t sum = R(uint32_t, L::a) + R(uint32_t, L::b);                             \
+    SET(uint32_t, L::s, sum);                                                         \
+    ValT value = R(ValT, L::value);                                                   \
+    GUEST_WR(MemT, mem + (uint64_t{sum} + W(L::offset)), static_cast<MemT>(value));   \
+    NEXT(L::kOperands);                                                               \
   }
   LOAD_ADD(I32LoadAdd, uint32_t, uint32_t)
   LOAD_ADD(I64LoadAdd, uint64_t, uint64_t)
@@ -659,11 +665,11 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #define SCALED_ADDRESS(i)                                                        \
   uint32_t sum = (R(uint32_t, i) << (R(uint32_t, i + 1) & 31)) + R(uint32_t, i + 2); \
   SET(uint32_t, i + 3, sum);
-#define LOAD_SCALED(name, MemT, Result)                      \
-  L_##name : {                                               \
-    SCALED_ADDRESS(1)                                        \
-    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(5)))); \
-    NEXT(6);                                                 \
+#define LOAD_SCALED(name, MemT, Result)                                    \
+  L_##name : {                                                             \
+    SCALED_ADDRESS(LoadScaled::i)                                          \
+    SET_DST(Result, GUEST_RD(MemT, mem + (uint64_t{sum} + W(LoadScaled::offset)))); \
+    NEXT(LoadScaled::kOperands);                                           \
   }
 #define STORE_SCALED(name, ValT, MemT)                       \
   L_##name : {                                               \
@@ -1043,11 +1049,11 @@ L_DataDrop:
 
   // ---- variables and parametric ---------------------------------------------------
 L_Copy64:
-  SET_DST(uint64_t, R(uint64_t, 1));
-  NEXT(2);
+  SET_DST(uint64_t, R(uint64_t, Copy::src));
+  NEXT(Copy::kOperands);
 L_Copy64Acc:
-  SET_DST(uint64_t, ACC(uint64_t, 1));
-  NEXT(2);
+  SET_DST(uint64_t, ACC(uint64_t, Copy::src));
+  NEXT(Copy::kOperands);
 L_Copy64x2:
   std::memcpy(fp + W(0), fp + W(1), 8);
   std::memcpy(fp + W(2), fp + W(3), 8);
@@ -1064,23 +1070,23 @@ L_Copy64x4:
   std::memcpy(fp + W(6), fp + W(7), 8);
   NEXT(8);
 L_Copy128:
-  std::memmove(fp + W(0), fp + W(1), 16);
-  NEXT(2);
-L_Select64: {  // dst a b cond
-  uint64_t v = R(uint32_t, 3) ? R(uint64_t, 1) : R(uint64_t, 2);
+  std::memmove(fp + W(Copy::dst), fp + W(Copy::src), 16);
+  NEXT(Copy::kOperands);
+L_Select64: {
+  uint64_t v = R(uint32_t, Select::cond) ? R(uint64_t, Select::a) : R(uint64_t, Select::b);
   SET_DST(uint64_t, v);
-  NEXT(4);
+  NEXT(Select::kOperands);
 }
 L_Select64Acc: {
-  uint64_t v = ACC(uint32_t, 3) ? R(uint64_t, 1) : R(uint64_t, 2);
+  uint64_t v = ACC(uint32_t, Select::cond) ? R(uint64_t, Select::a) : R(uint64_t, Select::b);
   SET_DST(uint64_t, v);
-  NEXT(4);
+  NEXT(Select::kOperands);
 }
 L_Select128: {
   uint8_t v[16];
-  std::memcpy(v, fp + (R(uint32_t, 3) ? W(1) : W(2)), 16);
-  std::memcpy(fp + W(0), v, 16);
-  NEXT(4);
+  std::memcpy(v, fp + (R(uint32_t, Select::cond) ? W(Select::a) : W(Select::b)), 16);
+  std::memcpy(fp + W(Select::dst), v, 16);
+  NEXT(Select::kOperands);
 }
 L_GlobalGet64:
   SET(uint64_t, 0, inst->globals[W(1)]->value[0].i64);
@@ -1150,13 +1156,15 @@ L_EpochCheck:
   if (thread.limits.epoch->load(std::memory_order_relaxed) >= thread.limits.epoch_deadline) TRAP(TrapCode::Interrupted);
   NEXT(0);
 L_HotnessCount: {
-  auto* counter = reinterpret_cast<int32_t*>(static_cast<uintptr_t>(W(0) | static_cast<uint64_t>(W(1)) << 32));
+  using H = layout::HotnessCount;
+  auto* counter =
+      reinterpret_cast<int32_t*>(static_cast<uintptr_t>(W(H::counter_lo) | static_cast<uint64_t>(W(H::counter_hi)) << 32));
   int32_t left = __atomic_load_n(counter, __ATOMIC_RELAXED) - 1;
   __atomic_store_n(counter, left, __ATOMIC_RELAXED);
   if (__builtin_expect(left <= 0, 0)) {
-    runtime::LoopEntry entry = report_hot(thread, counter, W(2));
+    runtime::LoopEntry entry = report_hot(thread, counter, W(H::loop_offset));
     if (entry.enter) {
-      switch (enter_loop(thread, entry, fp, W(2), host_error)) {
+      switch (enter_loop(thread, entry, fp, W(H::loop_offset), host_error)) {
         case LoopEntryResult::NotEntered: break;
         case LoopEntryResult::Returned: goto L_Return;
         case LoopEntryResult::Failed:
@@ -1165,10 +1173,10 @@ L_HotnessCount: {
       }
     }
   }
-  NEXT(3);
+  NEXT(H::kOperands);
 }
 L_Br:
-  ip += static_cast<int32_t>(W(0));
+  ip += static_cast<int32_t>(W(layout::Br::rel));
   DISPATCH();
   // Jumps by the relative target in W(rel_i) if `cond`, else goes on to the
   // next instruction, `n` operand words on.
@@ -1181,16 +1189,16 @@ L_Br:
     NEXT(n);                                    \
   } while (0)
 L_BrIfNz:
-  JUMP_IF(R(uint32_t, 0), 1, 2);
+  JUMP_IF(R(uint32_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 L_BrIfZ:
-  JUMP_IF(!R(uint32_t, 0), 1, 2);
+  JUMP_IF(!R(uint32_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 L_BrIfNz64:
-  JUMP_IF(R(uint64_t, 0), 1, 2);
+  JUMP_IF(R(uint64_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 L_BrIfZ64:
-  JUMP_IF(!R(uint64_t, 0), 1, 2);
+  JUMP_IF(!R(uint64_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 #define BRANCH_IF(name, op) \
   L_##name:                 \
-  JUMP_IF(COMPARE(op, R, 0, R, 1), 2, 3);
+  JUMP_IF(COMPARE(op, R, BrCompare::a, R, BrCompare::b), BrCompare::rel, BrCompare::kOperands);
   BRANCH_IF(BrI32Eq, I32Eq)
   BRANCH_IF(BrI32Ne, I32Ne)
   BRANCH_IF(BrI32LtS, I32LtS)
@@ -1226,18 +1234,18 @@ L_BrIfZ64:
 #undef BRANCH_IF
 #define ACC_BRANCH_IF(name, op)             \
   L_##name##AccA:                           \
-  JUMP_IF(COMPARE(op, ACC, 0, R, 1), 2, 3); \
+  JUMP_IF(COMPARE(op, ACC, BrCompare::a, R, BrCompare::b), BrCompare::rel, BrCompare::kOperands); \
   L_##name##AccB:                           \
-  JUMP_IF(COMPARE(op, R, 0, ACC, 1), 2, 3);
+  JUMP_IF(COMPARE(op, R, BrCompare::a, ACC, BrCompare::b), BrCompare::rel, BrCompare::kOperands);
   KILN_ACC_COMPARE(ACC_BRANCH_IF)
 #undef ACC_BRANCH_IF
 L_BrIfNzAcc:
-  JUMP_IF(ACC(uint32_t, 0), 1, 2);
+  JUMP_IF(ACC(uint32_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 L_BrIfZAcc:
-  JUMP_IF(!ACC(uint32_t, 0), 1, 2);
+  JUMP_IF(!ACC(uint32_t, BrIf::cond), BrIf::rel, BrIf::kOperands);
 #define BRANCH_IF_NOT(name, op) \
   L_##name:                     \
-  JUMP_IF(!COMPARE(op, R, 0, R, 1), 2, 3);
+  JUMP_IF(!COMPARE(op, R, BrCompare::a, R, BrCompare::b), BrCompare::rel, BrCompare::kOperands);
   BRANCH_IF_NOT(BrF32NotEq, F32Eq)
   BRANCH_IF_NOT(BrF32NotNe, F32Ne)
   BRANCH_IF_NOT(BrF32NotLt, F32Lt)
@@ -1251,16 +1259,16 @@ L_BrIfZAcc:
   BRANCH_IF_NOT(BrF64NotLe, F64Le)
   BRANCH_IF_NOT(BrF64NotGe, F64Ge)
 #undef BRANCH_IF_NOT
-#define ADD_BRANCH_IF(name, op)                                  \
-  L_##name : {                                                   \
-    uint32_t sum = semantics::I32Add(R(uint32_t, 0), R(uint32_t, 1)); \
-    SET(uint32_t, 2, sum);                                       \
-    uint32_t c = R(uint32_t, 3);                                 \
-    if (semantics::op(sum, c)) {                                 \
-      ip += static_cast<int32_t>(W(4));                \
-      DISPATCH();                                      \
-    }                                                  \
-    NEXT(5);                                           \
+#define ADD_BRANCH_IF(name, op)                                          \
+  L_##name : {                                                           \
+    uint32_t sum = semantics::I32Add(R(uint32_t, AddBr::a), R(uint32_t, AddBr::b)); \
+    SET(uint32_t, AddBr::s, sum);                                        \
+    uint32_t c = R(uint32_t, AddBr::c);                                  \
+    if (semantics::op(sum, c)) {                                         \
+      ip += static_cast<int32_t>(W(AddBr::rel));                         \
+      DISPATCH();                                                        \
+    }                                                                    \
+    NEXT(AddBr::kOperands);                                              \
   }
   ADD_BRANCH_IF(AddBrI32Eq, I32Eq)
   ADD_BRANCH_IF(AddBrI32Ne, I32Ne)
@@ -1318,16 +1326,17 @@ L_BrIfZAcc:
     DISPATCH();                                            \
   } while (0)
 L_BrTable:  // index count targets...
-  BR_TABLE_JUMP(R(uint32_t, 0), 1);
+  BR_TABLE_JUMP(R(uint32_t, layout::BrTable::index), layout::BrTable::count);
 // `switch (code[pc])`: the index loaded from a scaled address (I32LoadScaled's
 // operands, then the count and targets). The address and the loaded index are
 // still stored where the translator put them.
 L_BrTableLoadScaled: {
-  uint32_t sum = (R(uint32_t, 0) << (R(uint32_t, 1) & 31)) + R(uint32_t, 2);
-  SET(uint32_t, 3, sum);
-  uint32_t index = GUEST_RD(uint32_t, mem + (uint64_t{sum} + W(5)));
-  SET(uint32_t, 4, index);
-  BR_TABLE_JUMP(index, 6);
+  using T = layout::BrTableLoadScaled;
+  uint32_t sum = (R(uint32_t, T::i) << (R(uint32_t, T::k) & 31)) + R(uint32_t, T::base);
+  SET(uint32_t, T::s, sum);
+  uint32_t index = GUEST_RD(uint32_t, mem + (uint64_t{sum} + W(T::offset)));
+  SET(uint32_t, T::index, index);
+  BR_TABLE_JUMP(index, T::count);
 }
 #undef BR_TABLE_JUMP
 
@@ -1428,8 +1437,8 @@ do_entry_call:
 L_Return64Acc:
   wr<uint64_t>(fp, ACC(uint64_t, 0));
   goto L_Return;
-L_Return64:  // src: move the single 8-byte result to the frame start, then return
-  wr<uint64_t>(fp, R(uint64_t, 0));
+L_Return64:  // move the single 8-byte result to the frame start, then return
+  wr<uint64_t>(fp, R(uint64_t, layout::Return64::src));
 L_Return:
   if (thread.calls.top() == entry_top) return {};
   {

@@ -76,4 +76,12 @@ KILN_LAYOUT(BrTableLoadScaled, i, k, base, s, index, offset, count)
 
 #undef KILN_LAYOUT
 
+// What code relies on across families.
+static_assert(Unary::dst == 0 && Binary::dst == 0 && Pair::dst == 0 && Load::dst == 0 && LoadAdd::dst == 0 &&
+                  LoadScaled::dst == 0 && Copy::dst == 0 && Select::dst == 0,
+              "producers write operand 0 (SET_DST; use_accumulator reads it there)");
+// SCALED_ADDRESS (interpreter.cpp) reads i, k, base and writes s in a row.
+static_assert(LoadScaled::k == LoadScaled::i + 1 && LoadScaled::base == LoadScaled::i + 2 &&
+              LoadScaled::s == LoadScaled::i + 3);
+
 }  // namespace kiln::interp::layout
