@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "interp/fusion_switches.h"
 #include "interp/fusion_tables.h"
 #include "interp/handlers.h"
 #include "interp/layouts.h"
@@ -27,11 +28,13 @@ class LastPasses {
   }
 
   void run() {
-    use_accumulator();
-    pair_axpys();
-    loop_axpys();
-    then_forms();
-    pair_adds();
+    if (fusion_on(Fusion::Accumulator)) use_accumulator();
+    if (fusion_on(Fusion::AxpyPairs)) {
+      pair_axpys();
+      loop_axpys();
+    }
+    if (fusion_on(Fusion::ThenForms)) then_forms();
+    if (fusion_on(Fusion::AddPairs)) pair_adds();
   }
 
  private:

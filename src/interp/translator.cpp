@@ -26,6 +26,7 @@
 
 #include "base/reader.h"
 #include "interp/code_passes.h"
+#include "interp/fusion_switches.h"
 #include "interp/fusion_tables.h"
 #include "interp/handlers.h"
 #include "interp/layouts.h"
@@ -335,7 +336,8 @@ class Translator final : public validate::CodeSink {
   // Adjacent 8-byte copies (typical at loop ends, where clang rotates locals)
   // merge into one instruction that performs them in order.
   void emit_copy(uint32_t dst, uint32_t src, ValType type) {
-    if (type.byte_size() == 8 && copy_run_.count > 0 && copy_run_.count < 4 && copy_run_.end == pos()) {
+    if (type.byte_size() == 8 && copy_run_.count > 0 && copy_run_.count < 4 && copy_run_.end == pos() &&
+        fusion_on(Fusion::CopyMerge)) {
       static constexpr Handler kMerged[] = {Handler::Copy64, Handler::Copy64x2, Handler::Copy64x3, Handler::Copy64x4};
       write_handler(copy_run_.start, kMerged[copy_run_.count]);
       emit(dst);
@@ -462,7 +464,7 @@ class Translator final : public validate::CodeSink {
     }
   }
   void emit_br(Label& label) {
-    if (label.kind == FrameKind::Loop && emit_loop_head_copy(label)) return;
+    if (label.kind == FrameKind::Loop && fusion_on(Fusion::LoopHeadCopy) && emit_loop_head_copy(label)) return;
     uint32_t start = emit_handler(Handler::Br);
     emit_jump_target(label, start);
   }
@@ -661,7 +663,9 @@ class Translator final : public validate::CodeSink {
     Label label = std::move(labels_.back());
     labels_.pop_back();
     if (reachable_) materialize_from(label.height);
-    if (reachable_ && (label.kind == FrameKind::Block || label.kind == FrameKind::Else)) fuse_guarded_truncation(label);
+    if (reachable_ && (label.kind == FrameKind::Block || label.kind == FrameKind::Else) &&
+        fusion_on(Fusion::GuardedTruncation))
+      fuse_guarded_truncation(label);
     last_.valid = false;  // a jump target: the previous instruction may not be rewritten
     if (label.else_patch) patch_to_here(*label.else_patch);
     for (const Patch& p : label.patches) patch_to_here(p);
@@ -782,7 +786,8 @@ class Translator final : public validate::CodeSink {
     Entry index = pop();
     uint32_t count = static_cast<uint32_t>(in.targets.size());
     uint32_t start;
-    if (last_.valid && last_.handler == Handler::I32LoadScaled && last_.dst_location == index.location()) {
+    if (last_.valid && last_.handler == Handler::I32LoadScaled && last_.dst_location == index.location() &&
+        fusion_on(Fusion::BrTableLoad)) {
       // `switch (code[pc])`, the dispatch of an interpreter written in C: the
       // scaled load's operands carry over.
       using layout::LoadScaled;
@@ -947,14 +952,18 @@ class Translator final : public validate::CodeSink {
     if ((info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) && !is_fast_memory(in.memarg.memory, in.memarg.offset))
       return translate_checked_access(in);
     if (info.imm == ImmKind::Memory && !is_fast_memory(in.index, 0)) return translate_checked_memory_op(in);
-    if (translate_fused_address(in) || translate_op_store(in) || translate_read_modify_write(in)) return;
+    if (translate_fused_address(in) || (fusion_on(Fusion::OpStore) && translate_op_store(in)) ||
+        (fusion_on(Fusion::ReadModifyWrite) && translate_read_modify_write(in)))
+      return;
     ir::SigShape shape = sig_shape(info.sig);
     size_t n = shape.params.size();
     uint32_t operands[3] = {};
     for (size_t i = 0; i < n; ++i) operands[i] = stack_[stack_.size() - n + i].location();
-    if (n == 2 && info.imm == ImmKind::None && (translate_fused_pair(in, operands) || translate_load_op(in, operands)))
+    if (n == 2 && info.imm == ImmKind::None &&
+        ((fusion_on(Fusion::Pairs) && translate_fused_pair(in, operands)) ||
+         (fusion_on(Fusion::LoadOp) && translate_load_op(in, operands))))
       return;
-    if (n == 1 && translate_load_convert(in, operands[0])) return;
+    if (n == 1 && fusion_on(Fusion::LoadConvert) && translate_load_convert(in, operands[0])) return;
     stack_.resize(stack_.size() - n);
     std::optional<uint32_t> dst;
     if (!shape.results.empty()) dst = push_slot(ir::sig_letter_type(shape.results[0], ValType::i32()));
