@@ -274,7 +274,10 @@ inline uint32_t I32ReinterpretF32(float a) { return std::bit_cast<uint32_t>(a); 
 inline uint64_t I64ReinterpretF64(double a) { return std::bit_cast<uint64_t>(a); }
 inline float F32ReinterpretI32(uint32_t a) { return std::bit_cast<float>(a); }
 inline double F64ReinterpretI64(uint64_t a) { return std::bit_cast<double>(a); }
+// docs/architecture.md, "How to add an instruction", shows the next line:
+// docs: begin extend8
 inline uint32_t I32Extend8S(uint32_t a) { return static_cast<uint32_t>(int32_t(int8_t(a))); }
+// docs: end extend8
 inline uint32_t I32Extend16S(uint32_t a) { return static_cast<uint32_t>(int32_t(int16_t(a))); }
 inline uint64_t I64Extend8S(uint64_t a) { return static_cast<uint64_t>(int64_t(int8_t(a))); }
 inline uint64_t I64Extend16S(uint64_t a) { return static_cast<uint64_t>(int64_t(int16_t(a))); }
