@@ -198,10 +198,6 @@ std::string format_result(const Value& v) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // The objects of a `kiln run`, which are not destroyed when it ends: the OS
 // takes a process's memory back faster than destructors hand it back object by
 // object (yosys' compiled `-V` spent 12 of its 74 ms freeing its module,
