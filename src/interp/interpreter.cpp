@@ -225,8 +225,8 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
 
 using layout::kWideFlag;  // in the flags operand of memory and table handlers
 // Handler families whose operands the handlers name (layouts.h).
-using layout::AddBr, layout::Binary, layout::BrCompare, layout::BrIf, layout::Copy, layout::LoadScaled, layout::Select,
-    layout::Unary;
+using layout::AddBr, layout::Binary, layout::BrCompare, layout::BrIf, layout::Copy, layout::Load, layout::LoadOp,
+    layout::LoadScaled, layout::OpStore, layout::Pair, layout::Select, layout::Store, layout::Unary;
 
 using runtime::range_in_bounds;
 
@@ -504,10 +504,10 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 // A binary operator's form that continues with `then` (the then forms below).
 #define BINOP_FORM(label, T, Result, expr, then) \
   L_##label : {                                  \
-    T a = R(T, 1);                               \
-    T b = R(T, 2);                               \
+    T a = R(T, Binary::a);                       \
+    T b = R(T, Binary::b);                       \
     SET_DST(Result, (expr));                     \
-    CONTINUE(3, then);                           \
+    CONTINUE(Binary::kOperands, then);           \
   }
 
   // Plain numeric operators (plain.h): each handler from its semantic function,
@@ -547,21 +547,21 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef GUARDED_TRUNC
 
   // ---- memory ----------------------------------------------------------------
-  // Layout: load: dst addr offset; store: addr value offset. Memory 0, 32-bit.
+  // Layouts Load and Store (layouts.h). Memory 0, 32-bit.
   // No bounds checks: address + offset < 8 GiB always lands in the memory's
   // reservation, and an access past the end faults (see run()'s entry).
-#define LOAD_FORM(label, MemT, Result, then)            \
-  L_##label : {                                         \
-    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);      \
-    SET_DST(Result, GUEST_RD(MemT, mem + ea));                \
-    CONTINUE(3, then);                                  \
+#define LOAD_FORM(label, MemT, Result, then)                          \
+  L_##label : {                                                       \
+    uint64_t ea = uint64_t{R(uint32_t, Load::addr)} + W(Load::offset); \
+    SET_DST(Result, GUEST_RD(MemT, mem + ea));                        \
+    CONTINUE(Load::kOperands, then);                                  \
   }
 #define LOAD(name, MemT, Result) LOAD_FORM(name, MemT, Result, DISPATCH())
-#define STORE_FORM(label, ValT, MemT, then)             \
-  L_##label : {                                         \
-    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);      \
-    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, 1)));  \
-    CONTINUE(3, then);                                  \
+#define STORE_FORM(label, ValT, MemT, then)                                \
+  L_##label : {                                                             \
+    uint64_t ea = uint64_t{R(uint32_t, Store::addr)} + W(Store::offset);    \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, Store::value)));     \
+    CONTINUE(Store::kOperands, then);                                       \
   }
 #define STORE(name, ValT, MemT) STORE_FORM(name, ValT, MemT, DISPATCH())
   LOAD(I32Load, uint32_t, uint32_t)
@@ -589,22 +589,22 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   STORE(I64Store32, uint64_t, uint32_t)
 #define ACC_LOAD(name, MemT, Result)                          \
   L_##name##Acc : {                                           \
-    uint64_t ea = uint64_t{ACC(uint32_t, 1)} + W(2);          \
-    SET_DST(Result, GUEST_RD(MemT, mem + ea));                      \
-    NEXT(3);                                                  \
+    uint64_t ea = uint64_t{ACC(uint32_t, Load::addr)} + W(Load::offset); \
+    SET_DST(Result, GUEST_RD(MemT, mem + ea));                \
+    NEXT(Load::kOperands);                                    \
   }
   KILN_ACC_LOAD(ACC_LOAD)
 #undef ACC_LOAD
 #define ACC_STORE(name, ValT, MemT)                                      \
   L_##name##AccAddr : {                                                  \
-    uint64_t ea = uint64_t{ACC(uint32_t, 0)} + W(2);                     \
-    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, 1)));                   \
-    NEXT(3);                                                             \
+    uint64_t ea = uint64_t{ACC(uint32_t, Store::addr)} + W(Store::offset); \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(R(ValT, Store::value)));  \
+    NEXT(Store::kOperands);                                              \
   }                                                                      \
   L_##name##AccValue : {                                                 \
-    uint64_t ea = uint64_t{R(uint32_t, 0)} + W(2);                       \
-    GUEST_WR(MemT, mem + ea, static_cast<MemT>(ACC(ValT, 1)));                 \
-    NEXT(3);                                                             \
+    uint64_t ea = uint64_t{R(uint32_t, Store::addr)} + W(Store::offset); \
+    GUEST_WR(MemT, mem + ea, static_cast<MemT>(ACC(ValT, Store::value))); \
+    NEXT(Store::kOperands);                                              \
   }
   KILN_ACC_STORE(ACC_STORE)
 #undef ACC_STORE
@@ -713,10 +713,10 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // Accumulator forms of ALU ops (accumulator.def): a or b from the accumulator.
 #define ACC_ALU_FORM(label, T, op, read_a, read_b, then)          \
   L_##label : {                                                   \
-    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                 \
-    KILN_CTYPE_##T b = read_b(KILN_CTYPE_##T, 2);                 \
+    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, Binary::a);         \
+    KILN_CTYPE_##T b = read_b(KILN_CTYPE_##T, Binary::b);         \
     SET_DST(KILN_CTYPE_##T, KILN_OP(T, op)(a, b));               \
-    CONTINUE(3, then);                                            \
+    CONTINUE(Binary::kOperands, then);                            \
   }
 #define ACC_ALU(T, op)                                            \
   ACC_ALU_FORM(T##op##AccA, T, op, ACC, R, DISPATCH())            \
@@ -727,12 +727,12 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // `read_a` / `read_c` as the reads of those operands.
 #define ACC_PAIR_FORM(label, T, first, second, read_a, read_c, then) \
   L_##label : {                                                      \
-    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, 1);                    \
-    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, 2);                         \
+    KILN_CTYPE_##T a = read_a(KILN_CTYPE_##T, Pair::a);              \
+    KILN_CTYPE_##T b = R(KILN_CTYPE_##T, Pair::b);                   \
     KILN_CTYPE_##T t = KILN_OP(T, first)(a, b);                     \
-    KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, 3);                    \
+    KILN_CTYPE_##T c = read_c(KILN_CTYPE_##T, Pair::c);              \
     SET_DST(KILN_CTYPE_##T, KILN_OP(T, second)(t, c));              \
-    CONTINUE(4, then);                                               \
+    CONTINUE(Pair::kOperands, then);                                 \
   }
 #define ACC_PAIR(T, first, second)                                                \
   ACC_PAIR_FORM(T##first##second##AccA, T, first, second, ACC, R, DISPATCH())     \
@@ -741,12 +741,12 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef ACC_PAIR
 #define ACC_VALUE_COMPARE(name)                         \
   L_##name##AccA : {                                    \
-    SET_DST(uint32_t, COMPARE(name, ACC, 1, R, 2));     \
-    NEXT(3);                                            \
+    SET_DST(uint32_t, COMPARE(name, ACC, Binary::a, R, Binary::b)); \
+    NEXT(Binary::kOperands);                            \
   }                                                     \
   L_##name##AccB : {                                    \
-    SET_DST(uint32_t, COMPARE(name, R, 1, ACC, 2));     \
-    NEXT(3);                                            \
+    SET_DST(uint32_t, COMPARE(name, R, Binary::a, ACC, Binary::b)); \
+    NEXT(Binary::kOperands);                            \
   }
   KILN_ACC_VALUE_COMPARE(ACC_VALUE_COMPARE)
 #undef ACC_VALUE_COMPARE
@@ -759,8 +759,8 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   SET_DST(T, (expr));
 #define LOAD_OP(name, MemT, T, expr)                                              \
   L_##name : {                                                                    \
-    LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, 1)} + W(3), 2, expr)               \
-    NEXT(4);                                                                      \
+    LOAD_THEN_OP(MemT, T, uint64_t{R(uint32_t, LoadOp::p)} + W(LoadOp::offset), LoadOp::x, expr) \
+    NEXT(LoadOp::kOperands);                                                      \
   }
   LOAD_OP(I32AddLoad, uint32_t, uint32_t, semantics::I32Add(t, x))
   LOAD_OP(I32SubLoadL, uint32_t, uint32_t, semantics::I32Sub(t, x))
@@ -803,10 +803,10 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // With its accumulator forms (accumulator.def): a or b from the accumulator.
 #define OP_STORE_FORM(label, T, MemT, expr, read_a, read_b)            \
   L_##label : {                                                        \
-    T a = read_a(T, 1);                                                \
-    T b = read_b(T, 2);                                                \
-    GUEST_WR(MemT, mem + (uint64_t{R(uint32_t, 0)} + W(3)), static_cast<MemT>(expr)); \
-    NEXT(4);                                                           \
+    T a = read_a(T, OpStore::a);                                       \
+    T b = read_b(T, OpStore::b);                                       \
+    GUEST_WR(MemT, mem + (uint64_t{R(uint32_t, OpStore::p)} + W(OpStore::offset)), static_cast<MemT>(expr)); \
+    NEXT(OpStore::kOperands);                                          \
   }
 #define OP_STORE(name, T, MemT, expr)                 \
   OP_STORE_FORM(name, T, MemT, expr, R, R)            \
