@@ -87,6 +87,20 @@ const char* operand_names(Handler h) {
 #undef THEN
     case Handler::F32AxpyIndexedRmw: case Handler::F64AxpyIndexedRmw:
       return AxpyIndexedRmw::kNames;
+    case Handler::F32AxpyRmw: case Handler::F64AxpyRmw:
+      return AxpyRmw::kNames;
+    case Handler::I32AddRmw: case Handler::I64AddRmw: case Handler::F32AddRmw: case Handler::F64AddRmw:
+      return Rmw::kNames;
+    case Handler::F32MulAddRmw: case Handler::F64MulAddRmw:
+      return MulAddRmw::kNames;
+    case Handler::I32AddLoadIndexed: case Handler::F32AddLoadIndexed: case Handler::F32MulLoadIndexed:
+    case Handler::F64AddLoadIndexed: case Handler::F64SubLoadIndexedL: case Handler::F64SubLoadIndexedR:
+    case Handler::F64MulLoadIndexed:
+      return LoadIndexedOp::kNames;
+    case Handler::F32ConvertLoad8U: case Handler::F64ConvertLoad8U:
+      return Load::kNames;
+    case Handler::F32ConvertLoad8UAdd: case Handler::F64ConvertLoad8UAdd:
+      return LoadAdd::kNames;
     case Handler::AddBrI32Eq: case Handler::AddBrI32Ne: case Handler::AddBrI32LtS: case Handler::AddBrI32LtU:
     case Handler::AddBrI32GtS: case Handler::AddBrI32GtU: case Handler::AddBrI32LeS: case Handler::AddBrI32LeU:
     case Handler::AddBrI32GeS: case Handler::AddBrI32GeU:

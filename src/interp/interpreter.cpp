@@ -225,8 +225,10 @@ void add_backtrace(Error& error, const Thread& thread, size_t entry_depth, const
 
 using layout::kWideFlag;  // in the flags operand of memory and table handlers
 // Handler families whose operands the handlers name (layouts.h).
-using layout::AddBr, layout::Binary, layout::BrCompare, layout::BrIf, layout::Copy, layout::Load, layout::LoadOp,
-    layout::LoadScaled, layout::OpStore, layout::Pair, layout::Select, layout::Store, layout::Unary;
+using layout::AddBr, layout::AxpyIndexedRmw, layout::AxpyRmw, layout::Binary, layout::BrCompare, layout::BrIf,
+    layout::Copy, layout::Load, layout::LoadIndexedOp, layout::LoadOp, layout::LoadScaled, layout::MulAddRmw,
+    layout::OpStore, layout::Pair, layout::Rmw, layout::Select, layout::Store, layout::Unary, layout::loop_branch,
+    layout::second_axpy;
 
 using runtime::range_in_bounds;
 
@@ -784,10 +786,11 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // The same after an address add: s = a + b is stored first.
 #define LOAD_INDEXED_OP(name, MemT, T, expr)                 \
   L_##name : {                                               \
-    uint32_t s = R(uint32_t, 1) + R(uint32_t, 2);            \
-    SET(uint32_t, 3, s);                                     \
-    LOAD_THEN_OP(MemT, T, uint64_t{s} + W(5), 4, expr)       \
-    NEXT(6);                                                 \
+    using L = LoadIndexedOp;                                 \
+    uint32_t s = R(uint32_t, L::a) + R(uint32_t, L::b);      \
+    SET(uint32_t, L::s, s);                                  \
+    LOAD_THEN_OP(MemT, T, uint64_t{s} + W(L::offset), L::x, expr) \
+    NEXT(L::kOperands);                                      \
   }
   LOAD_INDEXED_OP(I32AddLoadIndexed, uint32_t, uint32_t, semantics::I32Add(t, x))
   LOAD_INDEXED_OP(F32AddLoadIndexed, float, float, semantics::F32Add(t, x))
@@ -823,8 +826,8 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   GUEST_WR(T, at, GUEST_RD(T, at) + (m));
 #define RMW(name, T)                             \
   L_##name : {                                   \
-    ACCUMULATE(T, R(T, 1), R(uint32_t, 0), 2)    \
-    NEXT(3);                                     \
+    ACCUMULATE(T, R(T, Rmw::x), R(uint32_t, Rmw::p), Rmw::offset) \
+    NEXT(Rmw::kOperands);                        \
   }
   RMW(I32AddRmw, uint32_t)
   RMW(I64AddRmw, uint64_t)
@@ -833,58 +836,63 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
 #undef RMW
 #define MUL_ADD_RMW(name, T)                                 \
   L_##name : {                                               \
-    ACCUMULATE(T, R(T, 1) * R(T, 2), R(uint32_t, 0), 3)      \
-    NEXT(4);                                                 \
+    ACCUMULATE(T, R(T, MulAddRmw::a) * R(T, MulAddRmw::b), R(uint32_t, MulAddRmw::p), MulAddRmw::offset) \
+    NEXT(MulAddRmw::kOperands);                              \
   }
   MUL_ADD_RMW(F32MulAddRmw, float)
   MUL_ADD_RMW(F64MulAddRmw, double)
 #undef MUL_ADD_RMW
-  // c[i] += x[j] * k: operands from `first` on: xa xb xs k xoffset offset, and
-  // p's value in `p` (xs never shares p's slot: the translator checks).
-#define AXPY(T, first, p) AXPY_FROM(T, R(uint32_t, first), first, p)
+  // c[i] += x[j] * k: the operands xa xb xs k xoffset offset of layout L
+  // (AxpyRmw or AxpyIndexedRmw), from `first` on (the operand of xa: a
+  // merged form's second instruction's is further on), and p's value in `p`
+  // (xs never shares p's slot: the translator checks).
+#define AXPY(T, L, first, p) AXPY_FROM(T, R(uint32_t, first), L, first, p)
 // The same with xa's value given (the paired form has it in a register).
-#define AXPY_FROM(T, xa, first, p)                                    \
-  uint32_t xs = (xa) + R(uint32_t, first + 1);                        \
-  SET(uint32_t, first + 2, xs);                                       \
-  T m = GUEST_RD(T, mem + (uint64_t{xs} + W(first + 4))) * R(T, first + 3); \
-  ACCUMULATE(T, m, p, first + 5)
+#define AXPY_FROM(T, xa_value, L, first, p)                                                     \
+  uint32_t xs = (xa_value) + R(uint32_t, (first) + L::xb - L::xa);                              \
+  SET(uint32_t, (first) + L::xs - L::xa, xs);                                                   \
+  T m = GUEST_RD(T, mem + (uint64_t{xs} + W((first) + L::xoffset - L::xa))) * R(T, (first) + L::k - L::xa); \
+  ACCUMULATE(T, m, p, (first) + L::offset - L::xa)
 #define AXPY_RMW(name, T)              \
   L_##name : {                         \
-    const uint32_t p = R(uint32_t, 0); \
-    AXPY(T, 1, p)                  \
-    NEXT(7);                       \
+    const uint32_t p = R(uint32_t, AxpyRmw::p); \
+    AXPY(T, AxpyRmw, AxpyRmw::xa, p)          \
+    NEXT(AxpyRmw::kOperands);                 \
   }
   AXPY_RMW(F32AxpyRmw, float)
   AXPY_RMW(F64AxpyRmw, double)
 #undef AXPY_RMW
-#define AXPY_INDEXED_RMW(name, T)                    \
-  L_##name : {                                       \
-    const uint32_t p = R(uint32_t, 0) + R(uint32_t, 1); \
-    SET(uint32_t, 2, p);                             \
-    AXPY(T, 3, p)                                    \
-    NEXT(9);                                         \
+  // p = pa + pb (stored), then the axpy: an AxpyIndexedRmw's own operands.
+#define AXPY_INDEXED(T)                                             \
+  using A = AxpyIndexedRmw;                                         \
+  const uint32_t p = R(uint32_t, A::pa) + R(uint32_t, A::pb);       \
+  SET(uint32_t, A::p, p);                                           \
+  AXPY(T, A, A::xa, p)
+#define AXPY_INDEXED_RMW(name, T)                                   \
+  L_##name : {                                                      \
+    AXPY_INDEXED(T)                                                 \
+    NEXT(A::kOperands);                                             \
   }
   AXPY_INDEXED_RMW(F32AxpyIndexedRmw, float)
   AXPY_INDEXED_RMW(F64AxpyIndexedRmw, double)
 #undef AXPY_INDEXED_RMW
 
-  // The second instruction's operand words start at W(11), after its handler.
-#define AXPY_INDEXED_RMW_TWICE(name, T)                   \
-  L_##name : {                                            \
-    const uint32_t p = R(uint32_t, 0) + R(uint32_t, 1);   \
-    SET(uint32_t, 2, p);                                  \
-    AXPY(T, 3, p)                                         \
-    const uint32_t first_xs = xs;                         \
-    {                                                     \
-      const uint32_t p2 = p + R(uint32_t, 12);            \
-      SET(uint32_t, 13, p2);                              \
-      AXPY_FROM(T, first_xs, 14, p2)                      \
-    }                                                     \
-    NEXT(20);                                             \
+  // The second instruction's operands are layout::second_axpy(...), after its handler.
+#define AXPY_INDEXED_RMW_TWICE(name, T)                                     \
+  L_##name : {                                                              \
+    AXPY_INDEXED(T)                                                         \
+    const uint32_t first_xs = xs;                                           \
+    {                                                                       \
+      const uint32_t p2 = p + R(uint32_t, second_axpy(A::pb));              \
+      SET(uint32_t, second_axpy(A::p), p2);                                 \
+      AXPY_FROM(T, first_xs, A, second_axpy(A::xa), p2)                     \
+    }                                                                       \
+    NEXT(second_axpy(A::kOperands));                                        \
   }
   AXPY_INDEXED_RMW_TWICE(F32AxpyIndexedRmwTwice, float)
   AXPY_INDEXED_RMW_TWICE(F64AxpyIndexedRmwTwice, double)
 #undef AXPY_INDEXED_RMW_TWICE
+#undef AXPY_INDEXED
   // The pair's words (20), then the branch's handler and its a b s c rel at
   // W(22): a is the counter (the translator puts it there), s the same slot.
   // Loads and stores happen in the original order, element by element: c and
@@ -892,12 +900,14 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // (through thread.loop_ip: the loop's registers need not hold ip).
 #define AXPY_LOOP(name, T)                                                        \
   L_##name : {                                                                    \
-    const uint32_t pa = R(uint32_t, 0), xa = R(uint32_t, 3);                      \
-    const uint32_t pb2 = R(uint32_t, 12), xb2 = R(uint32_t, 15);                  \
-    const T k = R(T, 6), k2 = R(T, 17);                                           \
-    const uint32_t xoffset = W(7), offset = W(8), xoffset2 = W(18), offset2 = W(19); \
-    const uint32_t step = R(uint32_t, 23), end = R(uint32_t, 25);                 \
-    uint32_t i = R(uint32_t, 22), p, xs, p2, xs2;                                 \
+    using A = AxpyIndexedRmw;                                                     \
+    const uint32_t pa = R(uint32_t, A::pa), xa = R(uint32_t, A::xa);              \
+    const uint32_t pb2 = R(uint32_t, second_axpy(A::pb)), xb2 = R(uint32_t, second_axpy(A::xb)); \
+    const T k = R(T, A::k), k2 = R(T, second_axpy(A::k));                         \
+    const uint32_t xoffset = W(A::xoffset), offset = W(A::offset);                \
+    const uint32_t xoffset2 = W(second_axpy(A::xoffset)), offset2 = W(second_axpy(A::offset)); \
+    const uint32_t step = R(uint32_t, loop_branch(AddBr::b)), end = R(uint32_t, loop_branch(AddBr::c)); \
+    uint32_t i = R(uint32_t, loop_branch(AddBr::a)), p, xs, p2, xs2;              \
     thread.loop_ip = ip;                                                          \
     do {                                                                          \
       p = pa + i;                                                                 \
@@ -913,12 +923,12 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
       i += step;                                                                  \
     } while (i != end);                                                           \
     thread.loop_ip = nullptr;                                                     \
-    SET(uint32_t, 2, p);                                                          \
-    SET(uint32_t, 5, xs);                                                         \
-    SET(uint32_t, 13, p2);                                                        \
-    SET(uint32_t, 16, xs2);                                                       \
-    SET(uint32_t, 24, i);                                                         \
-    NEXT(27);                                                                     \
+    SET(uint32_t, A::p, p);                                                       \
+    SET(uint32_t, A::xs, xs);                                                     \
+    SET(uint32_t, second_axpy(A::p), p2);                                         \
+    SET(uint32_t, second_axpy(A::xs), xs2);                                       \
+    SET(uint32_t, loop_branch(AddBr::s), i);                                      \
+    NEXT(loop_branch(AddBr::kOperands));                                          \
   }
   AXPY_LOOP(F32AxpyLoop, float)
   AXPY_LOOP(F64AxpyLoop, double)
@@ -930,15 +940,16 @@ L_F64Const: SET(uint64_t, 0, W(1) | (uint64_t{W(2)} << 32)); NEXT(3);
   // A byte converted to a float (the byte is never stored).
 #define CONVERT_LOAD8U(name, F)                                   \
   L_##name : {                                                    \
-    uint64_t ea = uint64_t{R(uint32_t, 1)} + W(2);                \
-    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + ea)));            \
-    NEXT(3);                                                      \
+    uint64_t ea = uint64_t{R(uint32_t, Load::addr)} + W(Load::offset); \
+    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + ea)));      \
+    NEXT(Load::kOperands);                                        \
   }                                                               \
   L_##name##Add : {                                               \
-    uint32_t sum = R(uint32_t, 1) + R(uint32_t, 2);               \
-    SET(uint32_t, 3, sum);                                        \
-    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + (uint64_t{sum} + W(4))))); \
-    NEXT(5);                                                      \
+    using L = layout::LoadAdd;                                    \
+    uint32_t sum = R(uint32_t, L::a) + R(uint32_t, L::b);         \
+    SET(uint32_t, L::s, sum);                                     \
+    SET_DST(F, static_cast<F>(GUEST_RD(uint8_t, mem + (uint64_t{sum} + W(L::offset))))); \
+    NEXT(L::kOperands);                                           \
   }
   CONVERT_LOAD8U(F32ConvertLoad8U, float)
   CONVERT_LOAD8U(F64ConvertLoad8U, double)

@@ -59,8 +59,14 @@ KILN_LAYOUT(OpStore, p, a, b, offset)
 // A store with an added address: s = a + b (stored before the value is
 // read); store(s + offset, value).
 KILN_LAYOUT(StoreAdd, a, b, s, value, offset)
-// c[j] += k * x[xa + xb] after p = pa + pb: the sums p and xs are stored.
+// Read-modify-writes: c[p] += x; c[p] += a * b; c[p] += k * x[xa + xb]
+// (xs = xa + xb stored); the same after p = pa + pb (p stored too).
+KILN_LAYOUT(Rmw, p, x, offset)
+KILN_LAYOUT(MulAddRmw, p, a, b, offset)
+KILN_LAYOUT(AxpyRmw, p, xa, xb, xs, k, xoffset, offset)
 KILN_LAYOUT(AxpyIndexedRmw, pa, pb, p, xa, xb, xs, k, xoffset, offset)
+// An indexed load feeding an ALU op: s = a + b (stored); dst = load(s + offset) OP x.
+KILN_LAYOUT(LoadIndexedOp, dst, a, b, s, x, offset)
 // s = a + b; jump by rel if (s OP c).
 KILN_LAYOUT(AddBr, a, b, s, c, rel)
 // A loop's or a call's hotness counter (two words) and the loop's offset.
@@ -76,10 +82,22 @@ KILN_LAYOUT(BrTableLoadScaled, i, k, base, s, index, offset, count)
 
 #undef KILN_LAYOUT
 
+// Instructions merged by the last passes run over the words of several: the
+// second axpy's operands (pair_axpys) and the loop's add-and-branch
+// (loop_axpys), numbered as operands of the first instruction (W(k)).
+constexpr uint32_t second_axpy(AxpyIndexedRmw::Operand operand) { return AxpyIndexedRmw::kWords + operand; }
+constexpr uint32_t loop_branch(AddBr::Operand operand) { return 2 * AxpyIndexedRmw::kWords + operand; }
+
 // What code relies on across families.
 static_assert(Unary::dst == 0 && Binary::dst == 0 && Pair::dst == 0 && Load::dst == 0 && LoadAdd::dst == 0 &&
                   LoadScaled::dst == 0 && Copy::dst == 0 && Select::dst == 0,
               "producers write operand 0 (SET_DST; use_accumulator reads it there)");
+// AXPY (interpreter.cpp) reads the axpy operands from xa on, in this order.
+static_assert(AxpyRmw::offset - AxpyRmw::xa == 5 && AxpyIndexedRmw::offset - AxpyIndexedRmw::xa == 5 &&
+              AxpyRmw::xb - AxpyRmw::xa == AxpyIndexedRmw::xb - AxpyIndexedRmw::xa &&
+              AxpyRmw::xs - AxpyRmw::xa == AxpyIndexedRmw::xs - AxpyIndexedRmw::xa &&
+              AxpyRmw::k - AxpyRmw::xa == AxpyIndexedRmw::k - AxpyIndexedRmw::xa &&
+              AxpyRmw::xoffset - AxpyRmw::xa == AxpyIndexedRmw::xoffset - AxpyIndexedRmw::xa);
 // SCALED_ADDRESS (interpreter.cpp) reads i, k, base and writes s in a row.
 static_assert(LoadScaled::k == LoadScaled::i + 1 && LoadScaled::base == LoadScaled::i + 2 &&
               LoadScaled::s == LoadScaled::i + 3);
