@@ -24,7 +24,7 @@ class LastPasses {
   LastPasses(Code& code, const std::vector<uint32_t>& jump_targets)
       : code_(code), words_(code.words.data()), offsets_(code.offsets), jump_targets_(jump_targets) {
     // Looked up once (handler_at is a search over all handlers).
-    for (const auto& [at, offset] : offsets_) handlers_.push_back(handler_at_word(at));
+    for (const auto& [at, offset] : offsets_) handlers_.push_back(handler_of(&code.words[at]));
   }
 
   void run() {
@@ -44,19 +44,13 @@ class LastPasses {
   const std::vector<uint32_t>& jump_targets_;
   std::vector<std::optional<Handler>> handlers_;  // per instruction
 
-  std::optional<Handler> handler_at_word(uint32_t at) const {
-    const void* address;
-    std::memcpy(&address, &code_.words[at], sizeof address);
-    return handler_at(address);
-  }
   bool is_jump_target(uint32_t at) const { return std::binary_search(jump_targets_.begin(), jump_targets_.end(), at); }
   uint32_t end_of(size_t i) const {
     return i + 1 < offsets_.size() ? offsets_[i + 1].first : static_cast<uint32_t>(code_.words.size());
   }
   // Instruction i gets handler h.
   void rewrite(size_t i, Handler h) {
-    const void* address = handler_address(h);
-    std::memcpy(&words_[offsets_[i].first], &address, sizeof address);
+    set_handler(&words_[offsets_[i].first], h);
     handlers_[i] = h;
   }
 

@@ -153,9 +153,7 @@ std::string disassemble(const Code& code) {
   for (size_t i = 0; i < code.offsets.size(); ++i) {
     uint32_t start = code.offsets[i].first;
     uint32_t end = i + 1 < code.offsets.size() ? code.offsets[i + 1].first : static_cast<uint32_t>(code.words.size());
-    const void* address;
-    std::memcpy(&address, code.words.data() + start, sizeof address);
-    std::optional<Handler> handler = handler_at(address);
+    std::optional<Handler> handler = handler_of(code.words.data() + start);
     std::snprintf(line, sizeof line, "  %5u  @%-6x %-22s", start, code.offsets[i].second,
                   handler ? handler_name(*handler) : "?");
     out += line;

@@ -103,7 +103,6 @@ struct LastInstruction {
 };
 constexpr size_t kNoEntry = SIZE_MAX;
 
-
 // The result type of a fixed-signature instruction on the fast paths (32-bit memory 0).
 ValType result_type(Opcode op) { return ir::sig_letter_type(sig_shape(op_info(op).sig).results[0], ValType::i32()); }
 
@@ -351,10 +350,7 @@ class Translator final : public validate::CodeSink {
     emit(src);
     if (type.byte_size() == 8) copy_run_ = {start, pos(), 1};
   }
-  void write_handler(uint32_t at, Handler h) {
-    const void* address = handler_address(h);
-    std::memcpy(&code_->words[at], &address, sizeof address);
-  }
+  void write_handler(uint32_t at, Handler h) { set_handler(&code_->words[at], h); }
   // A jump target, reached by `jumps` more jumps (kManyJumps for a loop start):
   // code before it may not be merged with code after it. The recent targets are
   // kept, for fusions that remove instructions (fuse_guarded_truncation).
@@ -510,11 +506,7 @@ class Translator final : public validate::CodeSink {
     emit(static_cast<uint32_t>(static_cast<int32_t>(resume) - static_cast<int32_t>(br)));
     return true;
   }
-  std::optional<Handler> handler_at_word(uint32_t at) const {
-    const void* address;
-    std::memcpy(&address, &code_->words[at], sizeof address);
-    return handler_at(address);
-  }
+  std::optional<Handler> handler_at_word(uint32_t at) const { return handler_of(&code_->words[at]); }
   // Word `w` of a jump instruction copied from `from` to `copy`: a target not yet
   // known is patched along with the original's; a known one is made relative to
   // the copy.

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -29,10 +30,6 @@ std::string hex64(uint64_t v) {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
   return text;
-}
-
-bool same_bytes(std::span<const uint8_t> a, std::span<const uint8_t> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -66,7 +63,7 @@ std::shared_ptr<const Artifact> CodeCache::find(const CacheKey& module, const Id
   // Its module is compared with this one byte for byte: no need to checksum it.
   Expected<std::shared_ptr<const Artifact>> artifact = Artifact::open(*file, bytes, path, ModuleCheck::ByCaller);
   // A damaged chunk is found now, when compiling again is still possible.
-  bool good = artifact && (*artifact)->check_identity(identity) && same_bytes((*artifact)->wasm(), module.wasm) &&
+  bool good = artifact && (*artifact)->check_identity(identity) && std::ranges::equal((*artifact)->wasm(), module.wasm) &&
               (*artifact)->verify_chunks();
   if (!good) {
     log_message("cache", "bad entry, removed: %s%s%s", path.c_str(), artifact ? "" : ": ",

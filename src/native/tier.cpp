@@ -427,7 +427,7 @@ class AutoTier final : public runtime::Tier {
   // Modules with more code than this are compiled a few hot functions at a
   // time, as they get hot, never as a whole: at LLVM's some 20-40 KB of wasm a
   // CPU-second, compiling all of one would take longer than most runs of it
-  // (yosys, 28 MB of code, takes 5.5 minutes on 2 cores with `kiln compile`).
+  // (yosys, 28 MB of code, takes 6 minutes on 2 cores with `kiln compile`).
   static constexpr size_t kByFunctionCodeBytes = 1 << 20;
   // A batch holds at most this much wasm, so that its code comes back within
   // about a second and the hottest functions do not wait for colder ones.
